@@ -1,0 +1,17 @@
+"""matcalc: check matrix calculus.
+
+Numerical checks of gradients and differentials along random directions
+(:func:`check_gradient`, :func:`check_differential`), the explicit Jacobian array
+(:func:`jacobian`), the Frobenius product and vec/commutation helpers, and exact symbolic
+verification at concrete sizes (:mod:`matcalc.symbolic`).
+"""
+
+from .check import CheckResult, check_differential, check_gradient
+from .directional import directional_derivative
+from .frobenius import frob
+from .jacobian import jacobian
+from .vec import commutation, unvec, vec
+
+__all__ = ["CheckResult", "check_differential", "check_gradient", "commutation",
+           "directional_derivative", "frob", "jacobian", "unvec", "vec"]
+__version__ = "0.1.0"

@@ -1,0 +1,37 @@
+"""The full Jacobian array of an array function, built numerically one coordinate at a time."""
+
+import numpy as np
+
+from ._inputs import as_real_array, require_finite
+from .directional import directional_derivative
+
+
+def jacobian(F, X, *, method="auto"):
+    """Numerical Jacobian of ``F`` at ``X``: an array of shape ``F(X).shape + X.shape``.
+
+    Entry ``[i, j, k, l]`` is dF_ij/dX_kl (for matrix F and X). This is the "fourth-order
+    tensor" of a matrix-by-matrix derivative. It costs a few evaluations of F per entry of X,
+    so it is for small sizes: it makes the tensor visible, it is not how gradients are
+    computed.
+
+    >>> import numpy as np
+    >>> W, X = np.ones((2, 3)), np.arange(12.0).reshape(3, 4)
+    >>> J = jacobian(lambda W: W @ X, W)
+    >>> J.shape
+    (2, 4, 2, 3)
+    >>> bool(np.allclose(J[0, :, 0, :], X.T))   # dY_0j / dW_0l = X_lj
+    True
+    """
+    X = as_real_array(X, "X")
+    if X.size == 0:
+        raise ValueError(f"X is empty (shape {X.shape}); its Jacobian has no columns")
+    Y0 = np.asarray(F(X))
+    if np.iscomplexobj(Y0) or Y0.dtype.kind not in "fiub":
+        raise ValueError(f"F must return real values, got dtype {Y0.dtype}")
+    require_finite(Y0.astype(np.float64), "F(X)")
+    J = np.empty(Y0.shape + X.shape)
+    for index in np.ndindex(X.shape):
+        E = np.zeros_like(X)
+        E[index] = 1.0
+        J[(Ellipsis,) + index] = directional_derivative(F, X, E, method=method).value
+    return J

@@ -1,0 +1,195 @@
+"""Exact verification of matrix identities at concrete sizes, with sympy.
+
+A numeric check is evidence at one point. Here every entry of a matrix identity is expanded
+exactly in generic symbolic matrices (every entry its own symbol), so a passing
+:func:`verify` *proves* the identity for the sizes used, for all values of the entries
+(where both sides are defined).
+
+sympy's own matrix-expression derivatives are not used anywhere: they are sometimes silently
+wrong. Derivatives here are ordinary partial derivatives of the explicit entries.
+"""
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+# Small integers used to exhibit a counter-example when an entry does not vanish.
+_PROBES = (2, -3, 5, 1, -2, 7, 3, -5, 11, 4, -7, 13)
+
+
+def matrix(name, rows, cols=None, *, symmetric=False):
+    """A generic ``rows x cols`` sympy matrix whose entries are independent real symbols.
+
+    Entry (i, j) is the symbol ``name_ij`` (1-based, as printed in the book). With
+    ``symmetric=True`` the matrix is square and entries (i, j) and (j, i) are one symbol.
+
+    >>> A = matrix("A", 2, 3)
+    >>> A.shape, A[0, 1]
+    ((2, 3), A_12)
+    """
+    cols = rows if cols is None else cols
+    for label, val in (("rows", rows), ("cols", cols)):
+        if int(val) != val or val < 1:
+            raise ValueError(f"matrix {name!r} needs positive integer sizes, got {label}={val!r}")
+    rows, cols = int(rows), int(cols)
+    if symmetric and rows != cols:
+        raise ValueError(f"a symmetric matrix must be square, got {rows} x {cols}")
+    sep = "" if max(rows, cols) < 10 else ","
+
+    def entry(i, j):
+        if symmetric and i > j:
+            i, j = j, i
+        return sp.Symbol(f"{name}_{i + 1}{sep}{j + 1}", real=True)
+
+    return sp.Matrix(rows, cols, entry)
+
+
+def _as_matrix(x, name):
+    if isinstance(x, sp.MatrixBase):
+        return sp.Matrix(x)
+    if isinstance(x, (sp.Expr, int, float)):
+        return sp.Matrix([[sp.sympify(x)]])
+    raise ValueError(f"{name} must be a sympy matrix or expression, got {type(x).__name__}")
+
+
+def _vanishes(expr):
+    """True if expr is identically zero (exactly), False if not, None if undecided."""
+    if expr == 0:
+        return True
+    rational = sp.cancel(sp.together(sp.expand(expr)))
+    if rational == 0:
+        return True
+    if rational.is_rational_function(*rational.free_symbols):
+        return False  # a nonzero rational function in independent symbols is not zero
+    simplified = sp.simplify(rational)
+    return True if simplified == 0 else None
+
+
+def _counter_example(expr):
+    symbols = sorted(expr.free_symbols, key=str)
+    for shift in range(len(_PROBES)):
+        point = {s: _PROBES[(k + shift) % len(_PROBES)] for k, s in enumerate(symbols)}
+        try:
+            value = sp.simplify(expr.subs(point))
+            numeric = complex(sp.N(value))
+        except (ZeroDivisionError, ValueError, TypeError):
+            continue
+        if value.is_finite and abs(numeric) > 1e-9:
+            return point, value
+    return None, None
+
+
+@dataclass(frozen=True)
+class IdentityResult:
+    """Outcome of :func:`verify`: ``passed`` is True only when every entry is proved."""
+
+    passed: bool
+    status: str  # "proved", "disproved" or "undecided"
+    shape: tuple
+    entries: int
+    failing: tuple = ()  # ((index, lhs - rhs), ...) for entries not proved zero
+    counter_example: object = None  # (index, {symbol: value}, value of lhs - rhs) or None
+
+    def __bool__(self):
+        return self.passed
+
+    def __str__(self):
+        if self.passed:
+            return (f"identity PROVED exactly at shape {self.shape}: all {self.entries} "
+                    f"entries of lhs - rhs simplify to 0")
+        lines = [f"identity {self.status.upper()} at shape {self.shape}: "
+                 f"{len(self.failing)} of {self.entries} entries of lhs - rhs are not 0"]
+        for index, diff in self.failing[:3]:
+            lines.append(f"  entry {index}: lhs - rhs = {diff}")
+        if self.counter_example is not None:
+            index, point, value = self.counter_example
+            shown = ", ".join(f"{k}={v}" for k, v in list(point.items())[:6])
+            more = ", ..." if len(point) > 6 else ""
+            lines.append(f"  counter-example: at {shown}{more}, entry {index} of lhs - rhs "
+                         f"= {value}")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+def verify(lhs, rhs):
+    """Prove or refute ``lhs == rhs`` entry by entry, exactly.
+
+    ``lhs`` and ``rhs`` are sympy matrices (or scalar expressions) built from generic
+    matrices (see :func:`matrix`). Each entry of ``lhs - rhs`` is expanded and simplified:
+    zero everywhere proves the identity at these sizes; otherwise a point where an entry is
+    nonzero is reported.
+
+    >>> A, B, C = matrix("A", 2, 3), matrix("B", 3, 3), matrix("C", 2, 3)
+    >>> from matcalc import frob
+    >>> verify(frob(A * B, C), frob(A, C * B.T)).passed
+    True
+    >>> verify(frob(A * B, C), frob(A, C * B)).status   # the transpose forgotten
+    'disproved'
+    """
+    L, R = _as_matrix(lhs, "lhs"), _as_matrix(rhs, "rhs")
+    if L.shape != R.shape:
+        raise ValueError(f"lhs has shape {L.shape} and rhs has shape {R.shape}; an identity "
+                         f"needs equal shapes")
+    failing, undecided, counter = [], False, None
+    for i in range(L.rows):
+        for j in range(L.cols):
+            diff = L[i, j] - R[i, j]
+            zero = _vanishes(diff)
+            if zero:
+                continue
+            index = (i, j) if L.shape != (1, 1) else ()
+            failing.append((index, sp.factor(sp.cancel(sp.together(sp.expand(diff))))))
+            if counter is None:
+                point, value = _counter_example(diff)
+                if point is not None:
+                    counter = (index, point, value)
+            undecided |= zero is None
+    if not failing:
+        status = "proved"
+    elif counter is not None or not undecided:
+        status = "disproved"
+    else:
+        status = "undecided"
+    return IdentityResult(not failing, status, L.shape, L.rows * L.cols, tuple(failing), counter)
+
+
+def differential(F, X, dX):
+    """The exact differential of ``F`` at the symbolic matrix ``X`` in the direction ``dX``.
+
+    Computed as ``d/dt F(X + t dX)`` at ``t = 0``, entry by entry, so it is exact for the
+    sizes used. Compare it with a claimed rule using :func:`verify`.
+
+    >>> X, dX = matrix("X", 2), matrix("dX", 2)
+    >>> verify(differential(lambda M: M * M, X, dX), dX * X + X * dX).passed
+    True
+    """
+    X, dX = _as_matrix(X, "X"), _as_matrix(dX, "dX")
+    if X.shape != dX.shape:
+        raise ValueError(f"X has shape {X.shape} but dX has shape {dX.shape}")
+    t = sp.Dummy("t")
+    value = F(X + t * dX)
+    if isinstance(value, sp.MatrixBase):
+        return value.diff(t).subs(t, 0)
+    return sp.diff(value, t).subs(t, 0)
+
+
+def gradient(expr, X):
+    """The matrix of partial derivatives d expr / d X_ij of a scalar expression.
+
+    For a generic X this is the gradient (shape of X). For a *symmetric* X, where X_ij and
+    X_ji are one symbol, entry (i, j) is the derivative with respect to that shared symbol,
+    which counts both positions: this is where the "2G - diag(G)" formulas come from.
+
+    >>> X = matrix("X", 2)
+    >>> gradient((X.T * X).trace(), X) == 2 * X
+    True
+    """
+    X = _as_matrix(X, "X")
+    expr = sp.sympify(expr)
+    if isinstance(expr, sp.MatrixBase):
+        if expr.shape != (1, 1):
+            raise ValueError(f"gradient needs a scalar expression, got a matrix of shape "
+                             f"{expr.shape}")
+        expr = expr[0, 0]
+    return X.applyfunc(lambda x: sp.diff(expr, x))

@@ -1,0 +1,160 @@
+"""Sphinx configuration for the book. Built with ``sphinx-build -c . book <out>`` (see Makefile).
+
+The configuration lives at the top of the repository, the pages under book/, so only
+book/ is scanned for pages.
+"""
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+project = "Matrix Calculus, Checked"
+author = "The matcalc authors"
+copyright = "2026, the matcalc authors"
+language = "en"
+
+extensions = [
+    "myst_nb",
+    "sphinx_proof",
+    "sphinx_exercise",
+    "sphinxcontrib.bibtex",
+    "sphinx_copybutton",
+    "sphinx_togglebutton",
+    "sphinx_design",
+]
+
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "**/__pycache__"]
+numfig = True
+math_numfig = True
+math_eqref_format = "({number})"
+numfig_format = {"figure": "Figure %s", "table": "Table %s", "code-block": "Listing %s"}
+
+# --- one dictionary of LaTeX macros, shared by MathJax (HTML) and the LaTeX preamble ------
+# name -> body, or (body, number of arguments)
+MACROS = {
+    "R": r"\mathbb{R}",
+    "tr": r"\operatorname{tr}",
+    "vec": r"\operatorname{vec}",
+    "diag": r"\operatorname{diag}",
+    "frob": (r"#1\mathbin{:}#2", 2),
+    "norm": (r"\lVert #1 \rVert", 1),
+    "fnorm": (r"\lVert #1 \rVert_F", 1),
+    "d": r"\mathrm{d}",
+    "T": r"{\mathsf{T}}",
+    "grad": r"\nabla",
+    "kron": r"\otimes",
+    "had": r"\circ",
+    "sym": r"\operatorname{sym}",
+    "bigO": r"\mathcal{O}",
+    "eps": r"\varepsilon",
+}
+
+
+def mathjax_macros(macros):
+    """MathJax 3 form: body strings, or [body, nargs]."""
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in macros.items()}
+
+
+def latex_macros(macros):
+    """LaTeX preamble form (\\providecommand so an existing definition is not an error)."""
+    lines = []
+    for name, v in macros.items():
+        body, nargs = (v if isinstance(v, tuple) else (v, 0))
+        args = f"[{nargs}]" if nargs else ""
+        lines.append(f"\\providecommand{{\\{name}}}{{}}")
+        lines.append(f"\\renewcommand{{\\{name}}}{args}{{{body}}}")
+    return "\n".join(lines)
+
+
+# --- MyST and notebook execution -----------------------------------------------------------
+myst_enable_extensions = ["amsmath", "dollarmath", "colon_fence", "deflist", "substitution"]
+myst_heading_anchors = 3
+
+
+def code_fingerprint(code_dir):
+    """Hash of every source file of the matcalc package (paths and contents).
+
+    The notebook cache is keyed on it: jupyter-cache hashes only the cells, so without this a
+    change in code/ would leave stale outputs in a green build.
+    """
+    h = hashlib.sha256()
+    code_dir = Path(code_dir)
+    for path in sorted(code_dir.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".toml", ".cfg"} \
+                and "__pycache__" not in path.parts and ".egg-info" not in str(path):
+            h.update(str(path.relative_to(code_dir)).encode())
+            h.update(b"\0")
+            h.update(path.read_bytes())
+            h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+CACHE_ROOT = Path(os.environ.get("MATCALC_NB_CACHE", ROOT / "_build" / ".jupyter_cache"))
+nb_execution_mode = os.environ.get("MATCALC_NB_EXECUTION_MODE", "cache")
+nb_execution_cache_path = str(CACHE_ROOT / code_fingerprint(ROOT / "code"))
+nb_execution_raise_on_error = True  # a failing cell fails the build, naming the chapter
+nb_execution_show_tb = True
+nb_execution_timeout = 600
+nb_merge_streams = True
+# Old caches (from earlier versions of code/) are never valid again: drop them.
+if CACHE_ROOT.is_dir():
+    for old in CACHE_ROOT.iterdir():
+        if old.is_dir() and str(old) != nb_execution_cache_path:
+            shutil.rmtree(old, ignore_errors=True)
+
+# --- math served from the build: MathJax 3 from the django-static-mathjax wheel -------------
+MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2"]
+
+
+def prepare_mathjax(dest):
+    """Copy the parts of MathJax 3 the pages need into ``dest/mathjax`` (once)."""
+    import mathjax  # the django-static-mathjax package
+
+    src = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+    target = Path(dest) / "mathjax"
+    marker = target / ".complete"
+    if marker.exists():
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    for part in MATHJAX_PARTS:
+        if (src / part).is_dir():
+            shutil.copytree(src / part, target / part)
+        else:
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src / part, target / part)
+    marker.write_text("copied from django-static-mathjax\n")
+
+
+MATHJAX_STATIC = ROOT / "_build" / ".mathjax-static"
+prepare_mathjax(MATHJAX_STATIC)
+mathjax_path = "mathjax/tex-chtml.js"
+mathjax3_config = {"tex": {"macros": mathjax_macros(MACROS)}}
+
+# --- references, proofs, exercises -----------------------------------------------------------
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "alpha"
+bibtex_reference_style = "author_year"
+prf_realtyp_to_countertyp = {
+    "lemma": "theorem", "corollary": "theorem", "proposition": "theorem",
+}
+
+# --- HTML ----------------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = [str(MATHJAX_STATIC)]
+html_context = {"default_mode": "auto"}
+html_theme_options = {
+    "show_toc_level": 2,
+    "use_download_button": True,
+    "home_page_in_toc": True,
+}
+html_last_updated_fmt = None
+html_show_sourcelink = False
+
+# --- LaTeX / PDF (same macros as the HTML) ------------------------------------------------------
+latex_engine = "pdflatex"
+latex_elements = {"preamble": "\\usepackage{amsmath,amssymb}\n" + latex_macros(MACROS)}
+latex_documents = [("index", "matcalc-book.tex", project, author, "manual")]
