@@ -14,8 +14,11 @@ PORT       ?= 8000
 
 .PHONY: html test clean livehtml venv freeze
 
+# A failed build deletes the saved environment: otherwise the next (incremental) build
+# would not re-read the failing pages, would not repeat their warnings, and would pass.
 html: $(STAMP)
-	$(SPHINX) book $(BUILDDIR)/html
+	$(SPHINX) -d $(BUILDDIR)/doctrees book $(BUILDDIR)/html || \
+		{ rm -f $(BUILDDIR)/doctrees/environment.pickle; exit 1; }
 	@echo "Book built: open $(BUILDDIR)/html/index.html"
 
 test: $(STAMP)

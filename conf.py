@@ -134,7 +134,7 @@ mathjax_path = "mathjax/tex-chtml.js"
 mathjax3_config = {"tex": {"macros": mathjax_macros(MACROS)}}
 
 # --- references, proofs, exercises -----------------------------------------------------------
-bibtex_bibfiles = ["references.bib"]
+bibtex_bibfiles = ["book/references.bib"]  # relative to conf.py
 bibtex_default_style = "alpha"
 bibtex_reference_style = "author_year"
 prf_realtyp_to_countertyp = {

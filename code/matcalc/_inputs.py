@@ -30,8 +30,8 @@ def require_finite(arr, name):
                          f"value(s), e.g. {arr[first] if arr.ndim else arr} at index {first}")
 
 
-def require_shape(arr, shape, name, expected_from):
-    """Raise ValueError if ``arr.shape`` differs from ``shape``."""
+def require_shape(arr, shape, name, other, why=""):
+    """Raise ValueError if ``arr.shape`` differs from ``shape`` (the shape of ``other``)."""
     if arr.shape != tuple(shape):
-        raise ValueError(f"{name} has shape {arr.shape}, but {expected_from} has shape "
-                         f"{tuple(shape)}")
+        raise ValueError(f"{name} has shape {arr.shape}, but {other} has shape {tuple(shape)}"
+                         + (f": {why}" if why else ""))

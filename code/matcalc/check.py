@@ -164,8 +164,7 @@ def check_gradient(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, metho
                          f"of shape {X.shape}; for a matrix-valued function use "
                          f"check_differential")
     G = _call_real(grad, (X,), "grad", "the gradient")
-    require_shape(G, X.shape, "grad(X)", "the variable X (a gradient has the shape of its "
-                  "variable)")
+    require_shape(G, X.shape, "grad(X)", "X", "a gradient has the shape of its variable")
     records, errors, evaluations = [], [], 1
     for _ in range(int(directions)):
         V = rng.standard_normal(X.shape)
@@ -200,8 +199,8 @@ def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, met
     for _ in range(int(directions)):
         V = rng.standard_normal(X.shape)
         claimed = _call_real(dF, (X, V), "dF", "the differential")
-        require_shape(claimed, Y0.shape, "dF(X, dX)", "F(X) (a differential has the shape "
-                      "of the function's value)")
+        require_shape(claimed, Y0.shape, "dF(X, dX)", "F(X)",
+                      "a differential has the shape of the function's value")
         est = directional_derivative(
             F, X, V, method=method,
             resolution=0.1 * rtol * float(np.max(np.abs(claimed), initial=0.0)))

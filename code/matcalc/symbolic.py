@@ -94,11 +94,16 @@ class IdentityResult:
         return self.passed
 
     def __str__(self):
-        if self.passed:
+        if self.shape == ():
+            if self.passed:
+                return "scalar identity PROVED exactly: lhs - rhs simplifies to 0"
+            lines = [f"scalar identity {self.status.upper()}: lhs - rhs is not 0"]
+        elif self.passed:
             return (f"identity PROVED exactly at shape {self.shape}: all {self.entries} "
                     f"entries of lhs - rhs simplify to 0")
-        lines = [f"identity {self.status.upper()} at shape {self.shape}: "
-                 f"{len(self.failing)} of {self.entries} entries of lhs - rhs are not 0"]
+        else:
+            lines = [f"identity {self.status.upper()} at shape {self.shape}: "
+                     f"{len(self.failing)} of {self.entries} entries of lhs - rhs are not 0"]
         for index, diff in self.failing[:3]:
             lines.append(f"  entry {index}: lhs - rhs = {diff}")
         if self.counter_example is not None:
@@ -138,7 +143,7 @@ def verify(lhs, rhs):
             zero = _vanishes(diff)
             if zero:
                 continue
-            index = (i, j) if L.shape != (1, 1) else ()
+            index = (i, j)
             failing.append((index, sp.factor(sp.cancel(sp.together(sp.expand(diff))))))
             if counter is None:
                 point, value = _counter_example(diff)
@@ -151,7 +156,9 @@ def verify(lhs, rhs):
         status = "disproved"
     else:
         status = "undecided"
-    return IdentityResult(not failing, status, L.shape, L.rows * L.cols, tuple(failing), counter)
+    scalar = not isinstance(lhs, sp.MatrixBase) and not isinstance(rhs, sp.MatrixBase)
+    shape = () if scalar else L.shape
+    return IdentityResult(not failing, status, shape, L.rows * L.cols, tuple(failing), counter)
 
 
 def differential(F, X, dX):
