@@ -170,12 +170,12 @@ def check_gradient(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, metho
         V = rng.standard_normal(X.shape)
         claimed = frob(G, V)
         claim_rounding = 16 * EPS * float(np.sum(np.abs(G * V)))
-        est = directional_derivative(f, X, V, method=method,
+        est = directional_derivative(f, X, V, method=method, out_shape=(),
                                      resolution=0.1 * rtol * abs(claimed) + claim_rounding)
         rec, rel = _compare(claimed, claim_rounding, est, rtol)
         records.append(rec)
         errors.append(rel)
-        evaluations += est.evaluations - 1
+        evaluations += est.evaluations
     return _result("gradient", records, errors, rtol, evaluations, X.shape)
 
 
@@ -202,12 +202,12 @@ def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, met
         require_shape(claimed, Y0.shape, "dF(X, dX)", "F(X)",
                       "a differential has the shape of the function's value")
         est = directional_derivative(
-            F, X, V, method=method,
+            F, X, V, method=method, out_shape=Y0.shape,
             resolution=0.1 * rtol * float(np.max(np.abs(claimed), initial=0.0)))
         rec, rel = _compare(claimed, 0.0, est, rtol)
         records.append(rec)
         errors.append(rel)
-        evaluations += est.evaluations - 1
+        evaluations += est.evaluations
     return _result("differential", records, errors, rtol, evaluations, X.shape)
 
 

@@ -33,5 +33,6 @@ def jacobian(F, X, *, method="auto"):
     for index in np.ndindex(X.shape):
         E = np.zeros_like(X)
         E[index] = 1.0
-        J[(Ellipsis,) + index] = directional_derivative(F, X, E, method=method).value
+        J[(Ellipsis,) + index] = directional_derivative(F, X, E, method=method,
+                                                          out_shape=Y0.shape).value
     return J

@@ -1,0 +1,109 @@
+"""The strict build: it passes on the book, and fails, naming the chapter, when it should."""
+
+import os
+import re
+import runpy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build(source, tmp_path):
+    env = dict(os.environ, MATCALC_NB_CACHE=str(tmp_path / "cache"))
+    out = tmp_path / "html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT), "-n", "-W",
+         "--keep-going", "-d", str(tmp_path / "doctrees"), str(source), str(out)],
+        capture_output=True, text=True, env=env, timeout=1200)
+    return proc, out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("build")
+    proc, out = build(ROOT / "book", tmp)
+    return proc, out
+
+
+def test_strict_build_succeeds(built):
+    proc, out = built
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+    assert "WARNING:" not in proc.stderr, proc.stderr  # the kernel's "WARNING |" TCP notice is noise
+    for page in ("index", "checking", "bibliography", "search"):
+        assert (out / f"{page}.html").is_file()
+
+
+def test_html_is_offline(built):
+    _, out = built
+    assert (out / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert (out / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+    for page in out.rglob("*.html"):
+        text = page.read_text()
+        remote = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="((?:https?:)?//[^"]+)"', text)
+        assert not remote, f"{page.name} loads {remote}"
+        assert "cdn.jsdelivr" not in text and "cdnjs" not in text and "unpkg.com" not in text
+
+
+def test_macros_reach_mathjax(built):
+    _, out = built
+    text = (out / "checking.html").read_text()
+    assert 'window.MathJax = {"tex": {"macros": {' in text
+    assert '"frob": ["#1\\\\mathbin{:}#2", 2]' in text
+    assert text.index("window.MathJax") < text.index("_static/mathjax/tex-chtml.js")
+
+
+def test_cells_ran_and_figures_are_numbered(built):
+    _, out = built
+    text = (out / "checking.html").read_text()
+    assert "gradient check PASSED" in text and "gradient check FAILED" in text
+    assert re.search(r"Figure 1\.1", text)
+    assert list((out / "_images").glob("*.png"))
+
+
+def _copy_book(tmp_path):
+    book = tmp_path / "book"
+    shutil.copytree(ROOT / "book", book)
+    return book
+
+
+def test_failing_cell_fails_the_build_naming_the_chapter(tmp_path):
+    book = _copy_book(tmp_path)
+    with open(book / "checking.md", "a") as f:
+        f.write('\n```{code-cell} ipython3\nraise RuntimeError("deliberately broken cell")\n```\n')
+    proc, _ = build(book, tmp_path)
+    assert proc.returncode != 0
+    output = proc.stdout + proc.stderr
+    assert "checking" in output and "deliberately broken cell" in output
+
+
+@pytest.mark.parametrize("ref", ["{prf:ref}`thm-does-not-exist`", "{eq}`eq-does-not-exist`",
+                                 "{numref}`fig-does-not-exist`", "{cite}`nobody2099`"])
+def test_broken_reference_fails_the_build(tmp_path, ref):
+    book = _copy_book(tmp_path)
+    with open(book / "index.md", "a") as f:
+        f.write(f"\nSee {ref}.\n")
+    proc, _ = build(book, tmp_path)
+    assert proc.returncode != 0
+    name = re.search(r"`(.+)`", ref).group(1)
+    assert name in proc.stderr
+
+
+def test_notebook_cache_is_keyed_on_the_package_sources(tmp_path, monkeypatch):
+    monkeypatch.setenv("MATCALC_NB_CACHE", str(tmp_path / "cache"))
+    conf = runpy.run_path(str(ROOT / "conf.py"))
+    fingerprint = conf["code_fingerprint"]
+    assert conf["nb_execution_cache_path"].endswith(fingerprint(ROOT / "code"))
+    code = tmp_path / "code"
+    shutil.copytree(ROOT / "code", code, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    before = fingerprint(code)
+    assert fingerprint(code) == before  # deterministic
+    with open(code / "matcalc" / "frobenius.py", "a") as f:
+        f.write("\n# an edit\n")
+    assert fingerprint(code) != before
+    (code / "matcalc" / "new_module.py").write_text("x = 1\n")
+    assert len({before, fingerprint(code)}) == 2

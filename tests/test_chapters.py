@@ -1,0 +1,31 @@
+"""Execute every chapter fresh (no cache), failing with the chapter and cell named."""
+
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from chapters import BOOK, chapters, read_chapter
+
+
+def test_there_are_chapters():
+    assert [p.stem for p in chapters()][:1] == ["checking"]
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_chapter_executes(path):
+    nb = read_chapter(path)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(BOOK)}})
+    code_cells = 0
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            code_cells += 1
+            try:
+                client.execute_cell(cell, index)
+            except CellExecutionError as err:
+                first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+                pytest.fail(f"chapter {path.name}: code cell {code_cells} (starting "
+                            f"{first!r}) failed:\n{err}", pytrace=False)
+    assert code_cells > 0

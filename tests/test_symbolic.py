@@ -1,0 +1,82 @@
+import numpy as np
+import pytest
+import sympy as sp
+
+from matcalc import frob
+from matcalc.symbolic import differential, gradient, matrix, verify
+
+
+def test_matrix_entries_are_independent_symbols():
+    A = matrix("A", 2, 3)
+    assert A.shape == (2, 3) and len(A.free_symbols) == 6
+    S = matrix("S", 3, symmetric=True)
+    assert S == S.T and len(S.free_symbols) == 6
+    big = matrix("B", 10, 2)
+    assert str(big[9, 1]) == "B_10,2"
+
+
+def test_matrix_errors():
+    with pytest.raises(ValueError, match="square"):
+        matrix("S", 2, 3, symmetric=True)
+    with pytest.raises(ValueError, match="rows=0"):
+        matrix("A", 0, 3)
+
+
+@pytest.mark.parametrize("m,n,p", [(2, 3, 3), (3, 2, 4)])
+def test_frobenius_rules_are_proved(m, n, p):
+    A, B, C = matrix("A", m, n), matrix("B", n, p), matrix("C", m, p)
+    assert verify(frob(A * B, C), frob(A, C * B.T)).passed
+    assert verify(frob(A * B, C), frob(B, A.T * C)).passed
+
+
+def test_false_rule_is_disproved_with_a_counter_example():
+    A, B, C = matrix("A", 2, 3), matrix("B", 3, 3), matrix("C", 2, 3)
+    result = verify(frob(A * B, C), frob(A, C * B))
+    assert not result.passed and result.status == "disproved"
+    index, point, value = result.counter_example
+    # the counter-example really is one
+    assert (frob(A * B, C) - frob(A, C * B)).subs(point) == value != 0
+    assert "DISPROVED" in str(result)
+
+
+def test_inverse_differential_proved_and_wrong_order_disproved():
+    X, dX = matrix("X", 2), matrix("dX", 2)
+    exact = differential(lambda M: M.inv(), X, dX)
+    assert verify(exact, -X.inv() * dX * X.inv()).passed
+    assert verify(exact, -X.inv() * X.inv() * dX).status == "disproved"
+
+
+def test_log_det_differential():
+    X, dX = matrix("X", 2), matrix("dX", 2)
+    exact = differential(lambda M: sp.log(M.det()), X, dX)
+    assert verify(exact, (X.inv() * dX).trace()).passed
+    assert not verify(exact, (X.inv().T * dX).trace()).passed
+
+
+def test_identity_that_needs_care_with_logs():
+    X = matrix("X", 2)
+    # log(det^2) = 2 log(det) fails for negative determinants: must not be "proved"
+    assert not verify(sp.log(X.det() ** 2), 2 * sp.log(X.det())).passed
+    assert verify(sp.exp(X.trace()), sp.exp(X[0, 0]) * sp.exp(X[1, 1])).passed
+
+
+def test_gradient_and_symmetric_trap():
+    X = matrix("X", 2, 3)
+    A = matrix("A", 3, 2)
+    assert verify(gradient((A * X).trace(), X), A.T).passed
+    S = matrix("S", 2, symmetric=True)
+    B = matrix("B", 2)
+    g = gradient((B * S).trace(), S)  # derivative w.r.t. the shared symbols
+    G = B.T
+    assert verify(g, G + G.T - sp.diag(*[G[i, i] for i in range(2)])).passed
+
+
+def test_verify_errors():
+    with pytest.raises(ValueError, match=r"\(2, 3\).*\(3, 2\)"):
+        verify(matrix("A", 2, 3), matrix("B", 3, 2))
+    with pytest.raises(ValueError, match="sympy"):
+        verify(np.ones((2, 2)), np.ones((2, 2)))
+    with pytest.raises(ValueError, match=r"\(2, 2\) but dX has shape \(2, 3\)"):
+        differential(lambda M: M, matrix("X", 2), matrix("dX", 2, 3))
+    with pytest.raises(ValueError, match="scalar"):
+        gradient(matrix("X", 2), matrix("X", 2))
