@@ -1,0 +1,161 @@
+"""Matrix identities as data: each is checked exactly (sympy) and numerically (numpy).
+
+An :class:`Identity` names its matrices with shapes in dimension letters, and gives both
+sides as functions that work on numpy arrays and on sympy matrices alike (use the helpers
+:func:`tr`, :func:`hadamard`, :func:`kron`, :func:`inner` rather than ``np.`` functions). The
+book's chapters state these identities as theorems and call :meth:`Identity.prove` and
+:meth:`Identity.evaluate`; the tests import the same objects.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from .frobenius import _is_sympy_matrix, frob
+from .symbolic import matrix, verify
+from .vec import vec
+
+__all__ = ["Identity", "FROBENIUS_RULES", "FALSE_RULES", "tr", "hadamard", "kron", "inner"]
+
+
+def tr(M):
+    """Trace, for numpy arrays and sympy matrices."""
+    return M.trace() if _is_sympy_matrix(M) else float(np.trace(M))
+
+
+def hadamard(A, B):
+    """Entrywise product A o B, for numpy arrays and sympy matrices."""
+    if _is_sympy_matrix(A) or _is_sympy_matrix(B):
+        return sp.Matrix(A).multiply_elementwise(sp.Matrix(B))
+    return np.multiply(A, B)
+
+
+def kron(A, B):
+    """Kronecker product A (x) B, for numpy arrays and sympy matrices."""
+    if _is_sympy_matrix(A) or _is_sympy_matrix(B):
+        return sp.kronecker_product(sp.Matrix(A), sp.Matrix(B))
+    return np.kron(A, B)
+
+
+def inner(u, v):
+    """u^T v for two vectors (1-D arrays or sympy column matrices), as a scalar."""
+    if _is_sympy_matrix(u) or _is_sympy_matrix(v):
+        return (sp.Matrix(u).T * sp.Matrix(v))[0, 0]
+    return float(np.dot(u, v))
+
+
+@dataclass(frozen=True)
+class Numeric:
+    """Outcome of :meth:`Identity.evaluate`: relative difference of the two sides."""
+
+    passed: bool
+    error: float
+    sizes: dict
+
+    def __bool__(self):
+        return self.passed
+
+    def __str__(self):
+        verdict = "holds" if self.passed else "FAILS"
+        return (f"numerically {verdict} at sizes {self.sizes}: relative difference "
+                f"{self.error:.1e}")
+
+    __repr__ = __str__
+
+
+@dataclass(frozen=True)
+class Identity:
+    """``lhs(**mats) == rhs(**mats)`` for matrices of the given ``shapes``.
+
+    >>> rule = Identity("transpose", {"A": ("m", "n"), "B": ("m", "n")},
+    ...                 lambda A, B: frob(A, B), lambda A, B: frob(A.T, B.T))
+    >>> rule.prove().passed, rule.evaluate().passed
+    (True, True)
+    """
+
+    name: str
+    shapes: dict
+    lhs: object = field(repr=False)
+    rhs: object = field(repr=False)
+    exact_sizes: dict = field(default_factory=lambda: {"m": 2, "n": 3, "p": 4, "q": 2})
+    numeric_sizes: dict = field(default_factory=lambda: {"m": 7, "n": 5, "p": 6, "q": 4})
+
+    def _dims(self, sizes):
+        letters = {d for shape in self.shapes.values() for d in shape}
+        missing = letters - set(sizes)
+        if missing:
+            raise ValueError(f"identity {self.name!r} needs sizes for {sorted(missing)}, "
+                             f"got {sizes}")
+        return {k: v for k, v in sizes.items() if k in letters}
+
+    def symbols(self, sizes=None):
+        """Generic symbolic matrices for every named matrix."""
+        sizes = self._dims(sizes or self.exact_sizes)
+        return {name: matrix(name, sizes[r], sizes[c]) for name, (r, c) in self.shapes.items()}
+
+    def prove(self, **sizes):
+        """Exact expansion at concrete sizes (default ``exact_sizes``): an IdentityResult."""
+        mats = self.symbols({**self.exact_sizes, **sizes})
+        return verify(self.lhs(**mats), self.rhs(**mats))
+
+    def evaluate(self, seed=0, **sizes):
+        """Both sides at random matrices (default ``numeric_sizes``); relative difference."""
+        dims = self._dims({**self.numeric_sizes, **sizes})
+        rng = np.random.default_rng(seed)
+        mats = {name: rng.standard_normal((dims[r], dims[c]))
+                for name, (r, c) in self.shapes.items()}
+        left = np.asarray(self.lhs(**mats), dtype=float)
+        right = np.asarray(self.rhs(**mats), dtype=float)
+        if left.shape != right.shape:
+            raise ValueError(f"identity {self.name!r}: lhs has shape {left.shape}, rhs has "
+                             f"shape {right.shape} at sizes {dims}")
+        scale = max(np.linalg.norm(left), np.linalg.norm(right), 1e-300)
+        error = float(np.linalg.norm(left - right) / scale)
+        return Numeric(error <= 1e-12, error, dims)
+
+
+def _rules():
+    ident = Identity
+    mn, np_, mp = ("m", "n"), ("n", "p"), ("m", "p")
+    return {
+        "trace form": ident("A:B = tr(A^T B)", {"A": mn, "B": mn},
+                            lambda A, B: frob(A, B), lambda A, B: tr(A.T @ B)),
+        "vec form": ident("A:B = vec(A)^T vec(B)", {"A": mn, "B": mn},
+                          lambda A, B: frob(A, B), lambda A, B: inner(vec(A), vec(B))),
+        "symmetry": ident("A:B = B:A", {"A": mn, "B": mn},
+                          lambda A, B: frob(A, B), lambda A, B: frob(B, A)),
+        "transposition": ident("A:B = A^T:B^T", {"A": mn, "B": mn},
+                               lambda A, B: frob(A, B), lambda A, B: frob(A.T, B.T)),
+        "move right factor": ident("(AB):C = A:(C B^T)", {"A": mn, "B": np_, "C": mp},
+                                   lambda A, B, C: frob(A @ B, C),
+                                   lambda A, B, C: frob(A, C @ B.T)),
+        "move left factor": ident("(AB):C = B:(A^T C)", {"A": mn, "B": np_, "C": mp},
+                                  lambda A, B, C: frob(A @ B, C),
+                                  lambda A, B, C: frob(B, A.T @ C)),
+        "cyclic trace": ident("tr(ABC) = tr(CAB)", {"A": mn, "B": np_, "C": ("p", "m")},
+                              lambda A, B, C: tr(A @ B @ C), lambda A, B, C: tr(C @ A @ B)),
+        "hadamard": ident("(A o B):C = A:(B o C)", {"A": mn, "B": mn, "C": mn},
+                          lambda A, B, C: frob(hadamard(A, B), C),
+                          lambda A, B, C: frob(A, hadamard(B, C))),
+        "vec of product": ident("vec(A X B) = (B^T kron A) vec(X)",
+                                {"A": mn, "X": np_, "B": ("p", "q")},
+                                lambda A, X, B: vec(A @ X @ B),
+                                lambda A, X, B: kron(B.T, A) @ vec(X)),
+    }
+
+
+FROBENIUS_RULES = _rules()
+
+FALSE_RULES = {
+    "move without transpose": Identity(
+        "(AB):C = A:(C B)  [false]", {"A": ("m", "n"), "B": ("n", "n"), "C": ("m", "n")},
+        lambda A, B, C: frob(A @ B, C), lambda A, B, C: frob(A, C @ B)),
+    "trace is not fully commutative": Identity(
+        "tr(ABC) = tr(ACB)  [false]", {"A": ("m", "m"), "B": ("m", "m"), "C": ("m", "m")},
+        lambda A, B, C: tr(A @ B @ C), lambda A, B, C: tr(A @ C @ B)),
+    "vec with A^T": Identity(
+        "vec(A X B) = (B kron A^T) vec(X)  [false]", {"A": ("m", "m"), "X": ("m", "m"),
+                                                      "B": ("m", "m")},
+        lambda A, X, B: vec(A @ X @ B), lambda A, X, B: kron(B, A.T) @ vec(X)),
+}
