@@ -7,6 +7,7 @@ book's chapters state these identities as theorems and call :meth:`Identity.prov
 :meth:`Identity.evaluate`; the tests import the same objects.
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -96,8 +97,9 @@ class Identity:
 
     def prove(self, **sizes):
         """Exact expansion at concrete sizes (default ``exact_sizes``): an IdentityResult."""
-        mats = self.symbols({**self.exact_sizes, **sizes})
-        return verify(self.lhs(**mats), self.rhs(**mats))
+        dims = self._dims({**self.exact_sizes, **sizes})
+        mats = self.symbols(dims)
+        return dataclasses.replace(verify(self.lhs(**mats), self.rhs(**mats)), sizes=dims)
 
     def evaluate(self, seed=0, **sizes):
         """Both sides at random matrices (default ``numeric_sizes``); relative difference."""

@@ -89,15 +89,17 @@ class IdentityResult:
     entries: int
     failing: tuple = ()  # ((index, lhs - rhs), ...) for entries not proved zero
     counter_example: object = None  # (index, {symbol: value}, value of lhs - rhs) or None
+    sizes: object = None  # the dimensions expanded, when known (see matcalc.rules)
 
     def __bool__(self):
         return self.passed
 
     def __str__(self):
+        at = f" at sizes {self.sizes}" if self.sizes else ""
         if self.shape == ():
             if self.passed:
-                return "scalar identity PROVED exactly: lhs - rhs simplifies to 0"
-            lines = [f"scalar identity {self.status.upper()}: lhs - rhs is not 0"]
+                return f"scalar identity PROVED exactly{at}: lhs - rhs simplifies to 0"
+            lines = [f"scalar identity {self.status.upper()}{at}: lhs - rhs is not 0"]
         elif self.passed:
             return (f"identity PROVED exactly at shape {self.shape}: all {self.entries} "
                     f"entries of lhs - rhs simplify to 0")
@@ -105,13 +107,17 @@ class IdentityResult:
             lines = [f"identity {self.status.upper()} at shape {self.shape}: "
                      f"{len(self.failing)} of {self.entries} entries of lhs - rhs are not 0"]
         for index, diff in self.failing[:3]:
-            lines.append(f"  entry {index}: lhs - rhs = {diff}")
+            where = f"entry {index}: " if self.shape != () else ""
+            text = str(diff)
+            if len(text) > 240:
+                text = f"{text[:200]} ... ({len(sp.Add.make_args(sp.expand(diff)))} terms)"
+            lines.append(f"  {where}lhs - rhs = {text}")
         if self.counter_example is not None:
             index, point, value = self.counter_example
             shown = ", ".join(f"{k}={v}" for k, v in list(point.items())[:6])
             more = ", ..." if len(point) > 6 else ""
-            lines.append(f"  counter-example: at {shown}{more}, entry {index} of lhs - rhs "
-                         f"= {value}")
+            where = f"entry {index} of " if self.shape != () else ""
+            lines.append(f"  counter-example: at {shown}{more}, {where}lhs - rhs = {value}")
         return "\n".join(lines)
 
     __repr__ = __str__
