@@ -53,16 +53,16 @@ def _as_matrix(x, name):
 
 
 def _vanishes(expr):
-    """True if expr is identically zero (exactly), False if not, None if undecided."""
+    """``(verdict, canonical)``: verdict True if expr is identically zero (exactly), False if
+    not, None if undecided; canonical is expr as one cancelled fraction."""
     if expr == 0:
-        return True
+        return True, sp.S.Zero
     rational = sp.cancel(sp.together(sp.expand(expr)))
     if rational == 0:
-        return True
+        return True, rational
     if rational.is_rational_function(*rational.free_symbols):
-        return False  # a nonzero rational function in independent symbols is not zero
-    simplified = sp.simplify(rational)
-    return True if simplified == 0 else None
+        return False, rational  # a nonzero rational function in independent symbols is not 0
+    return (True if sp.simplify(rational) == 0 else None), rational
 
 
 def _counter_example(expr):
@@ -101,10 +101,10 @@ class IdentityResult:
                 return f"scalar identity PROVED exactly{at}: lhs - rhs simplifies to 0"
             lines = [f"scalar identity {self.status.upper()}{at}: lhs - rhs is not 0"]
         elif self.passed:
-            return (f"identity PROVED exactly at shape {self.shape}: all {self.entries} "
+            return (f"identity PROVED exactly at shape {self.shape}{at}: all {self.entries} "
                     f"entries of lhs - rhs simplify to 0")
         else:
-            lines = [f"identity {self.status.upper()} at shape {self.shape}: "
+            lines = [f"identity {self.status.upper()} at shape {self.shape}{at}: "
                      f"{len(self.failing)} of {self.entries} entries of lhs - rhs are not 0"]
         for index, diff in self.failing[:3]:
             where = f"entry {index}: " if self.shape != () else ""
@@ -146,11 +146,11 @@ def verify(lhs, rhs):
     for i in range(L.rows):
         for j in range(L.cols):
             diff = L[i, j] - R[i, j]
-            zero = _vanishes(diff)
+            zero, canonical = _vanishes(diff)
             if zero:
                 continue
             index = (i, j)
-            failing.append((index, sp.factor(sp.cancel(sp.together(sp.expand(diff))))))
+            failing.append((index, sp.factor(canonical)))
             if counter is None:
                 point, value = _counter_example(diff)
                 if point is not None:
