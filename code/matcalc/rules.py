@@ -2,8 +2,8 @@
 
 An :class:`Identity` names its matrices with shapes in dimension letters, and gives both
 sides as functions that work on numpy arrays and on sympy matrices alike (use the helpers
-:func:`tr`, :func:`hadamard`, :func:`kron`, :func:`inner` rather than ``np.`` functions). The
-book's chapters state these identities as theorems and call :meth:`Identity.prove` and
+of :mod:`matcalc.ops`, e.g. ``tr``, ``hadamard``, ``kron``, ``inner``, rather than ``np.``
+functions). The book's chapters state these identities as theorems and call :meth:`Identity.prove` and
 :meth:`Identity.evaluate`; the tests import the same objects.
 """
 
@@ -11,39 +11,13 @@ import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
-import sympy as sp
 
-from .frobenius import _is_sympy_matrix, frob
+from .frobenius import frob
+from .ops import hadamard, inner, kron, tr
 from .symbolic import matrix, verify
 from .vec import vec
 
 __all__ = ["Identity", "FROBENIUS_RULES", "FALSE_RULES", "tr", "hadamard", "kron", "inner"]
-
-
-def tr(M):
-    """Trace, for numpy arrays and sympy matrices."""
-    return M.trace() if _is_sympy_matrix(M) else float(np.trace(M))
-
-
-def hadamard(A, B):
-    """Entrywise product A o B, for numpy arrays and sympy matrices."""
-    if _is_sympy_matrix(A) or _is_sympy_matrix(B):
-        return sp.Matrix(A).multiply_elementwise(sp.Matrix(B))
-    return np.multiply(A, B)
-
-
-def kron(A, B):
-    """Kronecker product A (x) B, for numpy arrays and sympy matrices."""
-    if _is_sympy_matrix(A) or _is_sympy_matrix(B):
-        return sp.kronecker_product(sp.Matrix(A), sp.Matrix(B))
-    return np.kron(A, B)
-
-
-def inner(u, v):
-    """u^T v for two vectors (1-D arrays or sympy column matrices), as a scalar."""
-    if _is_sympy_matrix(u) or _is_sympy_matrix(v):
-        return (sp.Matrix(u).T * sp.Matrix(v))[0, 0]
-    return float(np.dot(u, v))
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,13 @@ def _vanishes(expr):
     return (True if sp.simplify(rational) == 0 else None), rational
 
 
+def _readable(expr, max_terms=24):
+    """Factored when that is cheap to do; large polynomials stay expanded (factoring them
+    can take many seconds and the counter-example says more)."""
+    numerator = sp.fraction(expr)[0]
+    return sp.factor(expr) if len(sp.Add.make_args(numerator)) <= max_terms else expr
+
+
 def _counter_example(expr):
     symbols = sorted(expr.free_symbols, key=str)
     for shift in range(len(_PROBES)):
@@ -150,7 +157,7 @@ def verify(lhs, rhs):
             if zero:
                 continue
             index = (i, j)
-            failing.append((index, sp.factor(canonical)))
+            failing.append((index, _readable(canonical)))
             if counter is None:
                 point, value = _counter_example(diff)
                 if point is not None:

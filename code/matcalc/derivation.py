@@ -1,0 +1,390 @@
+"""Derivations that are checked step by step.
+
+A derivation with differentials is a chain of expressions that are claimed to be equal,
+
+    dL = (WX - Y):d(WX - Y) = (WX - Y):(dW X) = (WX - Y)X^T:dW,
+
+ending, for a scalar function, in the form G:dW that identifies the gradient G. A
+:class:`Derivation` holds such a chain as data: each :class:`Step` has the LaTeX the book
+prints and a Python function of the variables and the differential that computes it. Checking
+a derivation checks every link of the chain separately, so a wrong step is *named*:
+
+* link 0: the first expression against the true differential of the function;
+* link k: step k against step k + 1;
+* last link (when a gradient is claimed): the last step against G:dW, plus an independent
+  :func:`~matcalc.check_gradient` of G.
+
+Every link is checked exactly, by expanding both sides in generic symbolic matrices at small
+sizes (a proof for those sizes), and numerically at larger rectangular sizes and several
+random points (evidence). Expressions are written with ``@``, ``.T`` and the helpers of
+:mod:`matcalc.ops`, so one function serves both.
+"""
+
+import inspect
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from .check import check_differential, check_gradient
+from .frobenius import frob
+from .symbolic import matrix, verify
+
+__all__ = ["Step", "Derivation", "DerivationResult", "Link"]
+
+NUMERIC_RTOL = 1e-9
+KINDS = ("general", "symmetric", "spd")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One expression of a derivation: ``latex`` as printed, ``expr`` as computed.
+
+    ``expr`` is a function whose parameter names are variable names of the derivation and
+    ``d<variable>`` for the differential, e.g. ``lambda W, X, dW: frob(W @ X, dW @ X)``.
+    ``why`` names the rule that leads *to* this step.
+    """
+
+    latex: str
+    expr: object = field(repr=False)
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """The check of one equality in the chain: ``source`` = ``target``."""
+
+    index: int
+    source: str
+    target: str
+    why: str
+    exact: object  # IdentityResult, or None when no exact check was run
+    numeric_error: float
+    numeric_passed: bool
+    note: str = ""
+
+    @property
+    def passed(self):
+        return self.numeric_passed and (self.exact is None or self.exact.passed)
+
+
+@dataclass(frozen=True)
+class DerivationResult:
+    """Outcome of :meth:`Derivation.check`: ``passed``, the links, and the first wrong one."""
+
+    name: str
+    links: tuple
+    exact_sizes: dict
+    numeric_sizes: dict
+    gradient_check: object = None  # CheckResult of the claimed gradient, if any
+    differential_check: object = None  # CheckResult of the first step as a differential
+
+    @property
+    def passed(self):
+        ok = all(link.passed for link in self.links)
+        for check in (self.gradient_check, self.differential_check):
+            ok = ok and (check is None or check.passed)
+        return ok
+
+    @property
+    def first_wrong(self):
+        """The first link that fails, or None."""
+        return next((link for link in self.links if not link.passed), None)
+
+    def __bool__(self):
+        return self.passed
+
+    def _exact_text(self, link):
+        if link.exact is None:
+            return "not run"
+        return link.exact.status
+
+    def __str__(self):
+        head = "PASSED" if self.passed else "FAILED"
+        sizes = ", ".join(f"{k}={v}" for k, v in self.exact_sizes.items())
+        num = ", ".join(f"{k}={v}" for k, v in self.numeric_sizes.items())
+        lines = [f"derivation {self.name!r} {head}: {len(self.links)} links, exact at "
+                 f"{sizes or 'no sizes'}, numeric at {num}"]
+        for link in self.links:
+            mark = "ok " if link.passed else "WRONG"
+            lines.append(f"  [{mark}] {link.index}: {link.source}  =  {link.target}")
+            detail = (f"        exact: {self._exact_text(link)}; numeric: relative "
+                      f"difference {link.numeric_error:.1e}")
+            lines.append(detail + (f" ({link.why})" if link.why else ""))
+            if link.note:
+                lines.append(f"        {link.note}")
+            if link.exact is not None and not link.exact.passed:
+                lines += ["        " + s.strip() for s in str(link.exact).splitlines()[1:]
+                          if "counter-example" in s]
+        if self.differential_check is not None and not self.differential_check.passed:
+            lines.append("  first step against numerical derivatives: "
+                         + str(self.differential_check).splitlines()[0])
+        if self.gradient_check is not None:
+            lines.append("  gradient: " + str(self.gradient_check).splitlines()[0])
+        wrong = self.first_wrong
+        if wrong is not None:
+            lines.append(f"  first wrong step: link {wrong.index}, from {wrong.source} "
+                         f"to {wrong.target}")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_markdown_(self):
+        def cell(link):
+            exact = self._exact_text(link)
+            return f"{exact}; numeric {link.numeric_error:.0e}"
+
+        rows = ["| | expression | rule | check |", "|---|---|---|---|"]
+        for link in self.links:
+            mark = "✓" if link.passed else "✗ **wrong step**"
+            target = link.target.replace("|", r"\vert ")
+            rows.append(f"| {mark} | $= {target}$ | {link.why} | {cell(link)} |")
+        source = self.links[0].source.replace("|", r"\vert ") if self.links else ""
+        verdict = "passed" if self.passed else "FAILED"
+        sizes = ", ".join(f"${k}={v}$" for k, v in self.exact_sizes.items())
+        num = ", ".join(f"${k}={v}$" for k, v in self.numeric_sizes.items())
+        grad = ""
+        if self.gradient_check is not None:
+            g = self.gradient_check
+            grad = (f" The gradient's own check: relative error {g.error:.1e} with "
+                    f"{g.evaluations} evaluations ({g.method}).")
+        exact_part = f"exactly at {sizes} and " if sizes else ""
+        return (f"**Derivation {verdict}** (each link checked {exact_part}numerically at "
+                f"{num}).{grad}\n\nStarting from ${source}$:\n\n" + "\n".join(rows) + "\n")
+
+
+def _params(fn, what):
+    try:
+        return list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be a Python function with named parameters") from exc
+
+
+class Derivation:
+    """A chain of expressions for the differential of ``function`` with respect to ``wrt``
+    (one variable name, or a tuple of names when several vary together, as in d(XY)).
+
+    ``shapes`` maps each variable to its shape in dimension letters (``{"W": "mn"}`` or
+    ``{"W": ("m", "n")}``); ``kinds`` may mark square variables ``"symmetric"`` or ``"spd"``
+    (symmetric positive definite: numerically ``A A^T/n + I``, symbolically a generic
+    symmetric matrix). ``function`` takes variables by name; each step's ``expr`` takes
+    variables and ``d<wrt>`` by name. ``gradient`` (for a scalar function of one variable) is
+    the claimed gradient; the last step must then equal ``gradient:d<wrt>``.
+
+    >>> from matcalc import frob
+    >>> d = Derivation(
+    ...     "x^T A x", {"A": "nn", "x": "n1"}, "x",
+    ...     function=lambda A, x: (x.T @ A @ x)[0, 0],
+    ...     steps=[Step(r"\\d x^\\T A x + x^\\T A \\d x", lambda A, x, dx: frob(dx, A @ x) + frob(x, A @ dx)),
+    ...            Step(r"(A + A^\\T)x : \\d x", lambda A, x, dx: frob((A + A.T) @ x, dx))],
+    ...     gradient=lambda A, x: (A + A.T) @ x, exact_sizes={"n": 2}, numeric_sizes={"n": 6})
+    >>> d.check().passed
+    True
+    """
+
+    def __init__(self, name, shapes, wrt, function, steps, *, gradient=None, kinds=None,
+                 exact_sizes=None, numeric_sizes=None, start=None, seeds=(0, 1, 2)):
+        self.name = name
+        self.shapes = {k: tuple(v) for k, v in shapes.items()}
+        for var, shape in self.shapes.items():
+            if len(shape) != 2:
+                raise ValueError(f"variable {var!r} needs a shape of two dimension letters, "
+                                 f"got {shape!r}")
+        self.wrt = (wrt,) if isinstance(wrt, str) else tuple(wrt)
+        for var in self.wrt:
+            if var not in self.shapes:
+                raise ValueError(f"wrt={var!r} is not one of the variables "
+                                 f"{sorted(self.shapes)}")
+        if gradient is not None and len(self.wrt) != 1:
+            raise ValueError(f"a gradient can be claimed for one variable, not for {self.wrt}")
+        self.dnames = {var: "d" + var for var in self.wrt}
+        self.kinds = dict(kinds or {})
+        for var, kind in self.kinds.items():
+            if var not in self.shapes or kind not in KINDS:
+                raise ValueError(f"kinds: {var!r}: {kind!r}; variables are "
+                                 f"{sorted(self.shapes)}, kinds are {KINDS}")
+            rows, cols = self.shapes[var]
+            if kind != "general" and rows != cols:
+                raise ValueError(f"variable {var!r} is {kind} but has shape {rows} x {cols}; "
+                                 f"it must be square (equal dimension letters)")
+        self.function = function
+        self.steps = [s if isinstance(s, Step) else Step(*s) for s in steps]
+        if not self.steps:
+            raise ValueError(f"derivation {name!r} has no steps")
+        self.gradient = gradient
+        self.start = start or rf"\d f"
+        self.exact_sizes = dict(exact_sizes) if exact_sizes is not None else None
+        self.numeric_sizes = dict(numeric_sizes or {})
+        self.seeds = tuple(seeds)
+        known = set(self.shapes) | set(self.dnames.values())
+        self._check_names(function, set(self.shapes), "function")
+        for k, step in enumerate(self.steps, 1):
+            self._check_names(step.expr, known, f"step {k} ({step.latex})")
+        if gradient is not None:
+            self._check_names(gradient, set(self.shapes), "gradient")
+        letters = {d for shape in self.shapes.values() for d in shape}
+        for label, sizes in (("exact_sizes", self.exact_sizes),
+                             ("numeric_sizes", self.numeric_sizes)):
+            if sizes is None:
+                continue
+            missing = letters - set(sizes) - {"1"}
+            if missing:
+                raise ValueError(f"derivation {name!r}: {label} has no size for "
+                                 f"{sorted(missing)} (given {sizes})")
+
+    def _check_names(self, fn, known, what):
+        unknown = [p for p in _params(fn, what) if p not in known]
+        if unknown:
+            raise ValueError(f"{what} of derivation {self.name!r} has parameters {unknown} "
+                             f"that are not variables; known names are {sorted(known)}")
+
+    def _call(self, fn, env, what="expression"):
+        args = {p: env[p] for p in inspect.signature(fn).parameters}
+        try:
+            return fn(**args)
+        except Exception as exc:
+            shapes = ", ".join(f"{k}: {tuple(v.shape)}" for k, v in args.items()
+                               if hasattr(v, "shape"))
+            raise ValueError(f"derivation {self.name!r}: {what} raised {type(exc).__name__} "
+                             f"with {shapes}: {exc}") from exc
+
+    @staticmethod
+    def _size(letter, sizes):
+        return 1 if letter == "1" else sizes[letter]
+
+    def _symbols(self, sizes):
+        env = {}
+        for var, (r, c) in self.shapes.items():
+            kind = self.kinds.get(var, "general")
+            env[var] = matrix(var, self._size(r, sizes), self._size(c, sizes),
+                              symmetric=kind != "general")
+        for var, dvar in self.dnames.items():
+            r, c = self.shapes[var]
+            # The differential of a symmetric variable is symmetric too.
+            env[dvar] = matrix(dvar, self._size(r, sizes), self._size(c, sizes),
+                               symmetric=self.kinds.get(var, "general") != "general")
+        return env
+
+    def _numbers(self, sizes, rng):
+        env = {}
+        members = [(var, var, shape) for var, shape in self.shapes.items()]
+        members += [(dvar, var, self.shapes[var]) for var, dvar in self.dnames.items()]
+        for name, var, (r, c) in members:
+            kind = self.kinds.get(var, "general")
+            shape = (self._size(r, sizes), self._size(c, sizes))
+            A = rng.standard_normal(shape)
+            if kind == "symmetric" or (kind == "spd" and name != var):
+                A = (A + A.T) / 2
+            elif kind == "spd":
+                A = A @ A.T / shape[0] + np.eye(shape[0])
+            env[name] = A
+        return env
+
+    def _expressions(self):
+        """(latex, why, fn(env)) for every member of the chain after the true differential."""
+        chain = [(s.latex, s.why,
+                  (lambda k, s: lambda env: self._call(s.expr, env, f"step {k} ({s.latex})"))(
+                      k, s))
+                 for k, s in enumerate(self.steps, 1)]
+        if self.gradient is not None:
+            (var, dvar), = self.dnames.items()
+            chain.append((rf"G : \d {var}", "identification: G is the claimed gradient",
+                          lambda env: frob(self._gradient_value(env), env[dvar])))
+        return chain
+
+    def _gradient_value(self, env):
+        G = self._call(self.gradient, env, "gradient")
+        var = self.wrt[0]
+        shape, want = tuple(G.shape), tuple(env[var].shape)
+        if shape != want:
+            raise ValueError(f"derivation {self.name!r}: the gradient has shape {shape} but "
+                             f"{var} has shape {want}; a gradient has the shape of its "
+                             f"variable")
+        return G
+
+    def _true_differential(self, env):
+        """d/dt function(wrt + t dwrt) at t = 0, exactly, for symbolic env."""
+        t = sp.Dummy("t")
+        moved = {**env, **{var: env[var] + t * env[dvar] for var, dvar in self.dnames.items()}}
+        value = self._call(self.function, moved, "function")
+        if isinstance(value, sp.MatrixBase):
+            return value.diff(t).subs(t, 0)
+        return sp.diff(value, t).subs(t, 0)
+
+    def check(self):
+        """Check every link; returns a :class:`DerivationResult` naming the first wrong one."""
+        chain = self._expressions()
+        sym = self._symbols(self.exact_sizes) if self.exact_sizes is not None else None
+        rngs = [np.random.default_rng([seed, 0x64657276]) for seed in self.seeds]
+        points = [self._numbers(self.numeric_sizes, rng) for rng in rngs]
+
+        links = []
+        # link 0: the first step is the differential of the function
+        first_latex, first_why, first_fn = chain[0]
+        exact = None
+        if sym is not None:
+            exact = verify(_scalar(self._true_differential(sym)), _scalar(first_fn(sym)))
+        diff_checks = [self._differential_check(first_fn, env) for env in points]
+        worst = max(diff_checks, key=lambda c: c.error)
+        note = "" if worst.passed else "numerical derivative of the function disagrees"
+        links.append(Link(0, self.start, first_latex, first_why or "the differential", exact,
+                          worst.error, all(c.passed for c in diff_checks), note))
+        for k in range(1, len(chain)):
+            (src, _, f_src), (dst, why, f_dst) = chain[k - 1], chain[k]
+            exact = None
+            if sym is not None:
+                exact = verify(_scalar(f_src(sym)), _scalar(f_dst(sym)))
+            errors = [_relative_difference(f_src(env), f_dst(env), src, dst) for env in points]
+            error = max(errors)
+            links.append(Link(k, src, dst, why, exact, error, error <= NUMERIC_RTOL))
+        grad_check = None
+        if self.gradient is not None:
+            env, var = points[0], self.wrt[0]
+            grad_check = check_gradient(
+                lambda V: self._call(self.function, {**env, var: V}, "function"),
+                lambda V: self._call(self.gradient, {**env, var: V}, "gradient"), env[var])
+        return DerivationResult(self.name, tuple(links), dict(self.exact_sizes or {}),
+                                self.numeric_sizes, grad_check, worst)
+
+    def _differential_check(self, first_fn, env):
+        # Several varying variables are packed into one flat vector for the numerical check.
+        shapes = [env[var].shape for var in self.wrt]
+        cuts = np.cumsum([int(np.prod(s)) for s in shapes])[:-1]
+
+        def unpack(flat):
+            return [p.reshape(s) for p, s in zip(np.split(flat, cuts), shapes)]
+
+        def F(flat):
+            moved = dict(zip(self.wrt, unpack(flat)))
+            return np.asarray(self._call(self.function, {**env, **moved}, "function"))
+
+        packed = np.concatenate([env[var].ravel() for var in self.wrt])
+        shape = F(packed).shape
+
+        def dF(flat, dflat):
+            moved = dict(zip(self.wrt, unpack(flat)))
+            moved.update(zip(self.dnames.values(), unpack(dflat)))
+            out = np.asarray(first_fn({**env, **moved}))
+            return out.reshape(shape) if out.size == int(np.prod(shape)) else out
+
+        return check_differential(F, dF, packed)
+
+
+def _scalar(value):
+    """Sympy 1x1 matrices and scalars compare as scalars; matrices stay matrices."""
+    if isinstance(value, sp.MatrixBase) and value.shape == (1, 1):
+        return value[0, 0]
+    return value
+
+
+def _relative_difference(a, b, src, dst):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.size == 1 and b.size == 1:
+        a, b = a.reshape(()), b.reshape(())
+    if a.shape != b.shape:
+        raise ValueError(f"{src} has shape {a.shape} but {dst} has shape {b.shape}; "
+                         f"consecutive steps must have equal shapes")
+    scale = max(float(np.linalg.norm(a)), float(np.linalg.norm(b)))
+    if scale == 0:
+        return 0.0
+    return float(np.linalg.norm(a - b)) / scale
