@@ -143,12 +143,26 @@ def _prepare(X, seed, directions, rtol):
     return X, np.random.default_rng([int(seed), 0x6D617463])
 
 
-def check_gradient(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto"):
+def _direction(rng, shape, project):
+    V = rng.standard_normal(shape)
+    if project is None:
+        return V
+    P = np.asarray(project(V), dtype=float)
+    require_shape(P, shape, "project(V)", "X", "a projected direction has the shape of X")
+    if not np.any(P):
+        raise ValueError("project(V) returned zero: the allowed directions are empty")
+    return P
+
+
+def check_gradient(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto",
+                   project=None):
     """Check that ``grad(X)`` is the gradient of the real scalar function ``f`` at ``X``.
 
     The gradient has the shape of X. Along each of ``directions`` random directions V the
     claimed ``G:V`` is compared with a numerical derivative of ``t -> f(X + tV)``. Raises
     ValueError for a non-scalar ``f``, a gradient of the wrong shape, or NaN/inf values.
+    ``project`` restricts the directions to a subspace (for instance symmetric matrices,
+    ``project=lambda V: (V + V.T) / 2``): then only ``G:V`` for V in that subspace is checked.
 
     >>> import numpy as np
     >>> X = np.arange(6.0).reshape(2, 3)
@@ -167,7 +181,7 @@ def check_gradient(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, metho
     require_shape(G, X.shape, "grad(X)", "X", "a gradient has the shape of its variable")
     records, errors, evaluations = [], [], 1
     for _ in range(int(directions)):
-        V = rng.standard_normal(X.shape)
+        V = _direction(rng, X.shape, project)
         claimed = frob(G, V)
         claim_rounding = 16 * EPS * float(np.sum(np.abs(G * V)))
         est = directional_derivative(f, X, V, method=method, out_shape=(),
@@ -179,12 +193,13 @@ def check_gradient(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, metho
     return _result("gradient", records, errors, rtol, evaluations, X.shape)
 
 
-def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto"):
+def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto",
+                       project=None):
     """Check that ``dF(X, dX)`` is the differential of the array function ``F`` at ``X``.
 
     ``dF(X, dX)`` must return an array of F(X)'s shape, linear in dX. Along random
     directions V, ``dF(X, V)`` is compared entrywise with a numerical derivative of
-    ``t -> F(X + tV)``.
+    ``t -> F(X + tV)``. ``project`` restricts the directions, as in :func:`check_gradient`.
 
     >>> import numpy as np
     >>> X = np.array([[2.0, 1.0], [0.0, 3.0]])
@@ -197,7 +212,7 @@ def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, met
     Y0 = _call_real(F, (X,), "F", "its values")
     records, errors, evaluations = [], [], 1
     for _ in range(int(directions)):
-        V = rng.standard_normal(X.shape)
+        V = _direction(rng, X.shape, project)
         claimed = _call_real(dF, (X, V), "dF", "the differential")
         require_shape(claimed, Y0.shape, "dF(X, dX)", "F(X)",
                       "a differential has the shape of the function's value")

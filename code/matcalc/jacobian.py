@@ -36,3 +36,22 @@ def jacobian(F, X, *, method="auto"):
         J[(Ellipsis,) + index] = directional_derivative(F, X, E, method=method,
                                                           out_shape=Y0.shape).value
     return J
+
+
+def as_vec_jacobian(J, out_ndim=2):
+    """The Jacobian array ``J`` (shape ``F.shape + X.shape``) as the matrix d vec F / d vec X.
+
+    Column-major vec on both sides, as everywhere in this package: row ``i + j*m`` holds the
+    derivatives of ``F[i, j]``, column ``k + l*n`` those with respect to ``X[k, l]``.
+
+    >>> import numpy as np
+    >>> A = np.array([[1., 2.], [3., 4.]])
+    >>> J = jacobian(lambda X: A @ X, np.ones((2, 3)))
+    >>> bool(np.allclose(as_vec_jacobian(J), np.kron(np.eye(3), A)))  # vec(AX) = (I kron A) vec X
+    True
+    """
+    J = np.asarray(J)
+    if not 0 <= out_ndim <= J.ndim:
+        raise ValueError(f"out_ndim={out_ndim} does not fit a Jacobian of shape {J.shape}")
+    rows = int(np.prod(J.shape[:out_ndim]))
+    return J.reshape((rows, -1), order="F")

@@ -88,7 +88,7 @@ def inv(M):
 def det(M):
     """Determinant.
 
-    >>> det(np.array([[2., 1.], [1., 3.]]))
+    >>> round(det(np.array([[2., 1.], [1., 3.]])), 12)
     5.0
     """
     _square(M, "det")
@@ -119,7 +119,9 @@ def _elementwise(name, numeric, symbolic):
         return numeric(M)
 
     f.__name__ = name
-    f.__doc__ = f"Entrywise {name}, for numpy arrays and sympy matrices."
+    f.__doc__ = (f"Entrywise {name}, for numpy arrays and sympy matrices.\n\n"
+                 f"    >>> {name}(np.ones((1, 2))).shape\n    (1, 2)\n"
+                 f"    >>> {name}(sp.Matrix([[1]])).shape\n    (1, 1)\n")
     return f
 
 
