@@ -99,6 +99,8 @@ nb_execution_raise_on_error = True  # a failing cell fails the build, naming the
 nb_execution_show_tb = True
 nb_execution_timeout = 600
 nb_merge_streams = True
+# Results such as a checked derivation display as MyST Markdown (tables with math).
+nb_render_markdown_format = "myst"
 # Old caches (from earlier versions of code/) are never valid again: drop them.
 if CACHE_ROOT.is_dir():
     for old in CACHE_ROOT.iterdir():

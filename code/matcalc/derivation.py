@@ -288,7 +288,7 @@ class Derivation:
                  for k, s in enumerate(self.steps, 1)]
         if self.gradient is not None:
             (var, dvar), = self.dnames.items()
-            chain.append((rf"G : \d {var}", "identification: G is the claimed gradient",
+            chain.append((rf"G : \d {var}", "identification, with $G$ the claimed gradient",
                           lambda env: frob(self._gradient_value(env), env[dvar])))
         return chain
 
