@@ -61,7 +61,7 @@ def test_cells_ran_and_figures_are_numbered(built):
     _, out = built
     text = (out / "checking.html").read_text()
     assert "gradient check PASSED" in text and "gradient check FAILED" in text
-    assert re.search(r"Figure 1\.1", text)
+    assert re.search(r"Figure 2\.1", text)
     assert list((out / "_images").glob("*.png"))
 
 

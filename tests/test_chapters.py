@@ -8,7 +8,8 @@ from chapters import BOOK, chapters, read_chapter
 
 
 def test_there_are_chapters():
-    assert [p.stem for p in chapters()][:1] == ["checking"]
+    assert [p.stem for p in chapters()] == ["notation", "checking", "frobenius",
+                                            "differentials", "chainrule"]
 
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)

@@ -130,15 +130,12 @@ class DerivationResult:
     __repr__ = __str__
 
     def _repr_markdown_(self):
-        def cell(link):
-            exact = self._exact_text(link)
-            return f"{exact}; numeric {link.numeric_error:.0e}"
-
-        rows = ["| | expression | rule | check |", "|---|---|---|---|"]
+        rows = ["| expression | rule | check |", "|---|---|---|"]
         for link in self.links:
             mark = "✓" if link.passed else "✗ **wrong step**"
             target = link.target.replace("|", r"\vert ")
-            rows.append(f"| {mark} | $= {target}$ | {link.why} | {cell(link)} |")
+            rows.append(f"| $= {target}$ | {link.why} | {mark} {self._exact_text(link)}, "
+                        f"{link.numeric_error:.0e} |")
         source = self.links[0].source.replace("|", r"\vert ") if self.links else ""
         verdict = "passed" if self.passed else "FAILED"
         sizes = ", ".join(f"${k}={v}$" for k, v in self.exact_sizes.items())
@@ -148,9 +145,10 @@ class DerivationResult:
             g = self.gradient_check
             grad = (f" The gradient's own check: relative error {g.error:.1e} with "
                     f"{g.evaluations} evaluations ({g.method}).")
-        exact_part = f"exactly at {sizes} and " if sizes else ""
-        return (f"**Derivation {verdict}** (each link checked {exact_part}numerically at "
-                f"{num}).{grad}\n\nStarting from ${source}$:\n\n" + "\n".join(rows) + "\n")
+        exact_part = f"proved exactly at {sizes}, " if sizes else ""
+        return (f"**Derivation {verdict}**: each link {exact_part}with the largest relative "
+                f"difference at {num} shown.{grad}\n\nStarting from ${source}$:\n\n"
+                + "\n".join(rows) + "\n")
 
 
 def _params(fn, what):

@@ -34,7 +34,7 @@ def tr(M):
     3.0
     """
     _square(M, "tr")
-    return M.trace() if _is_sympy_matrix(M) else float(np.trace(M))
+    return M.trace() if _is_sympy_matrix(M) else np.trace(M).item()
 
 
 def hadamard(A, B):
@@ -92,7 +92,7 @@ def det(M):
     5.0
     """
     _square(M, "det")
-    return M.det() if _is_sympy_matrix(M) else float(np.linalg.det(M))
+    return M.det() if _is_sympy_matrix(M) else np.linalg.det(M).item()
 
 
 def logdet(M):

@@ -1,0 +1,134 @@
+"""Index notation and its numpy.einsum translation, as data the notation chapter prints and
+the tests check: every formula here is evaluated both ways on random arrays.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .vec import vec
+
+__all__ = ["EinsumExample", "EINSUM_EXAMPLES", "LayoutExample", "LAYOUT_EXAMPLES"]
+
+
+@dataclass(frozen=True)
+class EinsumExample:
+    """``index_form`` (LaTeX) computed by ``np.einsum(spec, *operands)`` and by ``matrix_form``.
+
+    >>> ex = EINSUM_EXAMPLES[0]
+    >>> ex.name, ex.spec, ex.check()
+    ('matrix product', 'ik,kj->ij', True)
+    """
+
+    name: str
+    matrix_latex: str
+    index_latex: str
+    spec: str
+    shapes: tuple
+    matrix_form: object = field(repr=False)
+    reshape: object = field(default=None, repr=False)
+
+    def operands(self, seed=0):
+        rng = np.random.default_rng(seed)
+        return [rng.standard_normal(s) for s in self.shapes]
+
+    def check(self, seed=0):
+        """True if einsum and the matrix form agree on random operands."""
+        ops = self.operands(seed)
+        by_einsum = np.einsum(self.spec, *ops)
+        if self.reshape is not None:
+            by_einsum = self.reshape(by_einsum)
+        expected = np.asarray(self.matrix_form(*ops))
+        return by_einsum.shape == expected.shape and bool(np.allclose(by_einsum, expected))
+
+
+def _kron_reshape(T):
+    a, b, c, d = T.shape
+    return T.reshape(a * b, c * d)
+
+
+EINSUM_EXAMPLES = (
+    EinsumExample("matrix product", "AB", r"\sum_k A_{ik}B_{kj}", "ik,kj->ij",
+                  ((3, 4), (4, 2)), lambda A, B: A @ B),
+    EinsumExample("transpose product", r"A^\T B", r"\sum_k A_{ki}B_{kj}", "ki,kj->ij",
+                  ((4, 3), (4, 2)), lambda A, B: A.T @ B),
+    EinsumExample("matrix-vector", "Ax", r"\sum_j A_{ij}x_j", "ij,j->i",
+                  ((3, 4), (4,)), lambda A, x: A @ x),
+    EinsumExample("outer product", r"xy^\T", r"x_i y_j", "i,j->ij",
+                  ((3,), (2,)), lambda x, y: np.outer(x, y)),
+    EinsumExample("trace", r"\tr A", r"\sum_i A_{ii}", "ii->", ((4, 4),),
+                  lambda A: np.trace(A)),
+    EinsumExample("Frobenius product", r"\frob{A}{B}", r"\sum_{i,j} A_{ij}B_{ij}", "ij,ij->",
+                  ((3, 4), (3, 4)), lambda A, B: np.sum(A * B)),
+    EinsumExample("Hadamard product", r"A \had B", r"A_{ij}B_{ij}", "ij,ij->ij",
+                  ((3, 4), (3, 4)), lambda A, B: A * B),
+    EinsumExample("Kronecker product", r"A \kron B", r"A_{ij}B_{kl}\ \text{at}\ (ik, jl)",
+                  "ij,kl->ikjl", ((2, 3), (4, 2)), lambda A, B: np.kron(A, B), _kron_reshape),
+    EinsumExample("quadratic form", r"x^\T A y", r"\sum_{i,j} x_i A_{ij} y_j", "i,ij,j->",
+                  ((3,), (3, 4), (4,)), lambda x, A, y: x @ A @ y),
+    EinsumExample("trace of a product", r"\tr(ABC)", r"\sum_{i,j,k} A_{ij}B_{jk}C_{ki}",
+                  "ij,jk,ki->", ((2, 3), (3, 4), (4, 2)), lambda A, B, C: np.trace(A @ B @ C)),
+    EinsumExample("contraction with a Jacobian", r"G \text{ with } \partial F/\partial X",
+                  r"\sum_{i,j} G_{ij}\,J_{ijkl}", "ij,ijkl->kl", ((2, 3), (2, 3, 4, 5)),
+                  lambda G, J: (vec(G) @ J.reshape(6, 20, order="F")).reshape(4, 5, order="F")),
+)
+
+
+@dataclass(frozen=True)
+class LayoutExample:
+    """A derivative in numerator and denominator layout, for the notation chapter's table.
+
+    ``function(x_or_X, *constants)``; ``numerator`` and ``denominator`` give the two claimed
+    layouts; :meth:`check` compares both with a numerical Jacobian.
+
+    >>> LAYOUT_EXAMPLES[0].check()
+    True
+    """
+
+    name: str
+    expression: str
+    numerator_latex: str
+    denominator_latex: str
+    variable_shape: tuple
+    constant_shapes: tuple
+    function: object = field(repr=False)
+    numerator: object = field(repr=False)
+    denominator: object = field(repr=False)
+
+    def check(self, seed=0):
+        from .jacobian import jacobian
+
+        rng = np.random.default_rng(seed)
+        x = rng.standard_normal(self.variable_shape)
+        consts = [rng.standard_normal(s) for s in self.constant_shapes]
+        J = jacobian(lambda v: self.function(v, *consts), x)  # F.shape + x.shape
+        num = np.asarray(self.numerator(x, *consts))
+        den = np.asarray(self.denominator(x, *consts))
+        out_ndim = J.ndim - len(self.variable_shape)
+        if len(self.variable_shape) == 2 and out_ndim == 0:
+            # scalar by matrix: numerator layout is the transpose of the variable's shape
+            numerator_ok = np.allclose(num, J.T, atol=1e-8)
+            denominator_ok = np.allclose(den, J, atol=1e-8)
+        else:
+            Jm = J.reshape(int(np.prod(J.shape[:out_ndim])), -1)
+            numerator_ok = np.allclose(num.reshape(Jm.shape), Jm, atol=1e-8)
+            denominator_ok = np.allclose(den.reshape(Jm.T.shape), Jm.T, atol=1e-8)
+        return bool(numerator_ok and denominator_ok)
+
+
+LAYOUT_EXAMPLES = (
+    LayoutExample("vector by vector", r"\partial (Ax)/\partial x", "A", r"A^\T", (4,),
+                  ((3, 4),), lambda x, A: A @ x, lambda x, A: A, lambda x, A: A.T),
+    LayoutExample("scalar by vector", r"\partial (a^\T x)/\partial x", r"a^\T", "a", (4,),
+                  ((4,),), lambda x, a: a @ x, lambda x, a: a.reshape(1, -1),
+                  lambda x, a: a.reshape(-1, 1)),
+    LayoutExample("scalar by vector", r"\partial (x^\T A x)/\partial x", r"x^\T(A + A^\T)",
+                  r"(A + A^\T)x", (4,), ((4, 4),), lambda x, A: x @ A @ x,
+                  lambda x, A: (x @ (A + A.T)).reshape(1, -1),
+                  lambda x, A: ((A + A.T) @ x).reshape(-1, 1)),
+    LayoutExample("scalar by matrix", r"\partial \tr(AX)/\partial X", "A", r"A^\T", (3, 4),
+                  ((4, 3),), lambda X, A: np.trace(A @ X), lambda X, A: A, lambda X, A: A.T),
+    LayoutExample("scalar by matrix", r"\partial (a^\T X b)/\partial X", r"b a^\T",
+                  r"a b^\T", (3, 4), ((3,), (4,)), lambda X, a, b: a @ X @ b,
+                  lambda X, a, b: np.outer(b, a), lambda X, a, b: np.outer(a, b)),
+)
