@@ -122,3 +122,40 @@ def test_errors_name_the_problem():
                         exact_sizes=None).check()
     with pytest.raises(ValueError, match=r"step 1 \(bad\) raised .*W: \(2, 3\)"):
         seed_derivation([Step("bad", lambda W, X, dW: frob(W @ W, dW))]).check()
+
+
+# --- the derivations the chapters show -------------------------------------------------------
+
+from matcalc.derivation import chain  # noqa: E402
+from matcalc.examples.derivations import DERIVATIONS, SLIPS  # noqa: E402
+
+
+@pytest.mark.parametrize("name", list(DERIVATIONS))
+def test_chapter_derivation_passes_every_link(name):
+    result = DERIVATIONS[name]().check()
+    assert result.passed, str(result)
+    assert all(link.exact is not None and link.exact.status == "proved" for link in result.links)
+
+
+@pytest.mark.parametrize("name", list(SLIPS))
+def test_chapter_slip_is_named(name):
+    factory, index = SLIPS[name]
+    result = factory().check()
+    assert not result.passed and result.first_wrong.index == index
+    assert all(link.passed for link in result.links[:index])
+
+
+def test_chain_of_equalities_names_a_wrong_link():
+    steps = [Step("x^T A y", lambda x, A, y: (x.T @ A @ y)[0, 0]),
+             Step("tr(x y^T A)", lambda x, A, y: tr(x @ y.T @ A), "not cyclic"),
+             Step("(x y^T):A", lambda x, A, y: frob(x @ y.T, A))]
+    c = chain("wrong", {"x": "m1", "A": "mm", "y": "m1"}, steps,
+              exact_sizes={"m": 2}, numeric_sizes={"m": 5})
+    result = c.check()
+    assert not result.passed and result.first_wrong.index == 0
+    assert result.links[1].exact.status == "disproved"
+    assert result.differential_check is None and result.gradient_check is None
+    with pytest.raises(ValueError, match="at least two steps"):
+        chain("short", {"x": "m1"}, steps[:1])
+    with pytest.raises(ValueError, match="give both wrt and function"):
+        Derivation("half", {"x": "m1"}, "x", None, steps)

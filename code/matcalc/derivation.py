@@ -30,7 +30,7 @@ from .check import check_differential, check_gradient
 from .frobenius import frob
 from .symbolic import matrix, verify
 
-__all__ = ["Step", "Derivation", "DerivationResult", "Link"]
+__all__ = ["Step", "Derivation", "DerivationResult", "Link", "chain"]
 
 NUMERIC_RTOL = 1e-9
 KINDS = ("general", "symmetric", "spd")
@@ -188,7 +188,12 @@ class Derivation:
             if len(shape) != 2:
                 raise ValueError(f"variable {var!r} needs a shape of two dimension letters, "
                                  f"got {shape!r}")
-        self.wrt = (wrt,) if isinstance(wrt, str) else tuple(wrt)
+        if (wrt is None) != (function is None):
+            raise ValueError(f"derivation {name!r}: give both wrt and function (a derivation "
+                             f"of a differential) or neither (a chain of equalities)")
+        if wrt is None and len(steps) < 2:
+            raise ValueError(f"a chain of equalities needs at least two steps, got {len(steps)}")
+        self.wrt = () if wrt is None else (wrt,) if isinstance(wrt, str) else tuple(wrt)
         for var in self.wrt:
             if var not in self.shapes:
                 raise ValueError(f"wrt={var!r} is not one of the variables "
@@ -210,12 +215,13 @@ class Derivation:
         if not self.steps:
             raise ValueError(f"derivation {name!r} has no steps")
         self.gradient = gradient
-        self.start = start or rf"\d f"
+        self.start = start or (rf"\d f" if function is not None else self.steps[0].latex)
         self.exact_sizes = dict(exact_sizes) if exact_sizes is not None else None
         self.numeric_sizes = dict(numeric_sizes or {})
         self.seeds = tuple(seeds)
         known = set(self.shapes) | set(self.dnames.values())
-        self._check_names(function, set(self.shapes), "function")
+        if function is not None:
+            self._check_names(function, set(self.shapes), "function")
         for k, step in enumerate(self.steps, 1):
             self._check_names(step.expr, known, f"step {k} ({step.latex})")
         if gradient is not None:
@@ -316,17 +322,9 @@ class Derivation:
         rngs = [np.random.default_rng([seed, 0x64657276]) for seed in self.seeds]
         points = [self._numbers(self.numeric_sizes, rng) for rng in rngs]
 
-        links = []
-        # link 0: the first step is the differential of the function
-        first_latex, first_why, first_fn = chain[0]
-        exact = None
-        if sym is not None:
-            exact = verify(_scalar(self._true_differential(sym)), _scalar(first_fn(sym)))
-        diff_checks = [self._differential_check(first_fn, env) for env in points]
-        worst = max(diff_checks, key=lambda c: c.error)
-        note = "" if worst.passed else "numerical derivative of the function disagrees"
-        links.append(Link(0, self.start, first_latex, first_why or "the differential", exact,
-                          worst.error, all(c.passed for c in diff_checks), note))
+        links, worst = [], None
+        if self.function is not None:
+            worst = self._first_link(chain[0], sym, points, links)
         for k in range(1, len(chain)):
             (src, _, f_src), (dst, why, f_dst) = chain[k - 1], chain[k]
             exact = None
@@ -334,7 +332,8 @@ class Derivation:
                 exact = verify(_scalar(f_src(sym)), _scalar(f_dst(sym)))
             errors = [_relative_difference(f_src(env), f_dst(env), src, dst) for env in points]
             error = max(errors)
-            links.append(Link(k, src, dst, why, exact, error, error <= NUMERIC_RTOL))
+            index = k if self.function is not None else k - 1
+            links.append(Link(index, src, dst, why, exact, error, error <= NUMERIC_RTOL))
         grad_check = None
         if self.gradient is not None:
             env, var = points[0], self.wrt[0]
@@ -343,6 +342,19 @@ class Derivation:
                 lambda V: self._call(self.gradient, {**env, var: V}, "gradient"), env[var])
         return DerivationResult(self.name, tuple(links), dict(self.exact_sizes or {}),
                                 self.numeric_sizes, grad_check, worst)
+
+    def _first_link(self, first, sym, points, links):
+        """Link 0: the first step is the differential of the function."""
+        first_latex, first_why, first_fn = first
+        exact = None
+        if sym is not None:
+            exact = verify(_scalar(self._true_differential(sym)), _scalar(first_fn(sym)))
+        diff_checks = [self._differential_check(first_fn, env) for env in points]
+        worst = max(diff_checks, key=lambda c: c.error)
+        note = "" if worst.passed else "numerical derivative of the function disagrees"
+        links.append(Link(0, self.start, first_latex, first_why or "the differential", exact,
+                          worst.error, all(c.passed for c in diff_checks), note))
+        return worst
 
     def _differential_check(self, first_fn, env):
         # Several varying variables are packed into one flat vector for the numerical check.
@@ -386,3 +398,22 @@ def _relative_difference(a, b, src, dst):
     if scale == 0:
         return 0.0
     return float(np.linalg.norm(a - b)) / scale
+
+
+def chain(name, shapes, steps, **options):
+    """A chain of equalities with no differential, e.g. tr(x^T A y) = tr(A y x^T) = (x y^T):A.
+
+    Every consecutive pair is checked exactly and numerically, as in a :class:`Derivation`
+    (which it is, with no function and no variable); options as there.
+
+    >>> from matcalc import frob
+    >>> from matcalc.ops import tr
+    >>> c = chain("x^T A y", {"x": "m1", "A": "mn", "y": "n1"},
+    ...           [Step("x^T A y", lambda x, A, y: (x.T @ A @ y)[0, 0]),
+    ...            Step("tr(A y x^T)", lambda x, A, y: tr(A @ y @ x.T), "cyclic trace"),
+    ...            Step("(x y^T):A", lambda x, A, y: frob(x @ y.T, A), "trace form")],
+    ...           exact_sizes={"m": 2, "n": 3}, numeric_sizes={"m": 5, "n": 4})
+    >>> c.check().passed
+    True
+    """
+    return Derivation(name, shapes, None, None, steps, **options)
