@@ -9,9 +9,10 @@ verification at concrete sizes (:mod:`matcalc.symbolic`).
 from .check import CheckResult, check_differential, check_gradient
 from .directional import directional_derivative
 from .frobenius import frob
+from .hessian import check_hessian
 from .jacobian import as_vec_jacobian, jacobian
 from .vec import commutation, unvec, vec
 
-__all__ = ["CheckResult", "as_vec_jacobian", "check_differential", "check_gradient",
+__all__ = ["CheckResult", "as_vec_jacobian", "check_differential", "check_gradient", "check_hessian",
            "commutation", "directional_derivative", "frob", "jacobian", "unvec", "vec"]
 __version__ = "0.1.0"

@@ -68,8 +68,9 @@ class CheckResult:
                  f"tolerance {self.tolerance:.0e} (variable of shape {self.shape}, "
                  f"{len(self.directions)} random directions, {self.evaluations} evaluations, "
                  f"{self.method})"]
-        if self.kind == "gradient":
-            lines.append(f"  {'direction':>9}  {'claimed G:V':>22}  {'numeric':>22}  "
+        if self.directions and np.ndim(self.directions[0].claimed) == 0:
+            label = "claimed G:V" if self.kind == "gradient" else "claimed W:H[V]"
+            lines.append(f"  {'direction':>9}  {label:>22}  {'numeric':>22}  "
                          f"{'|difference|':>12}  {'allowed':>8}")
             for k, d in enumerate(self.directions, 1):
                 lines.append(f"  {k:>9}  {d.claimed:>22.15e}  {d.numeric:>22.15e}  "

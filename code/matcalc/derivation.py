@@ -33,7 +33,8 @@ from .symbolic import matrix, verify
 __all__ = ["Step", "Derivation", "DerivationResult", "Link", "chain"]
 
 NUMERIC_RTOL = 1e-9
-KINDS = ("general", "symmetric", "spd")
+KINDS = ("general", "symmetric", "spd", "positive")
+_SQUARE_KINDS = ("symmetric", "spd")
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,15 @@ class DerivationResult:
                 + "\n".join(rows) + "\n")
 
 
+def _sym(V):
+    return (V + V.T) / 2
+
+
+def _is_var_keyword(fn, name):
+    p = inspect.signature(fn).parameters.get(name)
+    return p is not None and p.kind is inspect.Parameter.VAR_KEYWORD
+
+
 def _params(fn, what):
     try:
         return list(inspect.signature(fn).parameters)
@@ -207,7 +217,7 @@ class Derivation:
                 raise ValueError(f"kinds: {var!r}: {kind!r}; variables are "
                                  f"{sorted(self.shapes)}, kinds are {KINDS}")
             rows, cols = self.shapes[var]
-            if kind != "general" and rows != cols:
+            if kind in _SQUARE_KINDS and rows != cols:
                 raise ValueError(f"variable {var!r} is {kind} but has shape {rows} x {cols}; "
                                  f"it must be square (equal dimension letters)")
         self.function = function
@@ -237,13 +247,17 @@ class Derivation:
                                  f"{sorted(missing)} (given {sizes})")
 
     def _check_names(self, fn, known, what):
-        unknown = [p for p in _params(fn, what) if p not in known]
+        unknown = [p for p in _params(fn, what) if p not in known and not _is_var_keyword(fn, p)]
         if unknown:
             raise ValueError(f"{what} of derivation {self.name!r} has parameters {unknown} "
                              f"that are not variables; known names are {sorted(known)}")
 
     def _call(self, fn, env, what="expression"):
-        args = {p: env[p] for p in inspect.signature(fn).parameters}
+        params = inspect.signature(fn).parameters
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+            args = dict(env)  # a **kwargs function receives every variable
+        else:
+            args = {p: env[p] for p in params}
         try:
             return fn(**args)
         except Exception as exc:
@@ -261,12 +275,12 @@ class Derivation:
         for var, (r, c) in self.shapes.items():
             kind = self.kinds.get(var, "general")
             env[var] = matrix(var, self._size(r, sizes), self._size(c, sizes),
-                              symmetric=kind != "general")
+                              symmetric=kind in _SQUARE_KINDS)
         for var, dvar in self.dnames.items():
             r, c = self.shapes[var]
             # The differential of a symmetric variable is symmetric too.
             env[dvar] = matrix(dvar, self._size(r, sizes), self._size(c, sizes),
-                               symmetric=self.kinds.get(var, "general") != "general")
+                               symmetric=self.kinds.get(var, "general") in _SQUARE_KINDS)
         return env
 
     def _numbers(self, sizes, rng):
@@ -279,6 +293,8 @@ class Derivation:
             A = rng.standard_normal(shape)
             if kind == "symmetric" or (kind == "spd" and name != var):
                 A = (A + A.T) / 2
+            elif kind == "positive" and name == var:
+                A = np.abs(A) + 0.5
             elif kind == "spd":
                 A = A @ A.T / shape[0] + np.eye(shape[0])
             env[name] = A
@@ -339,7 +355,8 @@ class Derivation:
             env, var = points[0], self.wrt[0]
             grad_check = check_gradient(
                 lambda V: self._call(self.function, {**env, var: V}, "function"),
-                lambda V: self._call(self.gradient, {**env, var: V}, "gradient"), env[var])
+                lambda V: self._call(self.gradient, {**env, var: V}, "gradient"), env[var],
+                project=_sym if self.kinds.get(var) in _SQUARE_KINDS else None)
         return DerivationResult(self.name, tuple(links), dict(self.exact_sizes or {}),
                                 self.numeric_sizes, grad_check, worst)
 
@@ -377,7 +394,13 @@ class Derivation:
             out = np.asarray(first_fn({**env, **moved}))
             return out.reshape(shape) if out.size == int(np.prod(shape)) else out
 
-        return check_differential(F, dF, packed)
+        symmetric = [self.kinds.get(var) in _SQUARE_KINDS for var in self.wrt]
+
+        def project(dflat):
+            parts = [(P + P.T) / 2 if sym else P for P, sym in zip(unpack(dflat), symmetric)]
+            return np.concatenate([P.ravel() for P in parts])
+
+        return check_differential(F, dF, packed, project=project if any(symmetric) else None)
 
 
 def _scalar(value):
