@@ -146,7 +146,9 @@ prf_realtyp_to_countertyp = {
 # --- HTML ----------------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = project
-html_static_path = [str(MATHJAX_STATIC)]
+html_static_path = [str(MATHJAX_STATIC), str(ROOT / "book" / "_static")]
+html_js_files = ["catalogue-filter.js"]  # filters the catalogue tables; does nothing elsewhere
+html_css_files = ["catalogue.css"]
 html_context = {"default_mode": "auto"}
 html_theme_options = {
     "show_toc_level": 2,

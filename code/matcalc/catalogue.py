@@ -55,6 +55,15 @@ class EntryResult:
     without_conditions: object = None  # result with the conditions dropped, if any
     condition_needed: object = None  # True / False / None (no conditions)
 
+    @property
+    def error(self):
+        """The relative error of the numerical check (for partials: of the failing gradient
+        check)."""
+        n = self.numeric
+        if hasattr(n, "gradient_check"):
+            n = n.gradient_check if n.gradient_check is not None else n.differential_check
+        return float(n.error) if hasattr(n, "error") else float(n)
+
     def __bool__(self):
         return self.passed
 
