@@ -17,6 +17,8 @@ from ..frobenius import frob
 from ..vec import unvec, vec
 
 __all__ = ["loss", "gradient", "differential", "derivation", "output_jacobian",
+           "normal_equations", "ridge_loss", "ridge_gradient", "ridge_derivation",
+           "hessian_vector", "hessian_matrix",
            "gradient_by_contraction", "gradient_by_kronecker", "kronecker_jacobian",
            "gradient_by_rows", "route_costs", "sample"]
 
@@ -191,3 +193,93 @@ def route_costs(sizes, repeats=3, seed=0):
                     "jacobian_seconds": best(lambda: gradient_by_contraction(W, X, Y)),
                     "differential_seconds": best(lambda: gradient(W, X, Y))})
     return out
+
+
+# --- normal equations, ridge and second order ----------------------------------------------
+
+def normal_equations(X, Y, ridge=0.0):
+    """The minimiser of 1/2 ||WX - Y||^2 + ridge/2 ||W||^2: W = Y X^T (X X^T + ridge I)^{-1}.
+
+    Setting the gradient (WX - Y)X^T + ridge W to zero gives W (X X^T + ridge I) = Y X^T.
+
+    >>> W, X, Y = sample(2, 3, 6)
+    >>> W_star = normal_equations(X, Y)
+    >>> bool(np.allclose(gradient(W_star, X, Y), 0))
+    True
+    """
+    n = X.shape[0]
+    # Solve instead of inverting: W^T = (X X^T + ridge I)^{-1} X Y^T.
+    return np.linalg.solve(X @ X.T + ridge * np.eye(n), X @ Y.T).T
+
+
+def ridge_loss(W, X, Y, lam):
+    """1/2 ||WX - Y||_F^2 + lam/2 ||W||_F^2 (``lam`` a 1x1 matrix, so sympy can use it too).
+
+    >>> W, X, Y = sample()
+    >>> bool(np.isclose(ridge_loss(W, X, Y, np.array([[0.]])), loss(W, X, Y)))
+    True
+    """
+    return loss(W, X, Y) + lam[0, 0] * frob(W, W) / 2
+
+
+def ridge_gradient(W, X, Y, lam):
+    """(WX - Y) X^T + lam W.
+
+    >>> from matcalc import check_gradient
+    >>> W, X, Y = sample()
+    >>> lam = np.array([[0.3]])
+    >>> check_gradient(lambda W: ridge_loss(W, X, Y, lam), lambda W: ridge_gradient(W, X, Y, lam), W).passed
+    True
+    """
+    return gradient(W, X, Y) + lam[0, 0] * W
+
+
+def ridge_derivation():
+    """The ridge gradient, step by step.
+
+    >>> ridge_derivation().check().passed
+    True
+    """
+    return Derivation(
+        "ridge", {"W": "mn", "X": "nk", "Y": "mk", "lam": "11"}, "W", ridge_loss,
+        [Step(r"(WX - Y) : (\d W\, X) + \lambda\, W : \d W",
+              lambda W, X, Y, lam, dW: frob(W @ X - Y, dW @ X) + lam[0, 0] * frob(W, dW),
+              r"as for least squares; $\d\,\tfrac12 W:W = W:\d W$"),
+         Step(r"\bigl((WX - Y)X^\T + \lambda W\bigr) : \d W",
+              lambda W, X, Y, lam, dW: frob((W @ X - Y) @ X.T + lam[0, 0] * W, dW),
+              "move $X$ across; collect")],
+        gradient=ridge_gradient, start=r"\d L",
+        exact_sizes={"m": 2, "n": 2, "k": 3}, numeric_sizes={"m": 4, "n": 5, "k": 7})
+
+
+def hessian_vector(W, X, Y, V):
+    """H[V] = V X X^T: the second differential d^2 L = dW X : dW X = dW : dW X X^T.
+
+    >>> from matcalc import check_hessian
+    >>> W, X, Y = sample()
+    >>> check_hessian(lambda W: loss(W, X, Y), W, hvp=lambda W, V: hessian_vector(W, X, Y, V),
+    ...               grad=lambda W: gradient(W, X, Y)).passed
+    True
+    """
+    return V @ X @ X.T
+
+
+def hessian_matrix(X, m, order="F"):
+    """The Hessian as an (mn x mn) matrix on vec(W): (X X^T) kron I_m for the column-major vec
+    of this book (``order="F"``), I_m kron (X X^T) for a row-major one (``order="C"``).
+
+    vec(V X X^T) = (X X^T kron I) vec(V) by vec(AVB) = (B^T kron A) vec V with A = I,
+    B = X X^T (symmetric). Stacking rows instead swaps the factors.
+
+    >>> W, X, Y = sample(2, 3, 4)
+    >>> V = np.arange(6.0).reshape(2, 3)
+    >>> H = hessian_matrix(X, 2)
+    >>> bool(np.allclose(H @ V.reshape(-1, order="F"), (V @ X @ X.T).reshape(-1, order="F")))
+    True
+    """
+    G = X @ X.T
+    if order == "F":
+        return np.kron(G, np.eye(m))
+    if order == "C":
+        return np.kron(np.eye(m), G)
+    raise ValueError(f"order must be 'F' (column-major vec) or 'C' (row-major), got {order!r}")
