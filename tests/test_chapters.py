@@ -9,7 +9,8 @@ from chapters import BOOK, chapters, read_chapter
 
 def test_there_are_chapters():
     assert [p.stem for p in chapters()] == ["notation", "checking", "frobenius",
-                                            "differentials", "chainrule", "catalogue"]
+                                            "differentials", "chainrule", "examples",
+                                            "second_order", "catalogue"]
 
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
