@@ -21,6 +21,7 @@ random points (evidence). Expressions are written with ``@``, ``.T`` and the hel
 """
 
 import inspect
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -135,8 +136,9 @@ class DerivationResult:
         for link in self.links:
             mark = "✓" if link.passed else "✗ **wrong step**"
             target = link.target.replace("|", r"\vert ")
-            rows.append(f"| $= {target}$ | {link.why} | {mark} {self._exact_text(link)}, "
-                        f"{link.numeric_error:.0e} |")
+            why = f"<small>{link.why}</small>" if link.why else ""
+            rows.append(f"| $= {target}$ | {why} | <small>{mark} {self._exact_text(link)}, "
+                        f"{link.numeric_error:.0e}</small> |")
         source = self.links[0].source.replace("|", r"\vert ") if self.links else ""
         verdict = "passed" if self.passed else "FAILED"
         sizes = ", ".join(f"${k}={v}$" for k, v in self.exact_sizes.items())
@@ -308,7 +310,8 @@ class Derivation:
                  for k, s in enumerate(self.steps, 1)]
         if self.gradient is not None:
             (var, dvar), = self.dnames.items()
-            chain.append((rf"G : \d {var}", "identification, with $G$ the claimed gradient",
+            pretty = re.sub(r"^([A-Za-z]+)(\d+)$", r"\1_{\2}", var)
+            chain.append((rf"G : \d {pretty}", "identification, with $G$ the claimed gradient",
                           lambda env: frob(self._gradient_value(env), env[dvar])))
         return chain
 
