@@ -82,6 +82,12 @@ class Entry:
     ``"jacobian"`` (numpy only); the Hessian-vector product ``H(**vars, V)`` and ``gradient``
     for ``"hessian"``; the claimed matrix of partials for ``"symmetric-partials"`` and
     ``"diagonal-gradient"``.
+
+    >>> from matcalc.ops import tr
+    >>> e = Entry("tr(XA)", "Traces, first order", r"\\tr(XA)", r"A^\\T", "gradient",
+    ...           {"X": "mn", "A": "nm"}, lambda X, A: tr(X @ A), lambda X, A: A.T)
+    >>> e.check().passed, e.corrupted("sign").check().passed
+    (True, False)
     """
 
     name: str
@@ -847,7 +853,7 @@ def entries():
     """All catalogue entries, in catalogue order (see :data:`SECTIONS`).
 
     >>> sorted({e.kind for e in entries()})[:2]
-    ['differential', 'diagonal-gradient']
+    ['diagonal-gradient', 'differential']
     """
     global _ENTRIES
     if _ENTRIES is None:

@@ -68,7 +68,8 @@ class CheckResult:
                  f"tolerance {self.tolerance:.0e} (variable of shape {self.shape}, "
                  f"{len(self.directions)} random directions, {self.evaluations} evaluations, "
                  f"{self.method})"]
-        if self.directions and np.ndim(self.directions[0].claimed) == 0:
+        scalar = bool(self.directions) and np.ndim(self.directions[0].claimed) == 0
+        if self.kind == "gradient" or (self.kind == "hessian" and scalar):
             label = "claimed G:V" if self.kind == "gradient" else "claimed W:H[V]"
             lines.append(f"  {'direction':>9}  {label:>22}  {'numeric':>22}  "
                          f"{'|difference|':>12}  {'allowed':>8}")
