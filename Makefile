@@ -12,7 +12,7 @@ SPHINXOPTS ?= -n -W --keep-going
 SPHINX     := $(BIN)/python -m sphinx -b html -c . $(SPHINXOPTS)
 PORT       ?= 8000
 
-.PHONY: html test clean livehtml venv freeze
+.PHONY: html test clean livehtml venv freeze run
 
 # A failed build deletes the saved environment: otherwise the next (incremental) build
 # would not re-read the failing pages, would not repeat their warnings, and would pass.
@@ -23,6 +23,11 @@ html: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Run one chapter's code cells outside Sphinx and print their outputs:
+#   make run CHAPTER=differentials   (a name, a file name or a path)
+run: $(STAMP)
+	@$(BIN)/python tools/run_chapter.py "$(CHAPTER)"
 
 venv: $(STAMP)
 

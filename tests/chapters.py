@@ -1,21 +1,16 @@
-"""The book's chapters (MyST notebooks) and a way to run one outside Sphinx."""
+"""The book's chapters (MyST notebooks), shared with `make run` (tools/run_chapter.py)."""
 
+import importlib.util
 from pathlib import Path
 
-BOOK = Path(__file__).resolve().parents[1] / "book"
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
 
+_spec = importlib.util.spec_from_file_location("run_chapter", ROOT / "tools" / "run_chapter.py")
+run_chapter = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(run_chapter)
 
-def chapters():
-    """Chapter files in book order (the index's toctrees): pages that declare a kernel."""
-    import re
-
-    index = (BOOK / "index.md").read_text()
-    order = []
-    for block in re.findall(r"```\{toctree\}(.*?)```", index, flags=re.S):
-        order += [line.strip() for line in block.splitlines()
-                  if line.strip() and not line.strip().startswith(":")]
-    pages = [BOOK / f"{name}.md" for name in order]
-    return [p for p in pages if p.is_file() and "kernelspec:" in p.read_text()[:500]]
+chapters = run_chapter.chapters
 
 
 def read_chapter(path):

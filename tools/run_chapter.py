@@ -1,0 +1,81 @@
+"""Run one chapter's code cells outside Sphinx, in order, in a fresh kernel, and print
+their outputs:  python tools/run_chapter.py <chapter name or path>  (see `make run`)."""
+
+import re
+import sys
+from pathlib import Path
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+
+
+def chapters():
+    """Chapter files in book order (the index's toctrees)."""
+    index = (BOOK / "index.md").read_text()
+    order = []
+    for block in re.findall(r"```\{toctree\}(.*?)```", index, flags=re.S):
+        order += [line.strip() for line in block.splitlines()
+                  if line.strip() and not line.strip().startswith(":")]
+    pages = [BOOK / f"{name}.md" for name in order]
+    return [p for p in pages if p.is_file() and "kernelspec:" in p.read_text()[:500]]
+
+
+def resolve(name):
+    """A chapter from its name ("differentials"), file name or path; else SystemExit."""
+    known = chapters()
+    candidate = Path(name)
+    for path in known:
+        if name in (path.stem, path.name) or (candidate.exists()
+                                                and candidate.resolve() == path.resolve()):
+            return path
+    listing = "\n".join(f"  {p.stem}" for p in known)
+    raise SystemExit(f"unknown chapter {name!r}; the chapters are:\n{listing}")
+
+
+def _text(output):
+    kind = output.get("output_type")
+    if kind == "stream":
+        return output.get("text", "")
+    if kind in ("execute_result", "display_data"):
+        data = output.get("data", {})
+        for mime in ("text/markdown", "text/plain"):
+            if mime in data:
+                return data[mime] + "\n"
+        return f"[{', '.join(sorted(data))}]\n"
+    if kind == "error":
+        return "\n".join(output.get("traceback", [])) + "\n"
+    return ""
+
+
+def run(path, out=sys.stdout):
+    """Execute the chapter's code cells in order; returns 0, or 1 if a cell failed."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = read_myst_markdown_notebook(path.read_text(), path=str(path))
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(BOOK)}})
+    number = 0
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            number += 1
+            first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            print(f"--- {path.stem}: cell {number}: {first}", file=out)
+            try:
+                client.execute_cell(cell, index)
+            except CellExecutionError as err:
+                print(f"FAILED: chapter {path.name}, code cell {number}:\n{err}", file=out)
+                return 1
+            for output in cell.get("outputs", []):
+                print(_text(output), end="", file=out)
+    print(f"--- {path.stem}: {number} code cells ran", file=out)
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or not sys.argv[1].strip():
+        names = " ".join(p.stem for p in chapters())
+        raise SystemExit(f"usage: make run CHAPTER=<name>  (one of: {names})")
+    sys.exit(run(resolve(sys.argv[1])))
