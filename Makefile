@@ -12,7 +12,7 @@ SPHINXOPTS ?= -n -W --keep-going
 SPHINX     := $(BIN)/python -m sphinx -b html -c . $(SPHINXOPTS)
 PORT       ?= 8000
 
-.PHONY: html test clean livehtml venv freeze run
+.PHONY: html test clean livehtml venv freeze run system latexpdf
 
 # A failed build deletes the saved environment: otherwise the next (incremental) build
 # would not re-read the failing pages, would not repeat their warnings, and would pass.
@@ -21,8 +21,12 @@ html: $(STAMP)
 		{ rm -f $(BUILDDIR)/doctrees/environment.pickle; exit 1; }
 	@echo "Book built: open $(BUILDDIR)/html/index.html"
 
-test: $(STAMP)
+test: $(STAMP) system
 	$(BIN)/python -m pytest
+
+# Chromium (browser test) and TeX Live (PDF) from the system's package manager.
+system:
+	@bash tools/system-packages.sh
 
 # Run one chapter's code cells outside Sphinx and print their outputs:
 #   make run CHAPTER=differentials   (a name, a file name or a path)

@@ -158,6 +158,53 @@ html_theme_options = {
 html_last_updated_fmt = None
 html_show_sourcelink = False
 
+# --- each chapter as a downloadable notebook, generated from the same source ------------------
+def _is_chapter(path):
+    return Path(path).suffix == ".md" and "kernelspec:" in Path(path).read_text()[:500]
+
+
+def _run_chapter_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_chapter", ROOT / "tools" / "run_chapter.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_notebooks(app, exception):
+    """After an HTML build, write _notebooks/<chapter>.ipynb for every chapter."""
+    if exception is not None or app.builder.format != "html":
+        return
+    import nbformat
+
+    make = _run_chapter_module().notebook
+    out = Path(app.outdir) / "_notebooks"
+    out.mkdir(parents=True, exist_ok=True)
+    for docname in sorted(app.env.found_docs):
+        source = Path(app.env.doc2path(docname))
+        if _is_chapter(source):
+            nbformat.write(make(source), str(out / f"{docname}.ipynb"))
+
+
+def notebook_link(app, pagename, templatename, context, doctree):
+    """A download link for the chapter's notebook at the top of each chapter page."""
+    if doctree is None or "body" not in context:
+        return
+    source = Path(app.env.doc2path(pagename))
+    if not _is_chapter(source):
+        return
+    href = context["pathto"](f"_notebooks/{pagename}.ipynb", 1)
+    context["body"] = (f'<p class="notebook-download"><a class="reference download" '
+                       f'href="{href}" download="{pagename}.ipynb">Download this chapter as a '
+                       f'Jupyter notebook (.ipynb)</a></p>\n' + context["body"])
+
+
+def setup(app):
+    app.connect("html-page-context", notebook_link)
+    app.connect("build-finished", write_notebooks)
+
+
 # --- LaTeX / PDF (same macros as the HTML) ------------------------------------------------------
 latex_engine = "pdflatex"
 latex_elements = {"preamble": "\\usepackage{amsmath,amssymb}\n" + latex_macros(MACROS)}

@@ -12,8 +12,3 @@ _spec.loader.exec_module(run_chapter)
 
 chapters = run_chapter.chapters
 
-
-def read_chapter(path):
-    from myst_nb.core.read import read_myst_markdown_notebook
-
-    return read_myst_markdown_notebook(Path(path).read_text(), path=str(path))

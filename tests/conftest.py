@@ -1,5 +1,29 @@
+import os
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def build_book(source, tmp_path, execute=True):
+    """sphinx-build as `make html` runs it, into tmp_path, with a fresh notebook cache."""
+    env = dict(os.environ, MATCALC_NB_CACHE=str(tmp_path / "cache"))
+    if not execute:  # references are resolved without running any cell
+        env["MATCALC_NB_EXECUTION_MODE"] = "off"
+    out = tmp_path / "html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT), "-n", "-W",
+         "--keep-going", "-d", str(tmp_path / "doctrees"), str(source), str(out)],
+        capture_output=True, text=True, env=env, timeout=1800)
+    return proc, out
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """One clean strict build of the book, shared by the build, browser and reproducibility
+    tests: (completed process, output directory)."""
+    return build_book(ROOT / "book", tmp_path_factory.mktemp("build"))

@@ -1,35 +1,17 @@
 """The strict build: it passes on the book, and fails, naming the chapter, when it should."""
 
-import os
 import re
 import runpy
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import build_book
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def build(source, tmp_path, execute=True):
-    env = dict(os.environ, MATCALC_NB_CACHE=str(tmp_path / "cache"))
-    if not execute:  # references are resolved without running any cell
-        env["MATCALC_NB_EXECUTION_MODE"] = "off"
-    out = tmp_path / "html"
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT), "-n", "-W",
-         "--keep-going", "-d", str(tmp_path / "doctrees"), str(source), str(out)],
-        capture_output=True, text=True, env=env, timeout=1200)
-    return proc, out
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("build")
-    proc, out = build(ROOT / "book", tmp)
-    return proc, out
+build = build_book
 
 
 def test_strict_build_succeeds(built):
@@ -38,6 +20,21 @@ def test_strict_build_succeeds(built):
     assert "WARNING:" not in proc.stderr, proc.stderr  # the kernel's "WARNING |" TCP notice is noise
     for page in ("index", "checking", "bibliography", "search"):
         assert (out / f"{page}.html").is_file()
+
+
+def test_every_chapter_page_offers_its_notebook(built):
+    import nbformat
+
+    _, out = built
+    from chapters import chapters
+    for path in chapters():
+        page = (out / f"{path.stem}.html").read_text()
+        assert f'href="_notebooks/{path.stem}.ipynb"' in page, path.stem
+        nb = nbformat.read(str(out / "_notebooks" / f"{path.stem}.ipynb"), as_version=4)
+        nbformat.validate(nb)
+        assert nb.metadata.kernelspec.name == "python3"
+        assert sum(c.cell_type == "code" for c in nb.cells) > 0
+    assert "_notebooks" not in (out / "bibliography.html").read_text()
 
 
 def test_html_is_offline(built):

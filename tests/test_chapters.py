@@ -1,10 +1,11 @@
-"""Execute every chapter fresh (no cache), failing with the chapter and cell named."""
+"""Execute every chapter fresh (no cache), as the notebook a reader downloads, failing with
+the chapter and cell named."""
 
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from chapters import BOOK, chapters, read_chapter
+from chapters import BOOK, chapters, run_chapter
 
 
 def test_there_are_chapters():
@@ -15,7 +16,7 @@ def test_there_are_chapters():
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
 def test_chapter_executes(path):
-    nb = read_chapter(path)
+    nb = run_chapter.notebook(path)   # the same function writes the downloadable .ipynb
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(BOOK)}})
     code_cells = 0

@@ -31,6 +31,20 @@ def resolve(name):
     raise SystemExit(f"unknown chapter {name!r}; the chapters are:\n{listing}")
 
 
+def notebook(path):
+    """The chapter as a Jupyter notebook (nbformat), from the same MyST source the book is
+    built from: markdown cells and code cells in order, with the kernel spec.
+
+    The book's build writes these as the downloadable ``.ipynb`` files, and the tests
+    execute them."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    nb = read_myst_markdown_notebook(Path(path).read_text(), path=str(path))
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
 def _text(output):
     kind = output.get("output_type")
     if kind == "stream":
@@ -48,11 +62,10 @@ def _text(output):
 
 def run(path, out=sys.stdout):
     """Execute the chapter's code cells in order; returns 0, or 1 if a cell failed."""
-    from myst_nb.core.read import read_myst_markdown_notebook
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    nb = read_myst_markdown_notebook(path.read_text(), path=str(path))
+    nb = notebook(path)
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(BOOK)}})
     number = 0

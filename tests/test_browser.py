@@ -1,0 +1,187 @@
+"""The built HTML in a real browser: Debian's Chromium driven by playwright, offline.
+
+Every page loads with no console errors and no request to any host but 127.0.0.1, MathJax
+typesets every formula without errors or undefined macros, nothing overflows a 400 px
+window, and what a reader clicks works: search, a cross-reference, a solution dropdown, the
+notebook download. Screenshots of the chain-rule chapter are saved as test artifacts.
+"""
+
+import functools
+import http.server
+import json
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "_build" / "test-artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    proc, out = built
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", out
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run 'make system' (or apt-get install "
+                    "chromium) and try again", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield b
+        b.close()
+
+
+class Recorder:
+    """Console errors, page errors and every requested URL of one page."""
+
+    def __init__(self, page):
+        self.errors, self.requests = [], []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.requests.append(r.url))
+
+    def foreign(self):
+        return [u for u in self.requests
+                if urlparse(u).scheme in ("http", "https", "ws", "wss")
+                and urlparse(u).hostname != "127.0.0.1"]
+
+
+MATH_REPORT = """async () => {
+  if (!window.MathJax || !MathJax.startup) { return {mathjax: false, count: 0, bad: []}; }
+  await MathJax.startup.promise;
+  const items = MathJax.startup.document.getMathItemsWithin(document.body);
+  const bad = [];
+  for (const item of items) {
+    const mml = MathJax.startup.toMML(item.root);
+    if (mml.includes('<merror') || mml.includes('mathcolor="red"')) {
+      bad.push(item.math.slice(0, 120));
+    }
+  }
+  return {mathjax: true, count: items.length,
+          containers: document.querySelectorAll('mjx-container').length, bad: bad};
+}"""
+
+
+def pages(out):
+    return sorted(p.name for p in out.glob("*.html"))
+
+
+def test_every_page_loads_offline_and_typesets(site, browser):
+    base, out = site
+    context = browser.new_context()
+    report = {}
+    for name in pages(out):
+        page = context.new_page()
+        rec = Recorder(page)
+        page.goto(f"{base}/{name}", wait_until="load")
+        math = page.evaluate(MATH_REPORT)
+        page.wait_for_timeout(100)
+        report[name] = math["count"]
+        assert not rec.errors, f"{name}: console errors {rec.errors}"
+        assert not rec.foreign(), f"{name}: requests off 127.0.0.1: {rec.foreign()}"
+        assert math["mathjax"], f"{name}: MathJax did not load"
+        assert not math["bad"], f"{name}: formulas with errors or undefined macros: {math['bad']}"
+        page.close()
+    context.close()
+    assert report["differentials.html"] > 100 and report["catalogue.html"] > 200, report
+
+
+def test_nothing_overflows_a_narrow_window(site, browser):
+    base, out = site
+    context = browser.new_context(viewport={"width": 400, "height": 900})
+    wide = {}
+    for name in pages(out):
+        page = context.new_page()
+        page.goto(f"{base}/{name}", wait_until="load")
+        page.evaluate(MATH_REPORT)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 401:
+            wide[name] = width
+        page.close()
+    context.close()
+    assert not wide, f"pages wider than a 400 px window: {wide}"
+
+
+def test_search_finds_a_term_of_the_book(site, browser):
+    base, _ = site
+    page = browser.new_page()
+    page.goto(f"{base}/search.html?q=Frobenius", wait_until="load")
+    page.wait_for_selector("#search-results li", timeout=20000)
+    hits = page.locator("#search-results li").all_inner_texts()
+    assert any("Frobenius" in h for h in hits), hits
+    page.close()
+
+
+def test_cross_reference_leads_to_the_theorem(site, browser):
+    base, _ = site
+    page = browser.new_page()
+    page.goto(f"{base}/differentials.html", wait_until="load")
+    link = page.locator('a[href="frobenius.html#thm-frob-move"]').first
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("frobenius.html#thm-frob-move")
+    target = page.locator("#thm-frob-move")
+    assert target.count() == 1 and "Moving factors" in target.inner_text()
+    assert target.evaluate("e => { const r = e.getBoundingClientRect(); "
+                           "return r.top >= -5 && r.top < window.innerHeight; }")
+    page.close()
+
+
+def test_solution_dropdown_opens(site, browser):
+    base, _ = site
+    page = browser.new_page()
+    page.goto(f"{base}/frobenius.html", wait_until="load")
+    solution = page.locator("div.solution.dropdown").first
+    body = solution.locator("section p").first
+    page.wait_for_selector("div.solution.dropdown .toggle-button", state="attached")
+    assert not body.is_visible(), "the solution should start hidden"
+    solution.locator(".admonition-title").first.click()
+    page.wait_for_timeout(500)
+    assert body.is_visible(), "clicking the title should open the solution"
+    page.close()
+
+
+def test_notebook_download_is_a_valid_notebook(site, browser):
+    import nbformat
+
+    base, _ = site
+    page = browser.new_page()
+    page.goto(f"{base}/chainrule.html", wait_until="load")
+    href = page.locator("p.notebook-download a").get_attribute("href")
+    response = page.request.get(f"{base}/{href}")
+    assert response.ok
+    nb = nbformat.reads(response.text(), as_version=4)
+    nbformat.validate(nb)
+    assert any("matcalc" in c.source for c in nb.cells if c.cell_type == "code")
+    assert json.loads(response.text())["metadata"]["kernelspec"]["name"] == "python3"
+    page.close()
+
+
+def test_screenshots_of_the_chain_rule_chapter(site, browser):
+    base, _ = site
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width in (1200, 400):
+        page = browser.new_page(viewport={"width": width, "height": 1600})
+        page.goto(f"{base}/chainrule.html", wait_until="load")
+        page.evaluate(MATH_REPORT)
+        path = ARTIFACTS / f"chainrule-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 50_000
+        page.close()
