@@ -149,6 +149,7 @@ html_title = project
 html_static_path = [str(MATHJAX_STATIC), str(ROOT / "book" / "_static")]
 html_js_files = ["catalogue-filter.js"]  # filters the catalogue tables; does nothing elsewhere
 html_css_files = ["catalogue.css"]
+html_favicon = "book/_static/favicon.svg"  # also spares browsers a 404 for /favicon.ico
 html_context = {"default_mode": "auto"}
 html_theme_options = {
     "show_toc_level": 2,
