@@ -24,6 +24,12 @@ html: $(STAMP)
 test: $(STAMP) system
 	$(BIN)/python -m pytest
 
+# The whole book as a PDF, with Debian's TeX Live (installed by `make system`).
+latexpdf: $(STAMP) system
+	$(BIN)/python -m sphinx -b latex -c . $(SPHINXOPTS) -d $(BUILDDIR)/doctrees-latex book $(BUILDDIR)/latex
+	cd $(BUILDDIR)/latex && latexmk -pdf -interaction=nonstopmode -halt-on-error matcalc-book.tex
+	@echo "PDF: $(BUILDDIR)/latex/matcalc-book.pdf"
+
 # Chromium (browser test) and TeX Live (PDF) from the system's package manager.
 system:
 	@bash tools/system-packages.sh

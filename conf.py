@@ -201,12 +201,46 @@ def notebook_link(app, pagename, templatename, context, doctree):
                        f'Jupyter notebook (.ipynb)</a></p>\n' + context["body"])
 
 
+def label_exercises_for_latex(app, doctree, docname):
+    """sphinx-exercise writes ``\\label{exercise:<label>}`` in LaTeX, but references point at
+    ``<docname>:<label>``: add that label, carrying the exercise's number, for the PDF."""
+    if app.builder.format != "latex":
+        return
+    from docutils import nodes
+    from sphinx_exercise.nodes import exercise_enumerable_node
+
+    for node in list(doctree.findall(exercise_enumerable_node)):
+        label = node.get("label")
+        source = node.source or ""
+        owner = app.env.path2doc(source) if source else None
+        if not label or owner is None:
+            continue
+        number = None
+        for mapping in app.env.toc_fignumbers.get(owner, {}).values():
+            for key in [label] + list(node.get("ids", [])):
+                if key in mapping:
+                    number = ".".join(str(n) for n in mapping[key])
+        tex = "\\phantomsection"
+        if number:
+            tex += f"\\expandafter\\def\\csname @currentlabel\\endcsname{{{number}}}"
+        tex += f"\\label{{\\detokenize{{{owner}:{label}}}}}"
+        node.insert(0, nodes.raw("", tex, format="latex"))
+
+
 def setup(app):
     app.connect("html-page-context", notebook_link)
     app.connect("build-finished", write_notebooks)
+    app.connect("doctree-resolved", label_exercises_for_latex)
 
 
 # --- LaTeX / PDF (same macros as the HTML) ------------------------------------------------------
 latex_engine = "pdflatex"
-latex_elements = {"preamble": "\\usepackage{amsmath,amssymb}\n" + latex_macros(MACROS)}
+# Characters the book's text and outputs use that pdflatex does not know by default.
+LATEX_UNICODE = {"2713": r"\ensuremath{\checkmark}", "2717": r"\ensuremath{\times}",
+                 "2223": r"\ensuremath{\mid}", "2016": r"\ensuremath{\Vert}",
+                 "2202": r"\ensuremath{\partial}", "2207": r"\ensuremath{\nabla}"}
+latex_elements = {
+    "preamble": "\\usepackage{amsmath,amssymb}\n" + latex_macros(MACROS) + "\n"
+    + "\n".join(f"\\DeclareUnicodeCharacter{{{k}}}{{{v}}}" for k, v in LATEX_UNICODE.items()),
+}
 latex_documents = [("index", "matcalc-book.tex", project, author, "manual")]

@@ -9,15 +9,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-def build_book(source, tmp_path, execute=True):
-    """sphinx-build as `make html` runs it, into tmp_path, with a fresh notebook cache."""
-    env = dict(os.environ, MATCALC_NB_CACHE=str(tmp_path / "cache"))
+def build_book(source, tmp_path, execute=True, builder="html", cache=None):
+    """sphinx-build as `make html` runs it, into tmp_path, with a fresh notebook cache (or
+    the given one)."""
+    env = dict(os.environ, MATCALC_NB_CACHE=str(cache or tmp_path / "cache"))
     if not execute:  # references are resolved without running any cell
         env["MATCALC_NB_EXECUTION_MODE"] = "off"
-    out = tmp_path / "html"
+    out = tmp_path / builder
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT), "-n", "-W",
-         "--keep-going", "-d", str(tmp_path / "doctrees"), str(source), str(out)],
+        [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT), "-n", "-W",
+         "--keep-going", "-d", str(tmp_path / f"doctrees-{builder}"), str(source), str(out)],
         capture_output=True, text=True, env=env, timeout=1800)
     return proc, out
 

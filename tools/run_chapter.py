@@ -42,6 +42,8 @@ def notebook(path):
     nb = read_myst_markdown_notebook(Path(path).read_text(), path=str(path))
     nb.metadata.pop("jupytext", None)
     nb.metadata["language_info"] = {"name": "python"}
+    for number, cell in enumerate(nb.cells):
+        cell.id = f"cell-{number}"   # nbformat's default ids are random: builds must repeat
     return nb
 
 

@@ -136,9 +136,8 @@ class DerivationResult:
         for link in self.links:
             mark = "✓" if link.passed else "✗ **wrong step**"
             target = link.target.replace("|", r"\vert ")
-            why = f"<small>{link.why}</small>" if link.why else ""
-            rows.append(f"| $= {target}$ | {why} | <small>{mark} {self._exact_text(link)}, "
-                        f"{link.numeric_error:.0e}</small> |")
+            rows.append(f"| $= {target}$ | {link.why} | {mark} {self._exact_text(link)}, "
+                        f"{link.numeric_error:.0e} |")
         source = self.links[0].source.replace("|", r"\vert ") if self.links else ""
         verdict = "passed" if self.passed else "FAILED"
         sizes = ", ".join(f"${k}={v}$" for k, v in self.exact_sizes.items())
