@@ -9,7 +9,7 @@ from chapters import BOOK, chapters, run_chapter
 
 
 def test_there_are_chapters():
-    assert [p.stem for p in chapters()] == ["notation", "checking", "frobenius",
+    assert [p.stem for p in chapters()] == ["howto", "notation", "checking", "frobenius",
                                             "differentials", "chainrule", "examples",
                                             "second_order", "catalogue"]
 
