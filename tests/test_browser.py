@@ -125,6 +125,19 @@ def test_nothing_overflows_a_narrow_window(site, browser):
     assert not wide, f"pages wider than a 400 px window: {wide}"
 
 
+def test_copy_buttons_and_theme_switch(site, browser):
+    base, _ = site
+    page = browser.new_page()
+    page.goto(f"{base}/notation.html", wait_until="load")
+    page.wait_for_selector("button.copybtn", state="attached")
+    assert page.locator("button.copybtn").count() >= 3   # one per code cell
+    for mode in ("dark", "light"):
+        page.locator("button.theme-switch-button").first.click()
+        page.locator(f'button.theme-change-button[data-mode="{mode}"]').first.click()
+        assert page.evaluate("document.documentElement.dataset.theme") == mode
+    page.close()
+
+
 def test_search_finds_a_term_of_the_book(site, browser):
     base, _ = site
     page = browser.new_page()
