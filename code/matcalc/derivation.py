@@ -226,7 +226,7 @@ class Derivation:
         if not self.steps:
             raise ValueError(f"derivation {name!r} has no steps")
         self.gradient = gradient
-        self.start = start or (rf"\d f" if function is not None else self.steps[0].latex)
+        self.start = start or (r"\d f" if function is not None else self.steps[0].latex)
         self.exact_sizes = dict(exact_sizes) if exact_sizes is not None else None
         self.numeric_sizes = dict(numeric_sizes or {})
         self.seeds = tuple(seeds)

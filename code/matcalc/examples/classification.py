@@ -9,7 +9,7 @@ import sympy as sp
 
 from ..derivation import Derivation, Step
 from ..frobenius import _is_sympy_matrix, frob
-from ..ops import exp, hadamard, log, ones, sigmoid
+from ..ops import hadamard, log, ones, sigmoid
 
 __all__ = ["sample_logistic", "logistic_loss", "logistic_gradient", "logistic_hessian_vector",
            "logistic_hessian", "logistic_derivation", "newton_step", "sample_softmax",

@@ -9,7 +9,7 @@ wrong gradient that the checks must reject.
   of the gradient. Used as a gradient it fails, silently when W is square.
 """
 
-import numpy as np
+import numpy as np  # noqa: F401 - used by the docstring examples
 
 from ..derivation import Derivation, Step
 from ..frobenius import frob

@@ -10,7 +10,7 @@ entries: off-diagonal entries are counted twice. Used as a gradient with ``:`` i
 
 import numpy as np
 
-from ..ops import inv, logdet
+from ..ops import inv, logdet  # noqa: F401 - logdet is used by the docstring examples
 
 __all__ = ["sym", "logdet_gradient", "symmetric_gradient", "distinct_entry_partials", "sample_spd"]
 
