@@ -148,6 +148,26 @@ def test_search_finds_a_term_of_the_book(site, browser):
     page.close()
 
 
+def test_catalogue_filter_by_number_and_expression(site, browser):
+    base, _ = site
+    page = browser.new_page()
+    page.goto(f"{base}/catalogue.html", wait_until="load")
+    rows = page.locator("table tbody tr")
+    total = rows.count()
+    assert total >= 80
+    box = page.locator("#catalogue-filter")
+    box.fill("101")
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert len(visible) == 1 and "tr(AXB)" in visible[0].inner_text()
+    box.fill("log det")
+    names = [r.inner_text() for r in rows.all() if r.is_visible()]
+    assert 3 <= len(names) < total and all("log" in n.lower() for n in names)
+    assert f"of {total} entries" in page.locator("#catalogue-count").inner_text()
+    box.fill("")
+    assert sum(r.is_visible() for r in rows.all()) == total
+    page.close()
+
+
 def test_cross_reference_leads_to_the_theorem(site, browser):
     base, _ = site
     page = browser.new_page()
