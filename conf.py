@@ -6,6 +6,7 @@ book/ is scanned for pages.
 
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -99,6 +100,47 @@ nb_execution_raise_on_error = True  # a failing cell fails the build, naming the
 nb_execution_show_tb = True
 nb_execution_timeout = 600
 nb_merge_streams = True
+
+
+def coalesce_streams_exactly(outputs):
+    """Merge a cell's stream outputs by plain concatenation.
+
+    myst-nb's own merge strips each chunk before joining, so where the kernel happened to
+    flush between ``print``'s text and its newline, a blank line appears or not: two builds
+    of the same page differed. Concatenating first makes the result independent of how the
+    output was chunked; only the end is normalized, as myst-nb does.
+    """
+    merged, streams = [], {}
+    for output in outputs or []:
+        if output.get("output_type") != "stream":
+            merged.append(output)
+        elif output["name"] in streams:
+            streams[output["name"]]["text"] += output["text"]
+        else:
+            streams[output["name"]] = output
+            merged.append(output)
+    for output in streams.values():
+        text = output["text"]
+        text = re.sub(r"[^\n]\x08", "", text)          # backspaces
+        text = re.sub(r".*\r(?=[^\n])", "", text)      # carriage returns not ending a line
+        output["text"] = text.rstrip() + "\n"
+    # stdout before stderr when they are adjacent, as myst-nb orders them
+    for i in range(len(merged) - 1):
+        a, b = merged[i], merged[i + 1]
+        if (a.get("output_type") == b.get("output_type") == "stream"
+                and a["name"] == "stderr" and b["name"] == "stdout"):
+            merged[i], merged[i + 1] = b, a
+    return merged
+
+
+def _use_exact_stream_merge():
+    import myst_nb.core.render
+
+    myst_nb.core.render.coalesce_streams = coalesce_streams_exactly
+
+
+_use_exact_stream_merge()
+
 # Results such as a checked derivation display as MyST Markdown (tables with math).
 nb_render_markdown_format = "myst"
 # Old caches (from earlier versions of code/) are never valid again: drop them.

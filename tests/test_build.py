@@ -116,3 +116,19 @@ def test_notebook_cache_is_keyed_on_the_package_sources(tmp_path, monkeypatch):
     assert fingerprint(code) != before
     (code / "matcalc" / "new_module.py").write_text("x = 1\n")
     assert len({before, fingerprint(code)}) == 2
+
+
+def test_stream_merge_does_not_depend_on_chunking():
+    conf = runpy.run_path(str(ROOT / "conf.py"))
+    merge = conf["coalesce_streams_exactly"]
+    text = "square: ok\n    exact: proved\ncube: ok\n    exact: proved\n"
+
+    def chunks(cuts):
+        pieces = [text[a:b] for a, b in zip([0] + cuts, cuts + [len(text)])]
+        return [{"output_type": "stream", "name": "stdout", "text": p} for p in pieces]
+
+    results = {merge(chunks(cuts))[0]["text"] for cuts in ([], [10], [29], [29, 30], [5, 40])}
+    assert results == {text}
+    import myst_nb.core.render
+    assert myst_nb.core.render.coalesce_streams is merge or \
+        myst_nb.core.render.coalesce_streams.__name__ == "coalesce_streams_exactly"
