@@ -17,7 +17,6 @@ True
 """
 
 import dataclasses
-import inspect
 import re
 from dataclasses import dataclass, field
 
@@ -26,6 +25,8 @@ import sympy as sp
 
 from .check import check_gradient
 from .derivation import Derivation, Step
+from .derivation import _call_by_name as _call
+from .derivation import _scalar
 from .frobenius import _is_sympy_matrix, frob
 from .hessian import check_hessian
 from .jacobian import jacobian
@@ -295,19 +296,6 @@ class Entry:
         """What the catalogue page's filter matches against."""
         return " ".join(str(x) for x in (self.name, self.section, self.expression,
                                          self.result, self.cookbook or "", self.conditions))
-
-
-def _call(fn, env):
-    params = inspect.signature(fn).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return fn(**env)
-    return fn(**{p: env[p] for p in params})
-
-
-def _scalar(value):
-    if isinstance(value, sp.MatrixBase) and value.shape == (1, 1):
-        return value[0, 0]
-    return value
 
 
 def _sizes_text(sizes):

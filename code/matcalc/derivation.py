@@ -157,6 +157,19 @@ def _sym(V):
     return (V + V.T) / 2
 
 
+def _arguments(fn, env):
+    """The entries of ``env`` that ``fn`` names as parameters (all of them for ``**kwargs``)."""
+    params = inspect.signature(fn).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return dict(env)
+    return {p: env[p] for p in params}
+
+
+def _call_by_name(fn, env):
+    """``fn`` called with the variables it names, taken from ``env``."""
+    return fn(**_arguments(fn, env))
+
+
 def _is_var_keyword(fn, name):
     p = inspect.signature(fn).parameters.get(name)
     return p is not None and p.kind is inspect.Parameter.VAR_KEYWORD
@@ -254,11 +267,7 @@ class Derivation:
                              f"that are not variables; known names are {sorted(known)}")
 
     def _call(self, fn, env, what="expression"):
-        params = inspect.signature(fn).parameters
-        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-            args = dict(env)  # a **kwargs function receives every variable
-        else:
-            args = {p: env[p] for p in params}
+        args = _arguments(fn, env)
         try:
             return fn(**args)
         except Exception as exc:
