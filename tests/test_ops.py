@@ -61,3 +61,15 @@ def test_projected_directions():
         check_gradient(f, lambda S: A.T, S, project=lambda V: V[:2, :2])
     with pytest.raises(ValueError, match="project\\(V\\) returned zero"):
         check_gradient(f, lambda S: A.T, S, project=lambda V: 0 * V)
+
+
+def test_matrix_power_softmax_ones_like_agree_and_check_input():
+    assert np.allclose(ops.matrix_power(N, 3), np.linalg.matrix_power(N, 3))
+    assert np.array_equal(np.array(ops.matrix_power(M, 3), dtype=float), ops.matrix_power(N, 3))
+    assert np.allclose(np.array(ops.softmax(M).evalf(), dtype=float), ops.softmax(N), rtol=1e-14)
+    assert np.allclose(ops.softmax(N).sum(axis=0), 1)
+    assert ops.ones_like(M) == sp.ones(2, 2) and np.array_equal(ops.ones_like(N), np.ones((2, 2)))
+    with pytest.raises(ValueError, match=r"integer power k >= 0, got -1"):
+        ops.matrix_power(N, -1)
+    with pytest.raises(ValueError, match=r"matrix_power needs a square matrix, got shape \(2, 3\)"):
+        ops.matrix_power(np.ones((2, 3)), 2)

@@ -30,7 +30,8 @@ from .derivation import _scalar
 from .frobenius import _is_sympy_matrix, frob
 from .hessian import check_hessian
 from .jacobian import jacobian
-from .ops import det, exp, eye, hadamard, inv, kron, log, logdet, ones, sigmoid, tanh, tr
+from .ops import (det, exp, eye, hadamard, inv, kron, log, logdet, matrix_power, ones,
+                  ones_like, sigmoid, softmax, tanh, tr)
 from .symbolic import gradient as symbolic_gradient
 from .symbolic import matrix, verify
 from .vec import vec
@@ -324,21 +325,9 @@ def _sq(X):
     return X @ X
 
 
-def _pow(X, k):
-    out = eye(X.shape[0], X)
-    for _ in range(k):
-        out = out @ X
-    return out
-
-
 def _norm2(x):
     value = frob(x, x)
     return sp.sqrt(value) if isinstance(value, sp.Expr) else float(np.sqrt(value))
-
-
-def _softmax(z):
-    e = exp(z)
-    return e / frob(ones(z.shape[0], 1, z), e)
 
 
 def _eig_top(A):
@@ -393,7 +382,7 @@ def _build():
     grad(s, "log|det X|", r"\log\lvert\det X\rvert", r"X^{-\T}", {"X": nn},
          lambda X: logdet(X), lambda X: inv(X).T, cookbook="57", exact_sizes={"n": 3})
     grad(s, "det(X^k)", r"\det(X^3)", r"3\det(X^3)\,X^{-\T}", {"X": nn},
-         lambda X: det(_pow(X, 3)), lambda X: 3 * det(_pow(X, 3)) * inv(X).T,
+         lambda X: det(matrix_power(X, 3)), lambda X: 3 * det(matrix_power(X, 3)) * inv(X).T,
          cookbook="58", note="shown for $k = 3$")
     grad(s, "det(X^-1)", r"\det(X^{-1})", r"-\det(X^{-1})\,X^{-\T}", {"X": nn},
          lambda X: det(inv(X)), lambda X: -det(inv(X)) * inv(X).T, cookbook="62")
@@ -541,8 +530,8 @@ def _build():
     # ---------------------------------------------------------------- higher order (2.4.3)
     s = "Higher order and non-linear forms"
     grad(s, "a^T X^n b", r"a^\T X^3 b", r"\textstyle\sum_{r=0}^{2}(X^r)^\T ab^\T(X^{2-r})^\T",
-         {"a": "n1", "X": nn, "b": "n1"}, lambda a, X, b: (a.T @ _pow(X, 3) @ b)[0, 0],
-         lambda a, X, b: sum((_pow(X, r).T @ a @ b.T @ _pow(X, 2 - r).T for r in range(3)),
+         {"a": "n1", "X": nn, "b": "n1"}, lambda a, X, b: (a.T @ matrix_power(X, 3) @ b)[0, 0],
+         lambda a, X, b: sum((matrix_power(X, r).T @ a @ b.T @ matrix_power(X, 2 - r).T for r in range(3)),
                              start=0 * X), cookbook="91", note="shown for $n = 3$")
     E.append(Entry("d(X^n)_kl/dX_ij", s, r"\partial (X^3)_{kl}/\partial X_{ij}",
                    r"\textstyle\sum_{r=0}^{2}(X^r J^{ij} X^{2-r})_{kl}", "jacobian", {"X": nn},
@@ -637,11 +626,11 @@ def _build():
          lambda X: tr(kron(X, X)), lambda X: 2 * tr(X) * eye(X.shape[0], X), cookbook="120")
     # ---------------------------------------------------------------- traces (2.5.3)
     s = "Traces, higher order"
-    grad(s, "tr(X^k)", r"\tr(X^4)", r"4(X^3)^\T", {"X": nn}, lambda X: tr(_pow(X, 4)),
-         lambda X: 4 * _pow(X, 3).T, cookbook="121", note="shown for $k = 4$")
+    grad(s, "tr(X^k)", r"\tr(X^4)", r"4(X^3)^\T", {"X": nn}, lambda X: tr(matrix_power(X, 4)),
+         lambda X: 4 * matrix_power(X, 3).T, cookbook="121", note="shown for $k = 4$")
     grad(s, "tr(A X^k)", r"\tr(AX^3)", r"\textstyle\sum_{r=0}^{2}(X^rAX^{2-r})^\T",
-         {"A": nn, "X": nn}, lambda A, X: tr(A @ _pow(X, 3)),
-         lambda A, X: sum(((_pow(X, r) @ A @ _pow(X, 2 - r)).T for r in range(3)),
+         {"A": nn, "X": nn}, lambda A, X: tr(A @ matrix_power(X, 3)),
+         lambda A, X: sum(((matrix_power(X, r) @ A @ matrix_power(X, 2 - r)).T for r in range(3)),
                           start=0 * X), cookbook="122", note="shown for $k = 3$")
     grad(s, "tr(B^T X^T C X X^T C X B)", r"\tr(B^\T X^\T CXX^\T CXB)",
          r"CXX^\T CXBB^\T + C^\T XBB^\T X^\T C^\T X + CXBB^\T X^\T CX + C^\T XX^\T C^\T XBB^\T",
@@ -718,9 +707,9 @@ def _build():
     grad(s, "A : (X o X)", r"A : (X\had X)", r"2A\had X", {"A": "mn", "X": "mn"},
          lambda A, X: frob(A, hadamard(X, X)), lambda A, X: 2 * hadamard(A, X))
     grad(s, "sum exp(X)", r"\mathbf 1^\T \exp(X)\,\mathbf 1", r"\exp(X)", {"X": "mn"},
-         lambda X: frob(ones(X.shape[0], X.shape[1], X), exp(X)), lambda X: exp(X))
+         lambda X: frob(ones_like(X), exp(X)), lambda X: exp(X))
     grad(s, "sum log(X)", r"\mathbf 1^\T \log(X)\,\mathbf 1", r"1/X \text{ (entrywise)}",
-         {"X": "mn"}, lambda X: frob(ones(X.shape[0], X.shape[1], X), log(X)),
+         {"X": "mn"}, lambda X: frob(ones_like(X), log(X)),
          lambda X: X.applyfunc(lambda x: 1 / x) if _is_sympy_matrix(X) else 1 / X,
          kinds={"X": "positive"}, conditions="$X > 0$ entrywise")
     grad(s, "sum tanh(Xw)", r"\mathbf 1^\T\tanh(Xw)", r"\bigl(1 - \tanh^2(Xw)\bigr)w^\T",
@@ -729,12 +718,12 @@ def _build():
     grad(s, "logsumexp", r"\log \mathbf 1^\T\exp(z)", r"\operatorname{softmax}(z)", {"z": "n1"},
          lambda z: log(frob(ones(z.shape[0], 1, z), exp(z)))
          if _is_sympy_matrix(z) else float(np.log(np.sum(np.exp(z)))),
-         lambda z: _softmax(z), variable="z")
+         lambda z: softmax(z), variable="z")
     grad(s, "softmax cross-entropy", r"-y^\T\log\operatorname{softmax}(z)",
          r"(\mathbf 1^\T y)\operatorname{softmax}(z) - y",
          {"z": "n1", "y": "n1"},
-         lambda z, y: -frob(y, log(_softmax(z))),
-         lambda z, y: frob(ones(y.shape[0], 1, y), y) * _softmax(z) - y, variable="z",
+         lambda z, y: -frob(y, log(softmax(z))),
+         lambda z, y: frob(ones(y.shape[0], 1, y), y) * softmax(z) - y, variable="z",
          note="$\\operatorname{softmax}(z) - y$ when $y$ is a probability vector")
     grad(s, "1^T sigma(Xw)", r"\mathbf 1^\T\sigma(Xw)", r"\sigma'(Xw)\,w^\T",
          {"X": "mn", "w": "n1"}, lambda X, w: frob(ones(X.shape[0], 1, X), sigmoid(X @ w)),
@@ -745,7 +734,7 @@ def _build():
          lambda X: exp(X), lambda X, dX: hadamard(exp(X), dX))
     diff(s, "d tanh(X)", r"\tanh(X)", r"\bigl(1 - \tanh^2(X)\bigr)\had\d X", {"X": "mn"},
          lambda X: tanh(X),
-         lambda X, dX: hadamard(ones(X.shape[0], X.shape[1], X) - hadamard(tanh(X), tanh(X)),
+         lambda X, dX: hadamard(ones_like(X) - hadamard(tanh(X), tanh(X)),
                                 dX))
     # ---------------------------------------------------------------- kronecker and vec
     s = "Kronecker products and vec"
@@ -785,7 +774,7 @@ def _build():
          {"X": nn, "A": nn}, lambda X, A: inv(X) @ A @ X,
          lambda X, A, dX: inv(X) @ A @ dX - inv(X) @ dX @ inv(X) @ A @ X)
     diff(s, "d(X^3)", "X^3", r"\d X\,X^2 + X\,\d X\,X + X^2\d X", {"X": nn},
-         lambda X: _pow(X, 3), lambda X, dX: dX @ _sq(X) + X @ dX @ X + _sq(X) @ dX)
+         lambda X: matrix_power(X, 3), lambda X, dX: dX @ _sq(X) + X @ dX @ X + _sq(X) @ dX)
     # ---------------------------------------------------------------- structured (2.8)
     s = "Structured matrices"
     sym_note = ("partial derivatives with respect to the $n(n+1)/2$ distinct entries, not a "

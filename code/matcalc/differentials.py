@@ -15,7 +15,7 @@ import numpy as np
 
 from ._inputs import as_real_array, require_shape
 from .derivation import Derivation, Step
-from .ops import det, exp, hadamard, inv, kron, logdet, ones, sigmoid, tr
+from .ops import det, exp, hadamard, inv, kron, logdet, ones_like, sigmoid, tr
 
 __all__ = ["DIFFERENTIAL_RULES", "FALSE_DIFFERENTIALS", "taylor_remainder", "remainder_slope"]
 
@@ -35,10 +35,6 @@ def _rule(name, shapes, wrt, function, latex, differential, *, exact=None, numer
                       exact_sizes={k: v for k, v in exact.items() if k in letters},
                       numeric_sizes={k: v for k, v in numeric.items() if k in letters},
                       start=rf"\d({name})")
-
-
-def _one(X):
-    return ones(X.shape[0], X.shape[1], X)
 
 
 def _rules():
@@ -68,7 +64,7 @@ def _rules():
                      lambda X, dX: hadamard(exp(X), dX)),
         "sigmoid": _rule(r"\sigma(X)", {"X": mn}, "X", lambda X: sigmoid(X),
                          r"\sigma(X) \had (1 - \sigma(X)) \had \d X",
-                         lambda X, dX: hadamard(hadamard(sigmoid(X), _one(X) - sigmoid(X)), dX)),
+                         lambda X, dX: hadamard(hadamard(sigmoid(X), ones_like(X) - sigmoid(X)), dX)),
         "kronecker": _rule(r"X \kron Y", {"X": mn, "Y": "pq"}, ("X", "Y"),
                            lambda X, Y: kron(X, Y), r"\d X \kron Y + X \kron \d Y",
                            lambda X, Y, dX, dY: kron(dX, Y) + kron(X, dY)),

@@ -14,7 +14,7 @@ import sympy as sp
 from .frobenius import _is_sympy_matrix
 
 __all__ = ["tr", "hadamard", "kron", "inner", "inv", "det", "logdet", "exp", "log", "tanh",
-           "sigmoid", "eye", "ones"]
+           "sigmoid", "softmax", "matrix_power", "eye", "ones", "ones_like"]
 
 
 def _symbolic(*args):
@@ -131,6 +131,37 @@ tanh = _elementwise("tanh", np.tanh, sp.tanh)
 sigmoid = _elementwise("sigmoid", lambda x: 1 / (1 + np.exp(-x)), lambda x: 1 / (1 + sp.exp(-x)))
 
 
+def softmax(Z):
+    """Column-wise softmax: each column of exp(Z) divided by its sum (numerically stable for
+    arrays).
+
+    >>> bool(np.allclose(softmax(np.zeros((2, 3))), 0.5))
+    True
+    """
+    if _is_sympy_matrix(Z):
+        E = Z.applyfunc(sp.exp)
+        sums = sp.ones(1, Z.shape[0]) * E
+        return sp.Matrix(Z.shape[0], Z.shape[1], lambda i, j: E[i, j] / sums[0, j])
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def matrix_power(X, k):
+    """X^k for a square X and an integer k >= 0, by repeated products (exact for sympy).
+
+    >>> matrix_power(np.array([[1., 1.], [0., 1.]]), 3)
+    array([[1., 3.],
+           [0., 1.]])
+    """
+    _square(X, "matrix_power")
+    if int(k) != k or k < 0:
+        raise ValueError(f"matrix_power needs an integer power k >= 0, got {k!r}")
+    out = eye(X.shape[0], X)
+    for _ in range(int(k)):
+        out = out @ X
+    return out
+
+
 def eye(n, like=None):
     """Identity of size n: a sympy matrix if ``like`` is one, else a numpy array.
 
@@ -148,3 +179,12 @@ def ones(rows, cols, like=None):
     array([[1., 1.]])
     """
     return sp.ones(rows, cols) if _is_sympy_matrix(like) else np.ones((rows, cols))
+
+
+def ones_like(M):
+    """A matrix of ones of M's shape, of M's kind (sympy or numpy).
+
+    >>> ones_like(np.zeros((1, 2)))
+    array([[1., 1.]])
+    """
+    return ones(M.shape[0], M.shape[1], M)

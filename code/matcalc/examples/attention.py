@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..derivation import Derivation, Step
 from ..frobenius import _is_sympy_matrix, frob
-from ..ops import hadamard, ones
+from ..ops import hadamard, ones, softmax
 
 __all__ = ["sample", "softmax_rows", "attention", "loss", "gradients", "derivation"]
 
@@ -36,17 +36,12 @@ def _scale(Q):
 
 
 def softmax_rows(S):
-    """Row-wise softmax.
+    """Row-wise softmax: the column-wise one of the transpose.
 
     >>> bool(np.allclose(softmax_rows(np.zeros((2, 4))), 0.25))
     True
     """
-    if _is_sympy_matrix(S):
-        E = S.applyfunc(sp.exp)
-        sums = E @ ones(S.shape[1], 1, S)
-        return sp.Matrix(S.shape[0], S.shape[1], lambda i, j: E[i, j] / sums[i, 0])
-    E = np.exp(S - S.max(axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
+    return softmax(S.T).T
 
 
 def attention(Q, K, V):

@@ -9,7 +9,7 @@ import sympy as sp
 
 from ..derivation import Derivation, Step
 from ..frobenius import _is_sympy_matrix, frob
-from ..ops import hadamard, log, ones, sigmoid
+from ..ops import hadamard, log, ones, sigmoid, softmax
 
 __all__ = ["sample_logistic", "logistic_loss", "logistic_gradient", "logistic_hessian_vector",
            "logistic_hessian", "logistic_derivation", "newton_step", "sample_softmax",
@@ -132,20 +132,6 @@ def sample_softmax(c=3, n=4, k=6, seed=0):
     rng = np.random.default_rng(seed)
     Y = np.eye(c)[:, rng.integers(0, c, size=k)]
     return rng.standard_normal((c, n)), rng.standard_normal((n, k)), Y
-
-
-def softmax(Z):
-    """Column-wise softmax: each column of exp(Z) divided by its sum.
-
-    >>> bool(np.allclose(softmax(np.zeros((2, 3))), 0.5))
-    True
-    """
-    if _is_sympy_matrix(Z):
-        E = Z.applyfunc(sp.exp)
-        sums = ones(1, Z.shape[0], Z) @ E
-        return sp.Matrix(Z.shape[0], Z.shape[1], lambda i, j: E[i, j] / sums[0, j])
-    E = np.exp(Z - Z.max(axis=0, keepdims=True))
-    return E / E.sum(axis=0, keepdims=True)
 
 
 def softmax_loss(W, X, Y):

@@ -6,7 +6,7 @@ one, together with the slips in ``SLIPS``, which must fail at the step they name
 
 from ..derivation import Derivation, Step, chain
 from ..frobenius import frob
-from ..ops import eye, hadamard, inv, kron, logdet, ones, sigmoid, tr
+from ..ops import eye, hadamard, inv, kron, logdet, matrix_power, ones, ones_like, sigmoid, tr
 from ..vec import vec
 
 __all__ = ["quadratic_inverse", "logdet_gram", "sigmoid_sum", "trace_power", "bilinear",
@@ -74,7 +74,7 @@ def logdet_gram():
 
 def _dsigmoid(Z):
     s = sigmoid(Z)
-    return hadamard(s, ones(Z.shape[0], Z.shape[1], Z) - s)
+    return hadamard(s, ones_like(Z) - s)
 
 
 def sigmoid_sum():
@@ -103,20 +103,14 @@ def trace_power():
     >>> trace_power().check().passed
     True
     """
-    def p(X, k):
-        out = eye(X.shape[0], X)
-        for _ in range(k):
-            out = out @ X
-        return out
-
     return Derivation(
-        "tr(X^4)", {"X": "nn"}, "X", lambda X: tr(p(X, 4)),
+        "tr(X^4)", {"X": "nn"}, "X", lambda X: tr(matrix_power(X, 4)),
         [Step(r"\sum_{j=0}^{3}\tr\bigl(X^j\,\d X\,X^{3-j}\bigr)",
-              lambda X, dX: sum(tr(p(X, j) @ dX @ p(X, 3 - j)) for j in range(4)),
+              lambda X, dX: sum(tr(matrix_power(X, j) @ dX @ matrix_power(X, 3 - j)) for j in range(4)),
               "{prf:ref}`thm-powers`, linearity of the trace"),
-         Step(r"4\tr(X^3\,\d X)", lambda X, dX: 4 * tr(p(X, 3) @ dX), "cyclic trace"),
-         Step(r"4(X^3)^\T : \d X", lambda X, dX: 4 * frob(p(X, 3).T, dX), "trace form of $:$")],
-        gradient=lambda X: 4 * p(X, 3).T, start=r"\d\lambda",
+         Step(r"4\tr(X^3\,\d X)", lambda X, dX: 4 * tr(matrix_power(X, 3) @ dX), "cyclic trace"),
+         Step(r"4(X^3)^\T : \d X", lambda X, dX: 4 * frob(matrix_power(X, 3).T, dX), "trace form of $:$")],
+        gradient=lambda X: 4 * matrix_power(X, 3).T, start=r"\d\lambda",
         exact_sizes={"n": 2}, numeric_sizes={"n": 5})
 
 

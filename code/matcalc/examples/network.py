@@ -11,7 +11,7 @@ import numpy as np
 
 from ..derivation import Derivation, Step
 from ..frobenius import frob
-from ..ops import hadamard, ones, tanh
+from ..ops import hadamard, ones, ones_like, tanh
 
 __all__ = ["sample", "forward", "loss", "backprop", "derivation", "PARAMETERS"]
 
@@ -56,15 +56,11 @@ def loss(W1, b1, W2, b2, X, Y):
     return frob(R, R) / 2
 
 
-def _one_minus(M):
-    return ones(M.shape[0], M.shape[1], M) - M
-
-
 def _parts(W1, b1, W2, b2, X, Y):
     """H, G2 = Y_hat - Y and G1 = (W2^T G2) o (1 - H o H)."""
     _, H, Y_hat = forward(W1, b1, W2, b2, X)
     G2 = Y_hat - Y
-    return H, G2, hadamard(W2.T @ G2, _one_minus(hadamard(H, H)))
+    return H, G2, hadamard(W2.T @ G2, ones_like(H) - hadamard(H, H))
 
 
 def backprop(W1, b1, W2, b2, X, Y):
@@ -130,7 +126,7 @@ def derivation(parameter="W1"):
 
         def tanh_prime(env):
             H = parts(env)[0]
-            return _one_minus(hadamard(H, H))
+            return ones_like(H) - hadamard(H, H)
 
         steps = [
             Step(r"G_2 : W_2\,\d H",
