@@ -202,11 +202,7 @@ html_last_updated_fmt = None
 html_show_sourcelink = False
 
 # --- each chapter as a downloadable notebook, generated from the same source ------------------
-def _is_chapter(path):
-    return Path(path).suffix == ".md" and "kernelspec:" in Path(path).read_text()[:500]
-
-
-def _run_chapter_module():
+def _load_run_chapter():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("run_chapter", ROOT / "tools" / "run_chapter.py")
@@ -215,27 +211,28 @@ def _run_chapter_module():
     return module
 
 
+RUN_CHAPTER = _load_run_chapter()  # tools/run_chapter.py: what a chapter is, and its notebook
+
+
 def write_notebooks(app, exception):
     """After an HTML build, write _notebooks/<chapter>.ipynb for every chapter."""
     if exception is not None or app.builder.format != "html":
         return
     import nbformat
 
-    make = _run_chapter_module().notebook
     out = Path(app.outdir) / "_notebooks"
     out.mkdir(parents=True, exist_ok=True)
     for docname in sorted(app.env.found_docs):
         source = Path(app.env.doc2path(docname))
-        if _is_chapter(source):
-            nbformat.write(make(source), str(out / f"{docname}.ipynb"))
+        if RUN_CHAPTER.is_chapter(source):
+            nbformat.write(RUN_CHAPTER.notebook(source), str(out / f"{docname}.ipynb"))
 
 
 def notebook_link(app, pagename, templatename, context, doctree):
     """A download link for the chapter's notebook at the top of each chapter page."""
     if doctree is None or "body" not in context:
         return
-    source = Path(app.env.doc2path(pagename))
-    if not _is_chapter(source):
+    if not RUN_CHAPTER.is_chapter(app.env.doc2path(pagename)):
         return
     href = context["pathto"](f"_notebooks/{pagename}.ipynb", 1)
     context["body"] = (f'<p class="notebook-download"><a class="reference download" '

@@ -8,6 +8,12 @@ from pathlib import Path
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
 
+def is_chapter(path):
+    """A chapter is a MyST page that declares a Jupyter kernel."""
+    path = Path(path)
+    return path.suffix == ".md" and path.is_file() and "kernelspec:" in path.read_text()[:500]
+
+
 def chapters():
     """Chapter files in book order (the index's toctrees)."""
     index = (BOOK / "index.md").read_text()
@@ -16,7 +22,7 @@ def chapters():
         order += [line.strip() for line in block.splitlines()
                   if line.strip() and not line.strip().startswith(":")]
     pages = [BOOK / f"{name}.md" for name in order]
-    return [p for p in pages if p.is_file() and "kernelspec:" in p.read_text()[:500]]
+    return [p for p in pages if is_chapter(p)]
 
 
 def resolve(name):
