@@ -15,6 +15,8 @@ directional derivatives (complex step inside where f allows it). Either way the 
 must also be symmetric, ``W : H[V] = V : H[W]``.
 """
 
+import dataclasses
+
 import numpy as np
 
 from ._inputs import as_real_array, require_shape
@@ -101,7 +103,8 @@ def check_hessian(f, X, *, hvp=None, hessian=None, grad=None, seed=0, directions
         for _ in range(int(directions)):
             V = _direction(rng, X.shape, None)
             W = _direction(rng, X.shape, None)
-            claim = frob(W, claimed(X, V))
+            HV = claimed(X, V)
+            claim = frob(W, HV)
             count = [0]
 
             def first(Y, V=V):
@@ -111,7 +114,7 @@ def check_hessian(f, X, *, hvp=None, hessian=None, grad=None, seed=0, directions
 
             est = directional_derivative(first, X, W, method="central", out_shape=(),
                                          resolution=0.1 * rtol * abs(claim))
-            rounding = 16 * EPS * float(np.sum(np.abs(W * claimed(X, V))))
+            rounding = 16 * EPS * float(np.sum(np.abs(W * HV)))
             rec, rel = _compare(claim, rounding, est, rtol)
             records.append(rec)
             errors.append(rel)
@@ -123,8 +126,7 @@ def check_hessian(f, X, *, hvp=None, hessian=None, grad=None, seed=0, directions
                      f"V:H[W] = {b:.6e} (relative difference {asym:.1e})")
     if notes:
         first = records[0]
-        records[0] = type(first)(first.claimed, first.numeric, first.numeric_error,
-                                 first.disagreement, first.allowed, first.method,
-                                 "; ".join(notes + ([first.note] if first.note else [])))
+        records[0] = dataclasses.replace(
+            first, note="; ".join(notes + ([first.note] if first.note else [])))
     return CheckResult("hessian", bool(passed), float(error), rtol, int(evaluations),
                        tuple(X.shape), tuple(records))
