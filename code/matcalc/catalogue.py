@@ -192,17 +192,19 @@ class Entry:
             return self._check_hessian(kinds, exact)
         return self._check_structured(kinds, exact)
 
+    def _sampler(self, kinds):
+        """A derivation of the entry's variables, used only to draw them (random numbers,
+        generic symbols) with the shapes and kinds the derivations use."""
+        return Derivation(self.name, self.shapes, self.variable, self.function,
+                          [Step("x", lambda **env: 0.0)], kinds=kinds,
+                          exact_sizes=self.exact, numeric_sizes=self.numeric)
+
     def _numbers(self, kinds, seed=0):
-        d = Derivation(self.name, self.shapes, self.variable, self.function,
-                       [Step("x", lambda **env: 0.0)], kinds=kinds,
-                       numeric_sizes=self.numeric)
-        return d._numbers(self.numeric, np.random.default_rng([seed, 0x63617461]))
+        rng = np.random.default_rng([seed, 0x63617461])
+        return self._sampler(kinds)._numbers(self.numeric, rng)
 
     def _symbols(self, kinds):
-        d = Derivation(self.name, self.shapes, self.variable, self.function,
-                       [Step("x", lambda **env: 0.0)], kinds=kinds, exact_sizes=self.exact,
-                       numeric_sizes=self.numeric)
-        return d._symbols(self.exact)
+        return self._sampler(kinds)._symbols(self.exact)
 
     def _check_jacobian(self, kinds):
         errors = []
