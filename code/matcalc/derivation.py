@@ -27,14 +27,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from .backend import TOLERANCES, relative_difference, rng, scalar as _scalar
 from .check import check_differential, check_gradient
 from .frobenius import frob
-from .symbolic import matrix, verify
+from .symbolic import verify
+from .variables import Variables, arguments
 
 __all__ = ["Step", "Derivation", "DerivationResult", "Link", "chain"]
 
-NUMERIC_RTOL = 1e-9
-KINDS = ("general", "symmetric", "spd", "positive")
+NUMERIC_RTOL = TOLERANCES["identity"]
 _SQUARE_KINDS = ("symmetric", "spd")
 
 
@@ -157,19 +158,6 @@ def _sym(V):
     return (V + V.T) / 2
 
 
-def _arguments(fn, env):
-    """The entries of ``env`` that ``fn`` names as parameters (all of them for ``**kwargs``)."""
-    params = inspect.signature(fn).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return dict(env)
-    return {p: env[p] for p in params}
-
-
-def _call_by_name(fn, env):
-    """``fn`` called with the variables it names, taken from ``env``."""
-    return fn(**_arguments(fn, env))
-
-
 def _is_var_keyword(fn, name):
     p = inspect.signature(fn).parameters.get(name)
     return p is not None and p.kind is inspect.Parameter.VAR_KEYWORD
@@ -207,11 +195,6 @@ class Derivation:
     def __init__(self, name, shapes, wrt, function, steps, *, gradient=None, kinds=None,
                  exact_sizes=None, numeric_sizes=None, start=None, seeds=(0, 1, 2)):
         self.name = name
-        self.shapes = {k: tuple(v) for k, v in shapes.items()}
-        for var, shape in self.shapes.items():
-            if len(shape) != 2:
-                raise ValueError(f"variable {var!r} needs a shape of two dimension letters, "
-                                 f"got {shape!r}")
         if (wrt is None) != (function is None):
             raise ValueError(f"derivation {name!r}: give both wrt and function (a derivation "
                              f"of a differential) or neither (a chain of equalities)")
@@ -219,21 +202,17 @@ class Derivation:
             raise ValueError(f"a chain of equalities needs at least two steps, got {len(steps)}")
         self.wrt = () if wrt is None else (wrt,) if isinstance(wrt, str) else tuple(wrt)
         for var in self.wrt:
-            if var not in self.shapes:
-                raise ValueError(f"wrt={var!r} is not one of the variables "
-                                 f"{sorted(self.shapes)}")
+            if var not in shapes:
+                raise ValueError(f"wrt={var!r} is not one of the variables {sorted(shapes)}")
         if gradient is not None and len(self.wrt) != 1:
             raise ValueError(f"a gradient can be claimed for one variable, not for {self.wrt}")
+        try:
+            self.variables = Variables(shapes, dict(kinds or {}), self.wrt)
+        except ValueError as exc:
+            raise ValueError(f"derivation {name!r}: {exc}") from None
+        self.shapes = self.variables.shapes
+        self.kinds = dict(self.variables.kinds)
         self.dnames = {var: "d" + var for var in self.wrt}
-        self.kinds = dict(kinds or {})
-        for var, kind in self.kinds.items():
-            if var not in self.shapes or kind not in KINDS:
-                raise ValueError(f"kinds: {var!r}: {kind!r}; variables are "
-                                 f"{sorted(self.shapes)}, kinds are {KINDS}")
-            rows, cols = self.shapes[var]
-            if kind in _SQUARE_KINDS and rows != cols:
-                raise ValueError(f"variable {var!r} is {kind} but has shape {rows} x {cols}; "
-                                 f"it must be square (equal dimension letters)")
         self.function = function
         self.steps = [s if isinstance(s, Step) else Step(*s) for s in steps]
         if not self.steps:
@@ -267,7 +246,7 @@ class Derivation:
                              f"that are not variables; known names are {sorted(known)}")
 
     def _call(self, fn, env, what="expression"):
-        args = _arguments(fn, env)
+        args = arguments(fn, env)
         try:
             return fn(**args)
         except Exception as exc:
@@ -276,39 +255,11 @@ class Derivation:
             raise ValueError(f"derivation {self.name!r}: {what} raised {type(exc).__name__} "
                              f"with {shapes}: {exc}") from exc
 
-    @staticmethod
-    def _size(letter, sizes):
-        return 1 if letter == "1" else sizes[letter]
-
     def _symbols(self, sizes):
-        env = {}
-        for var, (r, c) in self.shapes.items():
-            kind = self.kinds.get(var, "general")
-            env[var] = matrix(var, self._size(r, sizes), self._size(c, sizes),
-                              symmetric=kind in _SQUARE_KINDS)
-        for var, dvar in self.dnames.items():
-            r, c = self.shapes[var]
-            # The differential of a symmetric variable is symmetric too.
-            env[dvar] = matrix(dvar, self._size(r, sizes), self._size(c, sizes),
-                               symmetric=self.kinds.get(var, "general") in _SQUARE_KINDS)
-        return env
+        return self.variables.symbols(sizes)
 
-    def _numbers(self, sizes, rng):
-        env = {}
-        members = [(var, var, shape) for var, shape in self.shapes.items()]
-        members += [(dvar, var, self.shapes[var]) for var, dvar in self.dnames.items()]
-        for name, var, (r, c) in members:
-            kind = self.kinds.get(var, "general")
-            shape = (self._size(r, sizes), self._size(c, sizes))
-            A = rng.standard_normal(shape)
-            if kind == "symmetric" or (kind == "spd" and name != var):
-                A = (A + A.T) / 2
-            elif kind == "positive" and name == var:
-                A = np.abs(A) + 0.5
-            elif kind == "spd":
-                A = A @ A.T / shape[0] + np.eye(shape[0])
-            env[name] = A
-        return env
+    def _numbers(self, sizes, generator):
+        return self.variables.numbers(sizes, generator=generator)
 
     def _expressions(self):
         """(latex, why, fn(env)) for every member of the chain after the true differential."""
@@ -346,7 +297,7 @@ class Derivation:
         """Check every link; returns a :class:`DerivationResult` naming the first wrong one."""
         chain = self._expressions()
         sym = self._symbols(self.exact_sizes) if self.exact_sizes is not None else None
-        rngs = [np.random.default_rng([seed, 0x64657276]) for seed in self.seeds]
+        rngs = [rng("points", seed) for seed in self.seeds]
         points = [self._numbers(self.numeric_sizes, rng) for rng in rngs]
 
         links, worst = [], None
@@ -357,7 +308,7 @@ class Derivation:
             exact = None
             if sym is not None:
                 exact = verify(_scalar(f_src(sym)), _scalar(f_dst(sym)))
-            errors = [_relative_difference(f_src(env), f_dst(env), src, dst) for env in points]
+            errors = [_link_difference(f_src(env), f_dst(env), src, dst) for env in points]
             error = max(errors)
             index = k if self.function is not None else k - 1
             links.append(Link(index, src, dst, why, exact, error, error <= NUMERIC_RTOL))
@@ -414,24 +365,12 @@ class Derivation:
         return check_differential(F, dF, packed, project=project if any(symmetric) else None)
 
 
-def _scalar(value):
-    """Sympy 1x1 matrices and scalars compare as scalars; matrices stay matrices."""
-    if isinstance(value, sp.MatrixBase) and value.shape == (1, 1):
-        return value[0, 0]
-    return value
-
-
-def _relative_difference(a, b, src, dst):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if a.size == 1 and b.size == 1:
-        a, b = a.reshape(()), b.reshape(())
-    if a.shape != b.shape:
-        raise ValueError(f"{src} has shape {a.shape} but {dst} has shape {b.shape}; "
-                         f"consecutive steps must have equal shapes")
-    scale = max(float(np.linalg.norm(a)), float(np.linalg.norm(b)))
-    if scale == 0:
-        return 0.0
-    return float(np.linalg.norm(a - b)) / scale
+def _link_difference(a, b, src, dst):
+    try:
+        return relative_difference(a, b)
+    except ValueError:
+        raise ValueError(f"{src} has shape {np.shape(a)} but {dst} has shape {np.shape(b)}; "
+                         f"consecutive steps must have equal shapes") from None
 
 
 def chain(name, shapes, steps, **options):

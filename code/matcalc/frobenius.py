@@ -2,13 +2,7 @@
 
 import numpy as np
 
-
-def _is_sympy_matrix(obj):
-    try:
-        import sympy
-    except ImportError:  # pragma: no cover - sympy is a dependency
-        return False
-    return isinstance(obj, sympy.MatrixBase)
+from .backend import is_symbolic
 
 
 def frob(A, B):
@@ -21,7 +15,7 @@ def frob(A, B):
     >>> frob(np.array([[1., 2.], [3., 4.]]), np.eye(2))
     5.0
     """
-    if _is_sympy_matrix(A) or _is_sympy_matrix(B):
+    if is_symbolic(A, B):
         import sympy
         A, B = sympy.Matrix(A), sympy.Matrix(B)
         if A.shape != B.shape:

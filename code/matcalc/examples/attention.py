@@ -13,7 +13,8 @@ import numpy as np
 import sympy as sp
 
 from ..derivation import Derivation, Step
-from ..frobenius import _is_sympy_matrix, frob
+from ..backend import is_symbolic
+from ..frobenius import frob
 from ..ops import hadamard, ones, softmax
 
 __all__ = ["sample", "softmax_rows", "attention", "loss", "gradients", "derivation"]
@@ -32,7 +33,7 @@ def sample(t=3, s=4, d=2, e=3, seed=0):
 
 def _scale(Q):
     d = Q.shape[1]
-    return sp.sqrt(d) if _is_sympy_matrix(Q) else np.sqrt(d)
+    return sp.sqrt(d) if is_symbolic(Q) else np.sqrt(d)
 
 
 def softmax_rows(S):

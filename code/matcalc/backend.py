@@ -1,0 +1,121 @@
+"""The numbers every check shares: the numpy/sympy switch, relative differences, the one
+tolerance table, and seeded random generators by purpose.
+
+Every module of :mod:`matcalc` that compares two values or draws a random point takes its
+constant from here, so a tolerance is changed in one place and is named where it is used.
+
+>>> TOLERANCES["gradient"]
+1e-08
+>>> relative_difference([1.0, 2.0], [1.0, 2.0 + 1e-12]) < TOLERANCES["identity"]
+True
+>>> is_symbolic(1.5)
+False
+"""
+
+import sys
+
+import numpy as np
+
+__all__ = ["TOLERANCES", "SALTS", "EPS", "is_symbolic", "relative_difference", "rng",
+           "sizes_text", "scalar"]
+
+EPS = float(np.finfo(np.float64).eps)
+
+#: Relative tolerances, one table (as jax's per-dtype tables are one table). Each names the
+#: comparison it decides; the chapter "How this book checks itself" explains the numbers.
+TOLERANCES = {
+    # check_gradient / check_differential / check_hessian in float64: a numerical derivative
+    # (complex step or extrapolated central differences) against a claim.
+    "gradient": 1e-8,
+    # The same checks when the function computes in float32 (its output dtype): about
+    # sqrt of float32's machine epsilon, what central differences can resolve there.
+    "gradient_float32": 1e-3,
+    # Two closed-form expressions evaluated at the same random point (derivation links,
+    # identities between products): only rounding separates them.
+    "identity": 1e-9,
+    # A Jacobian array built entry by entry from numerical derivatives against a claim.
+    "jacobian": 1e-7,
+}
+
+#: Salts for seeded generators, one per purpose, so that the random directions of a check
+#: differ from a random point a caller drew with ``default_rng(seed)``.
+SALTS = {
+    "directions": 0x6D617463,  # "matc": directions of check_gradient/check_differential
+    "hessian": 0x68657373,     # "hess": directions of check_hessian
+    "points": 0x64657276,      # "derv": random points of derivations and catalogue entries
+    "catalogue": 0x63617461,   # "cata": random points of catalogue-only checks
+    "examples": 0x6578616D,    # "exam": random operands of notation and rule examples
+}
+
+
+def rng(purpose, seed=0):
+    """A numpy generator for ``purpose`` (a key of :data:`SALTS`) and ``seed``.
+
+    >>> float(rng("points", 0).standard_normal()) == float(rng("points", 0).standard_normal())
+    True
+    """
+    if purpose not in SALTS:
+        raise ValueError(f"unknown random purpose {purpose!r}; purposes are {sorted(SALTS)}")
+    return np.random.default_rng([int(seed), SALTS[purpose]])
+
+
+def is_symbolic(*objects):
+    """True if any object is a sympy object (matrix or expression).
+
+    Decided without importing sympy: an object can only be a sympy object if sympy has
+    been imported already, so the numeric path never pays sympy's import time.
+
+    >>> import numpy as np
+    >>> is_symbolic(np.eye(2), 3.0)
+    False
+    """
+    sympy = sys.modules.get("sympy")
+    if sympy is None:
+        return False
+    return any(isinstance(obj, (sympy.MatrixBase, sympy.Basic)) for obj in objects)
+
+
+def scalar(value):
+    """A 1 x 1 matrix (sympy or numpy) as a scalar; anything else unchanged.
+
+    >>> import numpy as np
+    >>> scalar(np.array([[2.5]]))
+    2.5
+    """
+    if is_symbolic(value):
+        import sympy
+        if isinstance(value, sympy.MatrixBase) and value.shape == (1, 1):
+            return value[0, 0]
+        return value
+    if isinstance(value, np.ndarray) and value.size == 1 and value.ndim == 2:
+        return value.reshape(()).item()
+    return value
+
+
+def relative_difference(a, b):
+    """``‖a − b‖ / max(‖a‖, ‖b‖)`` (Frobenius norms), 0 when both are 0.
+
+    Raises ValueError naming both shapes when they differ (a 1 x 1 matrix and a scalar are
+    the same shape here).
+
+    >>> relative_difference(2.0, 1.0)
+    0.5
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.size == 1 and b.size == 1:
+        a, b = a.reshape(()), b.reshape(())
+    if a.shape != b.shape:
+        raise ValueError(f"cannot compare values of shapes {a.shape} and {b.shape}")
+    scale = max(float(np.linalg.norm(a)), float(np.linalg.norm(b)))
+    if scale == 0:
+        return 0.0
+    return float(np.linalg.norm(a - b)) / scale
+
+
+def sizes_text(sizes):
+    """Dimension sizes as ``m=3, n=2`` (``-`` for none).
+
+    >>> sizes_text({"m": 3, "n": 2})
+    'm=3, n=2'
+    """
+    return ", ".join(f"{k}={v}" for k, v in (sizes or {}).items()) or "-"

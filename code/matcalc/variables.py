@@ -1,0 +1,165 @@
+"""Variables of a checked identity: shapes in dimension letters, kinds, and their values.
+
+A shape is two dimension letters (``"mn"``, or ``"n1"`` for a column); a kind is a
+condition on the matrix (``"symmetric"``, ``"spd"``, ...). Given sizes for the letters,
+:class:`Variables` makes generic symbolic matrices (for exact checks) or random arrays (for
+numeric checks), with the differentials ``d<name>`` of the varying ones. Derivations,
+identities and catalogue entries all draw their points here.
+
+>>> v = Variables({"X": "mn", "S": "nn"}, kinds={"S": "spd"}, varying=("X",))
+>>> env = v.numbers({"m": 3, "n": 2}, seed=0)
+>>> sorted(env), env["dX"].shape
+(['S', 'X', 'dX'], (3, 2))
+>>> bool(np.all(np.linalg.eigvalsh(env["S"]) > 0))
+True
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .backend import rng as make_rng
+
+__all__ = ["Variables", "KINDS", "SQUARE_KINDS", "degenerate"]
+
+#: Conditions a variable may carry, and what a random value of that kind is.
+KINDS = {
+    "general": "a matrix of independent standard normal entries",
+    "symmetric": "(A + Aᵀ)/2 for a general A; its differentials are symmetric too",
+    "spd": "A Aᵀ/n + I: symmetric positive definite (symbolically: generic symmetric)",
+    "positive": "|A| + 1/2 entrywise (for logarithms and powers)",
+    "orthogonal": "the Q factor of a general square matrix",
+    "diagonal": "a diagonal matrix with entries |a| + 1/2",
+}
+SQUARE_KINDS = ("symmetric", "spd", "orthogonal", "diagonal")
+
+
+def degenerate(sizes):
+    """The dimension letters of ``sizes`` whose size is below 2 (where scalars commute and
+    transposes vanish, so an exact check there proves little).
+
+    >>> degenerate({"m": 3, "n": 1})
+    ['n']
+    """
+    return sorted(k for k, v in (sizes or {}).items() if k != "1" and v < 2)
+
+
+@dataclass(frozen=True)
+class Variables:
+    """Named matrices with shapes in dimension letters and optional kinds.
+
+    ``varying`` names the variables that get a differential ``d<name>``.
+    """
+
+    shapes: dict
+    kinds: dict = field(default_factory=dict)
+    varying: tuple = ()
+
+    def __post_init__(self):
+        shapes = {k: tuple(v) for k, v in self.shapes.items()}
+        object.__setattr__(self, "shapes", shapes)
+        object.__setattr__(self, "varying", tuple(self.varying))
+        for var, shape in shapes.items():
+            if len(shape) != 2:
+                raise ValueError(f"variable {var!r} needs a shape of two dimension letters, "
+                                 f"got {shape!r}")
+        for var in self.varying:
+            if var not in shapes:
+                raise ValueError(f"varying variable {var!r} is not one of {sorted(shapes)}")
+        for var, kind in self.kinds.items():
+            if var not in shapes or kind not in KINDS:
+                raise ValueError(f"kinds: {var!r}: {kind!r}; variables are {sorted(shapes)}, "
+                                 f"kinds are {sorted(KINDS)}")
+            rows, cols = shapes[var]
+            if kind in SQUARE_KINDS and rows != cols:
+                raise ValueError(f"variable {var!r} is {kind} but has shape {rows} x {cols}; "
+                                 f"it must be square (equal dimension letters)")
+
+    @property
+    def letters(self):
+        """The dimension letters used (``"1"`` excluded)."""
+        return {d for shape in self.shapes.values() for d in shape} - {"1"}
+
+    def kind(self, var):
+        """The kind of ``var`` (``"general"`` when none was declared)."""
+        return self.kinds.get(var, "general")
+
+    def shape(self, var, sizes):
+        """The concrete shape of ``var`` at ``sizes``; names a missing letter."""
+        try:
+            return tuple(1 if d == "1" else int(sizes[d]) for d in self.shapes[var])
+        except KeyError as exc:
+            raise ValueError(f"no size for dimension {exc.args[0]!r} of {var!r} "
+                             f"(sizes given: {sizes})") from None
+
+    def _members(self):
+        yield from ((var, var) for var in self.shapes)
+        yield from (("d" + var, var) for var in self.varying)
+
+    def symbols(self, sizes):
+        """Generic sympy matrices for every variable and differential at ``sizes``."""
+        from .symbolic import matrix
+
+        env = {}
+        for name, var in self._members():
+            kind = self.kind(var)
+            env[name] = matrix(name, *self.shape(var, sizes),
+                               symmetric=kind in ("symmetric", "spd"))
+            if kind == "diagonal":
+                import sympy
+                env[name] = sympy.diag(*[env[name][i, i] for i in range(env[name].shape[0])])
+        return env
+
+    def numbers(self, sizes, seed=0, *, generator=None):
+        """Random arrays for every variable and differential at ``sizes``.
+
+        ``generator`` (a numpy Generator) overrides ``seed``."""
+        gen = generator if generator is not None else make_rng("points", seed)
+        return {name: _random(gen, self.shape(var, sizes), self.kind(var), name != var)
+                for name, var in self._members()}
+
+
+def _random(gen, shape, kind, is_differential):
+    A = gen.standard_normal(shape)
+    if kind in ("symmetric", "spd") and is_differential or kind == "symmetric":
+        return (A + A.T) / 2
+    if is_differential:
+        return np.diag(np.diag(A)) if kind == "diagonal" else A
+    if kind == "spd":
+        return A @ A.T / shape[0] + np.eye(shape[0])
+    if kind == "positive":
+        return np.abs(A) + 0.5
+    if kind == "orthogonal":
+        Q, R = np.linalg.qr(A)
+        return Q * np.sign(np.diag(R))
+    if kind == "diagonal":
+        return np.diag(np.abs(np.diag(A)) + 0.5)
+    return A
+
+
+def arguments(fn, env):
+    """The entries of ``env`` that ``fn`` names as parameters (all of them for ``**kwargs``).
+
+    >>> sorted(arguments(lambda X, A: None, {"X": 1, "A": 2, "B": 3}))
+    ['A', 'X']
+    """
+    import inspect
+
+    params = inspect.signature(fn).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return dict(env)
+    missing = [p for p, q in params.items() if p not in env and q.default is q.empty
+               and q.kind not in (q.VAR_POSITIONAL, q.VAR_KEYWORD)]
+    if missing:
+        raise ValueError(f"the function needs {missing}, which are not among the variables "
+                         f"{sorted(env)}")
+    return {p: env[p] for p in params if p in env}
+
+
+def call_by_name(fn, env):
+    """``fn`` called with the variables it names, taken from ``env``.
+
+    >>> call_by_name(lambda A, X: A - X, {"X": 1, "A": 5, "B": 0})
+    4
+    """
+    return fn(**arguments(fn, env))
