@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from ..derivation import Derivation, Step
-from ..backend import is_symbolic
+from ..backend import is_symbolic_matrix
 from ..frobenius import frob
 from ..ops import hadamard, ones, softmax
 
@@ -33,7 +33,7 @@ def sample(t=3, s=4, d=2, e=3, seed=0):
 
 def _scale(Q):
     d = Q.shape[1]
-    return sp.sqrt(d) if is_symbolic(Q) else np.sqrt(d)
+    return sp.sqrt(d) if is_symbolic_matrix(Q) else np.sqrt(d)
 
 
 def softmax_rows(S):
