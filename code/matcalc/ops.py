@@ -96,7 +96,7 @@ def det(M):
 
 
 def logdet(M):
-    """log |det M|, computed stably (slogdet) for arrays.
+    """``log |det M|``, computed stably (slogdet) for arrays.
 
     >>> round(logdet(np.diag([2., 3.])), 12) == round(float(np.log(6.)), 12)
     True

@@ -116,11 +116,11 @@ def derivation(variable="Q"):
                       "move $A$ across")]
     else:
         if variable == "Q":
-            dS = lambda Q, K, d: d @ K.T / _scale(Q)  # noqa: E731
+            dS = lambda Q, K, d: d @ K.T / _scale(Q)
             final = (r"\nabla_S L\, K/\sqrt d : \d Q",
                      lambda Q, K, V, G, d: frob(gS(Q, K, V, G) @ K / _scale(Q), d))
         elif variable == "K":
-            dS = lambda Q, K, d: Q @ d.T / _scale(Q)  # noqa: E731
+            dS = lambda Q, K, d: Q @ d.T / _scale(Q)
             final = (r"\nabla_S L^\T Q/\sqrt d : \d K",
                      lambda Q, K, V, G, d: frob(gS(Q, K, V, G).T @ Q / _scale(Q), d))
         else:
