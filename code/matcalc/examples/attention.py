@@ -92,7 +92,7 @@ def derivation(variable="Q"):
     True
     """
     shapes = {"Q": "td", "K": "sd", "V": "se", "G": "te"}
-    sizes = dict(exact_sizes={"t": 1, "s": 2, "d": 2, "e": 1},
+    sizes = dict(exact_sizes={"t": 2, "s": 2, "d": 2, "e": 2},
                  numeric_sizes={"t": 3, "s": 4, "d": 2, "e": 3})
 
     def A(Q, K):
