@@ -192,6 +192,14 @@ def _notebook_link(app, pagename, templatename, context, doctree):
                        f'Jupyter notebook (.ipynb)</a></p>\n' + context["body"])
 
 
+def _accessible_citations(app, pagename, templatename, context, doctree):
+    """docutils marks each bibliography entry ``role="doc-biblioentry"`` inside a
+    ``role="list"`` container: the role is deprecated, and a list needs ``listitem``
+    children (axe: aria-required-children, critical; aria-deprecated-role). Use listitem."""
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def _exercise_number(app, node, owner, label):
     for mapping in app.env.toc_fignumbers.get(owner, {}).values():
         for key in [label] + list(node.get("ids", [])):
@@ -226,6 +234,7 @@ def setup(app):
     """Register the hooks (Sphinx entry point)."""
     patch_stream_merge()
     app.connect("html-page-context", _notebook_link)
+    app.connect("html-page-context", _accessible_citations)
     app.connect("build-finished", _write_notebooks)
     app.connect("build-finished", _copy_mathjax)
     app.connect("doctree-resolved", _label_exercises_for_latex)
