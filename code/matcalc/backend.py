@@ -155,8 +155,8 @@ class Comparison:
         return self.passed
 
     def __str__(self):
-        verdict = "<= {:.0e}, agrees".format(self.tolerance) if self.passed else \
-            "> {:.0e}, DISAGREES".format(self.tolerance)
+        verdict = f"<= {self.tolerance:.0e}, agrees" if self.passed else \
+            f"> {self.tolerance:.0e}, DISAGREES"
         where = f" at {sizes_text(self.sizes)}" if self.sizes else ""
         head = f"{self.what}: " if self.what else ""
         return f"{head}relative difference {self.error:.1e}{where} {verdict}"
