@@ -23,6 +23,7 @@ __all__ = ["code_fingerprint", "coalesce_streams_exactly", "latex_macros", "math
 
 # The myst-nb release whose stream merge we replace, and where it looks the function up.
 MYST_NB_PATCHED = "1.4.0"
+BIBLIOGRAPHY_PAGE = "bibliography"
 MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2"]
 
 
@@ -200,6 +201,20 @@ def _accessible_citations(app, pagename, templatename, context, doctree):
         context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+def _no_empty_bibliography_chapter(app, doctree, docname):
+    """In the PDF, the references go to LaTeX's own bibliography at the end of the book; the
+    page holding the ``{bibliography}`` directive would be an empty numbered chapter before
+    it. Drop that page's heading (its content, the citations, is moved to the end anyway)."""
+    if app.builder.format != "latex":
+        return
+    from sphinx import addnodes
+
+    for start in list(doctree.findall(addnodes.start_of_file)):
+        if start.get("docname") == BIBLIOGRAPHY_PAGE:
+            for section in [c for c in start.children if c.tagname == "section"]:
+                section.replace_self(section.children[1:])
+
+
 def _exercise_number(app, node, owner, label):
     for mapping in app.env.toc_fignumbers.get(owner, {}).values():
         for key in [label] + list(node.get("ids", [])):
@@ -238,4 +253,5 @@ def setup(app):
     app.connect("build-finished", _write_notebooks)
     app.connect("build-finished", _copy_mathjax)
     app.connect("doctree-resolved", _label_exercises_for_latex)
+    app.connect("doctree-resolved", _no_empty_bibliography_chapter)
     return {"parallel_read_safe": False, "parallel_write_safe": True}
