@@ -215,6 +215,17 @@ def _no_empty_bibliography_chapter(app, doctree, docname):
                 section.replace_self(section.children[1:])
 
 
+def _printed_outputs_unsearchable(app, doctree):
+    """Printed cell outputs (numbers from a run: errors, timings, matrices) would fill the
+    search index with tokens such as ``000435857016652e``. Mark them ``no-search``; prose,
+    formulas and tables that cells display (the catalogue) stay searchable."""
+    from docutils import nodes
+
+    for block in doctree.findall(nodes.literal_block):
+        if "output" in block.get("classes", []):
+            block["classes"].append("no-search")
+
+
 def _exercise_number(app, node, owner, label):
     for mapping in app.env.toc_fignumbers.get(owner, {}).values():
         for key in [label] + list(node.get("ids", [])):
@@ -252,6 +263,7 @@ def setup(app):
     app.connect("html-page-context", _accessible_citations)
     app.connect("build-finished", _write_notebooks)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("doctree-read", _printed_outputs_unsearchable)
     app.connect("doctree-resolved", _label_exercises_for_latex)
     app.connect("doctree-resolved", _no_empty_bibliography_chapter)
     return {"parallel_read_safe": False, "parallel_write_safe": True}
