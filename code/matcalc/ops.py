@@ -112,9 +112,9 @@ def logdet(M):
 
 def _elementwise(name, numeric, symbolic):
     def f(M):
-        if is_symbolic(M):
+        if isinstance(M, sp.MatrixBase):
             return M.applyfunc(symbolic)
-        if isinstance(M, sp.Expr):
+        if isinstance(M, sp.Basic):
             return symbolic(M)
         return numeric(M)
 
