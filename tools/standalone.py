@@ -604,7 +604,8 @@ def export_chapters(paths, dest, macros, *, numbers=None, citations=None, execut
                     base="../", code_dir=None):
     """Write every chapter as ``dest/<chapter>.ipynb`` (see :func:`standalone_notebook`) and
     the matcalc wheel beside them. ``numbers``: (page, anchor) -> "4.5" (from Sphinx);
-    ``citations``: key -> (text, page, anchor); ``executed``: path -> the chapter notebook
+    ``citations``: key -> (text, page, anchor), by default from references.bib beside the
+    chapters, linking to the bibliography page; ``executed``: path -> the chapter notebook
     with its outputs, or None (then the code cells have none). Returns the problems met
     (unknown labels, roles or directives), as "page: what" strings.
 
@@ -623,6 +624,11 @@ def export_chapters(paths, dest, macros, *, numbers=None, citations=None, execut
     targets = scan_targets(sorted(paths[0].parent.glob("*.md")) if paths else [])
     targets = {k: replace(t, number=(numbers or {}).get((t.page, t.anchor), ""))
                for k, t in targets.items()}
+    if citations is None and paths and (paths[0].parent / "references.bib").is_file():
+        from pybtex.database import parse_file
+
+        entries = parse_file(str(paths[0].parent / "references.bib")).entries
+        citations = {k: (t, "bibliography", "") for k, t in citation_texts(entries).items()}
     problems = []
     for path in paths:
         nb = (executed(path) if executed else None) or run_chapter.notebook(path)
