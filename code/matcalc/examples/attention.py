@@ -92,7 +92,7 @@ def derivation(variable="Q"):
     True
     """
     shapes = {"Q": "td", "K": "sd", "V": "se", "G": "te"}
-    sizes = dict(exact_sizes={"t": 1, "s": 2, "d": 2, "e": 1},
+    sizes = dict(exact_sizes={"t": 2, "s": 2, "d": 2, "e": 2},
                  numeric_sizes={"t": 3, "s": 4, "d": 2, "e": 3})
 
     def A(Q, K):
@@ -110,9 +110,9 @@ def derivation(variable="Q"):
         return hadamard(a, dS - row @ ones(1, a.shape[1], a))
 
     if variable == "V":
-        steps = [Step(r"G : (A\,\d V)", lambda Q, K, V, G, dV: frob(G, A(Q, K) @ dV),
+        steps = [Step(r"\bar G : (A\,\d V)", lambda Q, K, V, G, dV: frob(G, A(Q, K) @ dV),
                       "$A$ does not depend on $V$"),
-                 Step(r"A^\T G : \d V", lambda Q, K, V, G, dV: frob(A(Q, K).T @ G, dV),
+                 Step(r"A^\T \bar G : \d V", lambda Q, K, V, G, dV: frob(A(Q, K).T @ G, dV),
                       "move $A$ across")]
     else:
         if variable == "Q":
@@ -127,11 +127,11 @@ def derivation(variable="Q"):
             raise ValueError(f"variable must be 'Q', 'K' or 'V', got {variable!r}")
         dvar = "d" + variable
         steps = [
-            Step(r"GV^\T : \d A", lambda **env: frob(env["G"] @ env["V"].T,
+            Step(r"\bar GV^\T : \d A", lambda **env: frob(env["G"] @ env["V"].T,
                                                      dA(env["Q"], env["K"],
                                                         dS(env["Q"], env["K"], env[dvar]))),
                  r"$\d O = \d A\, V$; move $V$ across"),
-            Step(r"A\had\bigl(GV^\T - (GV^\T\had A)\mathbf 1\mathbf 1^\T\bigr) : \d S",
+            Step(r"A\had\bigl(\bar GV^\T - (\bar GV^\T\had A)\mathbf 1\mathbf 1^\T\bigr) : \d S",
                  lambda **env: frob(gS(env["Q"], env["K"], env["V"], env["G"]),
                                     dS(env["Q"], env["K"], env[dvar])),
                  r"$\d A = A\had(\d S - (A\had\d S)\mathbf 1\mathbf 1^\T)$; Hadamard factors "

@@ -186,7 +186,7 @@ def softmax_derivation():
          Step(r"(P - Y)X^\T : \d W", lambda W, X, Y, dW: frob((P(W, X) - _onehot(Y)) @ X.T, dW),
               r"$\d Z = \d W\, X$; move $X$ across")],
         gradient=lambda W, X, Y: softmax_gradient(W, X, _onehot(Y)), start=r"\d L",
-        exact_sizes={"c": 2, "n": 1, "k": 2}, numeric_sizes={"c": 3, "n": 4, "k": 6})
+        exact_sizes={"c": 2, "n": 2, "k": 2}, numeric_sizes={"c": 3, "n": 4, "k": 6})
 
 
 def _onehot(Y):
