@@ -461,13 +461,18 @@ def macro_definitions(macros):
     return "\n".join(lines)
 
 
-def install_source(wheel):
+def install_source(wheel, notebook="<chapter>.ipynb", url=None):
     """The first code cell: install ``matcalc`` from the wheel beside the notebook when it
-    cannot be imported; otherwise say where to get it.
+    cannot be imported; otherwise say where to get the wheel (``url`` if the book's address
+    is known, else the notebook's own address with the file name replaced).
 
-    >>> "matcalc-0.1.0-py3-none-any.whl" in install_source("matcalc-0.1.0-py3-none-any.whl")
+    >>> "replace differentials.ipynb by matcalc-0.1.0-py3-none-any.whl" in install_source(
+    ...     "matcalc-0.1.0-py3-none-any.whl", "differentials.ipynb")
     True
     """
+    where = (f"Download it from {url}" if url else
+             f"Download it from the folder this notebook came from: in the notebook's web "
+             f"address, replace {notebook} by {wheel}")
     return f'''\
 # This notebook needs matcalc, the package that checks the book. If this environment lacks
 # it, install the wheel the book ships next to this notebook ({wheel}).
@@ -481,10 +486,9 @@ if importlib.util.find_spec("matcalc") is None:
     wheels = sorted(pathlib.Path.cwd().glob("{WHEEL_GLOB}"))
     if not wheels:
         raise ModuleNotFoundError(
-            "matcalc is not installed, and no {WHEEL_GLOB} file is next to this notebook. "
-            "Download {wheel} from the book's _notebooks/ folder (where this notebook came "
-            "from), put it next to the notebook (in Colab: upload it in the Files pane) and "
-            "run this cell again; or, in a clone of the book's repository: pip install ./code")
+            "matcalc is not installed, and {wheel} is not next to this notebook. "
+            "{where}, put it next to the notebook (in Colab: upload it in the Files pane) "
+            "and run this cell again. In a clone of the book's repository: pip install ./code")
     command = [sys.executable, "-m", "pip", "install", "--quiet", str(wheels[-1])]
     if subprocess.run(command).returncode != 0:
         raise RuntimeError("could not install " + wheels[-1].name + " with pip; "
@@ -540,11 +544,13 @@ def standalone_notebook(nb, ctx, macros, wheel):
     """
     import nbformat
 
+    url = f"{ctx.base}_notebooks/{wheel}" if re.match(r"https?://", ctx.base) else None
     title = next((h.group(1) for c in nb.cells if c.cell_type == "markdown"
                   for h in map(_HEADING.match, c.source.splitlines()) if h), ctx.page)
     cells = [nbformat.v4.new_markdown_cell(_first_cell(ctx, title, macros),
                                            metadata={"jupyter": {"source_hidden": False}}),
-             nbformat.v4.new_code_cell(install_source(wheel), metadata={"tags": ["install"]})]
+             nbformat.v4.new_code_cell(install_source(wheel, f"{ctx.page}.ipynb", url),
+                                       metadata={"tags": ["install"]})]
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             text = convert_markdown(cell.source, ctx)
