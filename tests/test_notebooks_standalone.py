@@ -190,7 +190,7 @@ def test_references_link_to_the_html_pages(exported):
     assert "[Theorem (Differential of the inverse)](../differentials.html#thm-inverse)" in text
     assert "](../differentials.html#equation-eq-differential-def)" in text
     assert "[differential](../notation.html#term-differential)" in text
-    assert re.search(r"\[Magnus and Neudecker, 2019\]\(\.\./bibliography\.html(#\w+)?\)", text)
+    assert re.search(r"\(\[Magnus and Neudecker, 2019\]\(\.\./bibliography\.html(#\w+)?\)\)", text)
     assert "def quadratic_inverse" in text       # the literalinclude, as a code block
     assert re.search(r"^#{3,6} Solution to Exercise\b", text, re.M)
 

@@ -198,7 +198,7 @@ def convert_roles(text, ctx):
     >>> ctx = Context("p", Path("p.md"), {"thm-x": Target("q", "thm-x", "Theorem", "", "2.1")},
     ...               {"k": ("Knuth, 1984", "bibliography", "id3")})
     >>> convert_roles("By {prf:ref}`thm-x` and {cite}`k`, `{eq}` stays.", ctx)
-    'By [Theorem 2.1](../q.html#thm-x) and [Knuth, 1984](../bibliography.html#id3), `{eq}` stays.'
+    'By [Theorem 2.1](../q.html#thm-x) and ([Knuth, 1984](../bibliography.html#id3)), `{eq}` stays.'
     """
     def one(m):
         if m.group("role") is None:
@@ -246,7 +246,7 @@ def _citations(ctx, keys):
             continue
         text, page, anchor = ctx.citations[key]
         links.append(ctx.link(text, page, anchor))
-    return "; ".join(links)
+    return f"({'; '.join(links)})"      # the pages bracket them: [Magnus and Neudecker, 2019]
 
 
 # --- directives and blocks --------------------------------------------------------------------
@@ -326,7 +326,8 @@ def convert_markdown(text, ctx):
             out.append("\n".join(block[1]))
         elif block[0] == "directive":
             options, content = _options(block[3])
-            out.append(_directive(ctx, block[1], block[2], options, content))
+            converted = _directive(ctx, block[1], block[2], options, content)
+            out.append(None if converted is None else f"\n{converted}\n")
         else:
             out.append(_text(ctx, block[1]))
     joined = "\n".join(part for part in out if part is not None)
@@ -389,12 +390,13 @@ def _special(ctx, name, arg, options, content, body):
         return f"$$\n{content}\n$$"
     if name in ("figure", "image"):
         target = ctx.targets.get(str(options.get("name", "")))
-        image = f"![{options.get('alt', body[:60] or Path(arg).name)}]" \
-                f"({ctx.base}_images/{Path(arg).name})"
+        image = f"![{options.get('alt', 'figure')}]({ctx.base}_images/{Path(arg).name})"
         caption = f"*{target.text() if target else 'Figure'}: {body}*" if body else ""
         return image + ("\n\n" + caption if caption else "")
     if name == "glossary":
         return _glossary(ctx, content)
+    if name == "list-table":
+        return _list_table(ctx, arg, options, content)
     if name.startswith("glue") or name in ("eval-rst", "raw", "embed"):
         return _quote(f"*(Shown on the {ctx.link('book page', ctx.page)}.)*")
     ctx.problems.append(f"{ctx.page}: directive {{{name}}} shown as a plain block")
@@ -410,6 +412,27 @@ def _glossary(ctx, content):
         elif line.strip() and term:
             entries[-1][1] += " " + line.strip()
     return "\n".join(f"- **{t}**: {convert_roles(d.strip(), ctx)}" for t, d in entries)
+
+
+def _list_table(ctx, arg, options, content):
+    """A ``{list-table}`` (rows ``* - a`` and ``  - b``) as a Markdown table."""
+    rows = []
+    for line in content.splitlines():
+        if m := re.match(r"^\*\s+-\s?(.*)$", line):
+            rows.append([m.group(1).strip()])
+        elif (m := re.match(r"^\s+-\s?(.*)$", line)) and rows:
+            rows[-1].append(m.group(1).strip())
+        elif line.strip() and rows:
+            rows[-1][-1] += " " + line.strip()
+    if not rows:
+        return ""
+    width = max(map(len, rows))
+    lines = ["| " + " | ".join(convert_roles(c, ctx) for c in r + [""] * (width - len(r))) + " |"
+             for r in rows]
+    if not options.get("header-rows"):
+        lines.insert(0, "|" + " |" * width)
+    lines.insert(1, "|" + "---|" * width)
+    return (f"**{arg}**\n\n" if arg else "") + "\n".join(lines)
 
 
 def _literalinclude(ctx, arg, options):
