@@ -630,12 +630,13 @@ def build_wheel(code_dir, dest):
 
 
 def export_chapters(paths, dest, macros, *, numbers=None, citations=None, executed=None,
-                    base="../", code_dir=None):
+                    base="../", code_dir=None, wheel=None):
     """Write every chapter as ``dest/<chapter>.ipynb`` (see :func:`standalone_notebook`) and
     the matcalc wheel beside them. ``numbers``: (page, anchor) -> "4.5" (from Sphinx);
     ``citations``: key -> (text, page, anchor), by default from references.bib beside the
     chapters, linking to the bibliography page; ``executed``: path -> the chapter notebook
-    with its outputs, or None (then the code cells have none). Returns the problems met
+    with its outputs, or None (then the code cells have none); ``wheel``: an up-to-date
+    wheel already in ``dest`` (else it is built). Returns the problems met
     (unknown labels, roles or directives), as "page: what" strings.
 
     >>> import tempfile, nbformat
@@ -649,7 +650,7 @@ def export_chapters(paths, dest, macros, *, numbers=None, citations=None, execut
 
     paths = [Path(p) for p in paths]
     code_dir = Path(code_dir or Path(__file__).resolve().parents[1] / "code")
-    wheel = build_wheel(code_dir, dest)
+    wheel = Path(wheel) if wheel else build_wheel(code_dir, dest)
     targets = scan_targets(sorted(paths[0].parent.glob("*.md")) if paths else [])
     targets = {k: replace(t, number=(numbers or {}).get((t.page, t.anchor), ""))
                for k, t in targets.items()}

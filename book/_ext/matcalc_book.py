@@ -177,18 +177,51 @@ def _write_notebooks(app, exception):
     build's outputs kept), and the matcalc wheel beside them that their first cell installs."""
     if exception is not None or app.builder.format != "html":
         return
+    import time
+
     import standalone  # tools/standalone.py
 
+    start = time.perf_counter()
     chapters = [Path(app.env.doc2path(d)) for d in sorted(app.env.found_docs)]
     chapters = [p for p in chapters if run_chapter.is_chapter(p)]
+    if not chapters:
+        return
+    macros = ((app.config.mathjax3_config or {}).get("tex") or {}).get("macros") or {}
     base = (app.config.html_baseurl.rstrip("/") + "/") if app.config.html_baseurl else "../"
+    dest = Path(app.outdir) / "_notebooks"
     problems = standalone.export_chapters(
-        chapters, Path(app.outdir) / "_notebooks", app.config.mathjax3_config["tex"]["macros"],
+        chapters, dest, macros,
         numbers=sphinx_numbers(app.env), citations=_citations(app), base=base,
         executed=_cached_outputs(app.config.nb_execution_cache_path)
-        if app.config.nb_execution_mode == "cache" else None)
+        if app.config.nb_execution_mode == "cache" else None,
+        wheel=_current_wheel(app, dest))
+    _remember_wheel(app, dest)
     for problem in problems:
         logger.warning(f"downloadable notebook: {problem}")
+    logger.info(f"notebooks and matcalc wheel written to _notebooks/ "
+                f"in {time.perf_counter() - start:.1f} s")
+
+
+def _wheel_stamp(app, dest):
+    """The code fingerprint and the wheel's hash, kept with the doctrees (not the output)."""
+    wheels = sorted(dest.glob("matcalc-*.whl"))
+    digest = hashlib.sha256(wheels[0].read_bytes()).hexdigest() if len(wheels) == 1 else ""
+    return Path(app.doctreedir) / "matcalc-wheel.txt", wheels, digest
+
+
+def _current_wheel(app, dest):
+    """The wheel in ``dest`` if it was built from the present sources of code/, else None
+    (an unchanged rebuild does not spend seconds building the same wheel again)."""
+    stamp, wheels, digest = _wheel_stamp(app, dest)
+    fingerprint = code_fingerprint(Path(app.confdir) / "code")
+    current = stamp.is_file() and stamp.read_text() == f"{fingerprint} {digest}\n"
+    return wheels[0] if digest and current else None
+
+
+def _remember_wheel(app, dest):
+    stamp, _, digest = _wheel_stamp(app, dest)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(f"{code_fingerprint(Path(app.confdir) / 'code')} {digest}\n")
 
 
 def sphinx_numbers(env):
@@ -212,7 +245,7 @@ def _citations(app):
     import standalone
 
     entries = {}
-    for bib in app.config.bibtex_bibfiles:
+    for bib in getattr(app.config, "bibtex_bibfiles", None) or []:
         entries.update(parse_file(str(Path(app.confdir) / bib)).entries)
     anchors = {c.key: (c.bibliography_key.docname, c.citation_id)
                for c in app.env.domaindata.get("cite", {}).get("citations", [])}
