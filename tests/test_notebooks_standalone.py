@@ -100,6 +100,8 @@ def exported(tmp_path_factory, macros):
 def fresh(tmp_path_factory):
     """A new virtual environment with only the pinned scientific stack and the notebook
     runner (from uv's cache when it has them): its python. matcalc must not import there."""
+    if not UV.exists():
+        pytest.fail(f"uv (pinned in requirements.txt) is needed next to {sys.executable}")
     env_dir = tmp_path_factory.mktemp("fresh") / "venv"
     pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines()
             if line.split("==")[0].strip().lower() in STACK]
