@@ -5,7 +5,8 @@
 - key the notebook cache on the matcalc sources and prune caches of older sources;
 - merge a cell's stream outputs by concatenation (myst-nb's merge strips every chunk; see
   :func:`coalesce_streams_exactly`);
-- a download link for each chapter's notebook, and the notebooks themselves;
+- a download link for each chapter's notebook, and the notebooks themselves, standalone
+  (tools/standalone.py), with the matcalc wheel they install;
 - LaTeX labels for exercises, so that references to them resolve in the PDF.
 
 conf.py keeps only declarations (extensions, macros, options) and lists this extension.
@@ -16,10 +17,14 @@ import re
 import shutil
 from pathlib import Path
 
+from sphinx.util import logging
+
 import run_chapter  # tools/run_chapter.py: what a chapter is, and its notebook
 
+logger = logging.getLogger(__name__)
+
 __all__ = ["code_fingerprint", "coalesce_streams_exactly", "latex_macros", "mathjax_macros",
-           "prepare_mathjax", "prune_caches", "patch_stream_merge", "setup"]
+           "prepare_mathjax", "prune_caches", "patch_stream_merge", "sphinx_numbers", "setup"]
 
 # The myst-nb release whose stream merge we replace, and where it looks the function up.
 MYST_NB_PATCHED = "1.4.0"
@@ -168,17 +173,108 @@ def _copy_mathjax(app, exception):
 
 
 def _write_notebooks(app, exception):
-    """After an HTML build, write _notebooks/<chapter>.ipynb for every chapter."""
+    """After an HTML build, write _notebooks/<chapter>.ipynb for every chapter, notebooks
+    that stand alone (tools/standalone.py: macros defined, MyST turned into Markdown, the
+    build's outputs kept), and the matcalc wheel beside them that their first cell installs."""
     if exception is not None or app.builder.format != "html":
         return
-    import nbformat
+    import time
 
-    out = Path(app.outdir) / "_notebooks"
-    out.mkdir(parents=True, exist_ok=True)
-    for docname in sorted(app.env.found_docs):
-        source = Path(app.env.doc2path(docname))
-        if run_chapter.is_chapter(source):
-            nbformat.write(run_chapter.notebook(source), str(out / f"{docname}.ipynb"))
+    import standalone  # tools/standalone.py
+
+    start = time.perf_counter()
+    chapters = [Path(app.env.doc2path(d)) for d in sorted(app.env.found_docs)]
+    chapters = [p for p in chapters if run_chapter.is_chapter(p)]
+    if not chapters:
+        return
+    macros = ((app.config.mathjax3_config or {}).get("tex") or {}).get("macros") or {}
+    base = (app.config.html_baseurl.rstrip("/") + "/") if app.config.html_baseurl else "../"
+    dest = Path(app.outdir) / "_notebooks"
+    problems = standalone.export_chapters(
+        chapters, dest, macros,
+        numbers=sphinx_numbers(app.env), citations=_citations(app), base=base,
+        executed=_cached_outputs(app.config.nb_execution_cache_path)
+        if app.config.nb_execution_mode == "cache" else None,
+        wheel=_current_wheel(app, dest))
+    _remember_wheel(app, dest)
+    for problem in problems:
+        logger.warning(f"downloadable notebook: {problem}")
+    logger.info(f"notebooks and matcalc wheel written to _notebooks/ "
+                f"in {time.perf_counter() - start:.1f} s")
+
+
+def _wheel_stamp(app, dest):
+    """The code fingerprint and the wheel's hash, kept with the doctrees (not the output)."""
+    wheels = sorted(dest.glob("matcalc-*.whl"))
+    digest = hashlib.sha256(wheels[0].read_bytes()).hexdigest() if len(wheels) == 1 else ""
+    return Path(app.doctreedir) / "matcalc-wheel.txt", wheels, digest
+
+
+def _current_wheel(app, dest):
+    """The wheel in ``dest`` if it was built from the present sources of code/, else None
+    (an unchanged rebuild does not spend seconds building the same wheel again)."""
+    stamp, wheels, digest = _wheel_stamp(app, dest)
+    fingerprint = code_fingerprint(Path(app.confdir) / "code")
+    current = stamp.is_file() and stamp.read_text() == f"{fingerprint} {digest}\n"
+    return wheels[0] if digest and current else None
+
+
+def _remember_wheel(app, dest):
+    stamp, _, digest = _wheel_stamp(app, dest)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(f"{code_fingerprint(Path(app.confdir) / 'code')} {digest}\n")
+
+
+def sphinx_numbers(env):
+    """The numbers Sphinx gave figures, theorems, exercises and equations:
+    (docname, anchor) -> "4.5".
+
+    >>> class Env:
+    ...     toc_fignumbers = {"differentials": {"theorem": {"thm-inverse": (4, 5)}}}
+    >>> sphinx_numbers(Env())
+    {('differentials', 'thm-inverse'): '4.5'}
+    """
+    return {(docname, anchor): ".".join(map(str, number))
+            for docname, kinds in env.toc_fignumbers.items()
+            for ids in kinds.values() for anchor, number in ids.items()}
+
+
+def _citations(app):
+    """key -> (author-year text, page, anchor) for every entry of the bibliography."""
+    from pybtex.database import parse_file
+
+    import standalone
+
+    entries = {}
+    for bib in getattr(app.config, "bibtex_bibfiles", None) or []:
+        entries.update(parse_file(str(Path(app.confdir) / bib)).entries)
+    anchors = {c.key: (c.bibliography_key.docname, c.citation_id)
+               for c in app.env.domaindata.get("cite", {}).get("citations", [])}
+    return {key: (text, *anchors.get(key, ("bibliography", "")))
+            for key, text in standalone.citation_texts(entries).items()}
+
+
+def _cached_outputs(cache_path):
+    """path -> the chapter notebook with the outputs the build executed (from the
+    jupyter-cache myst-nb filled), streams merged as on the pages; None if not cached."""
+    import copy
+
+    from jupyter_cache import get_cache
+
+    cache = get_cache(cache_path)
+
+    def executed(path):
+        nb = run_chapter.notebook(path)
+        try:
+            cached = cache.get_cache_bundle(cache.match_cache_notebook(nb).pk).nb
+        except KeyError:
+            return None
+        code = [c for c in cached.cells if c.cell_type == "code"]
+        for cell, done in zip((c for c in nb.cells if c.cell_type == "code"), code):
+            cell.outputs = coalesce_streams_exactly(copy.deepcopy(done.get("outputs", [])))
+            cell.execution_count = done.get("execution_count")
+        return nb
+    return executed
 
 
 def _notebook_link(app, pagename, templatename, context, doctree):

@@ -1,0 +1,267 @@
+"""The chapter notebooks a reader downloads stand alone (tools/standalone.py, written by the
+build into _notebooks/ beside the matcalc wheel):
+
+- no MyST syntax is left in their Markdown, and every LaTeX macro they use is defined in them
+  (or is one MathJax knows);
+- they run in a FRESH environment that has only the scientific stack (numpy, scipy, sympy,
+  matplotlib, jax, jaxlib at the pinned versions, plus ipykernel and nbclient to run them)
+  and no matcalc: their first cell installs the shipped wheel.
+
+This is also the test that executes every chapter fresh, without the build's cache (it
+replaced the repository-venv execution in test_chapters.py): a failing cell fails the
+chapter's test, naming the chapter and the cell.
+"""
+
+import doctest
+import json
+import os
+import re
+import runpy
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+import nbformat
+import pytest
+
+import standalone  # tools/standalone.py
+from chapters import ROOT, chapters, run_chapter
+
+STACK = ["numpy", "scipy", "sympy", "matplotlib", "jax", "jaxlib", "ipykernel", "nbclient"]
+UV = Path(sys.executable).parent / "uv"
+TIMES = {}
+EXECUTED = {}   # chapter -> the notebook as it ran in the fresh environment
+
+# Runs inside the fresh environment: executes one notebook with nbclient in its folder, with
+# a last cell that reports which Python and which matcalc ran it; prints a JSON summary.
+DRIVER = r'''
+import json, sys, time
+from pathlib import Path
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+path = Path(sys.argv[1])
+nb = nbformat.read(path, as_version=4)
+for cell in nb.cells:
+    if cell.cell_type == "code":
+        cell.outputs, cell.execution_count = [], None
+nb.cells.append(nbformat.v4.new_code_cell(
+    "import sys, matcalc; print('PROBE', sys.prefix, matcalc.__file__)"))
+client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                        resources={"metadata": {"path": str(path.parent)}})
+start, error = time.perf_counter(), None
+try:
+    client.execute()
+except CellExecutionError as err:
+    error = str(err)[-4000:]
+nbformat.write(nb, path.with_suffix(".executed.ipynb"))
+print(json.dumps({"seconds": time.perf_counter() - start, "error": error}))
+'''
+
+
+def _markdown(nb):
+    """The notebook's Markdown: markdown cells, and Markdown outputs of code cells."""
+    texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    texts += [o.get("data", {}).get("text/markdown", "") for c in nb.cells
+              if c.cell_type == "code" for o in c.get("outputs", [])]
+    return "\n\n".join(texts)
+
+
+def _undefined(nb):
+    return standalone.used_macros(_markdown(nb)) - standalone.defined_macros(nb) \
+        - standalone.MATHJAX_BUILTINS
+
+
+@pytest.fixture(scope="module")
+def macros(tmp_path_factory):
+    # conf.py prunes the notebook caches of its cache root on import: point it elsewhere
+    cache = tmp_path_factory.mktemp("unused-cache")
+    with mock.patch.dict(os.environ, {"MATCALC_NB_CACHE": str(cache)}):
+        return runpy.run_path(str(ROOT / "conf.py"))["MACROS"]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, macros):
+    """The notebooks and the wheel, as the build writes them (without Sphinx: no numbers,
+    no outputs), and the problems the conversion met."""
+    out = tmp_path_factory.mktemp("_notebooks")
+    start = time.perf_counter()
+    problems = standalone.export_chapters(chapters(), out, macros)
+    TIMES["export (wheel + notebooks)"] = time.perf_counter() - start
+    return out, problems
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    """A new virtual environment with only the pinned scientific stack and the notebook
+    runner (from uv's cache when it has them): its python. matcalc must not import there."""
+    if not UV.exists():
+        pytest.fail(f"uv (pinned in requirements.txt) is needed next to {sys.executable}")
+    env_dir = tmp_path_factory.mktemp("fresh") / "venv"
+    pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines()
+            if line.split("==")[0].strip().lower() in STACK]
+    assert len(pins) == len(STACK), pins
+    requirements = env_dir.parent / "stack.txt"
+    requirements.write_text("\n".join(pins) + "\n")
+    start = time.perf_counter()
+    subprocess.run([str(UV), "venv", "-q", "--seed", "-p", sys.executable, str(env_dir)],
+                   check=True, capture_output=True)
+    python = env_dir / "bin" / "python"
+    install = [str(UV), "pip", "install", "-q", "-p", str(python), "-r", str(requirements),
+               "-c", str(ROOT / "requirements.txt")]
+    if subprocess.run(install + ["--offline"], capture_output=True).returncode != 0:
+        proc = subprocess.run(install, capture_output=True, text=True)   # not all cached
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    TIMES["fresh environment"] = time.perf_counter() - start
+    probe = subprocess.run([str(python), "-c", "import matcalc"], capture_output=True,
+                           text=True, env=_clean_env(env_dir), cwd=env_dir.parent)
+    assert probe.returncode != 0 and "No module named 'matcalc'" in probe.stderr
+    return python
+
+
+def _clean_env(env_dir):
+    """The environment of a reader: no PYTHONPATH to this repository, the fresh venv first
+    on PATH, no Jupyter kernels of this machine."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    jupyter = Path(env_dir).parent / "jupyter"
+    env.update(PATH=f"{Path(env_dir) / 'bin'}:{env.get('PATH', '')}", JUPYTER_PATH=str(jupyter),
+               JUPYTER_DATA_DIR=str(jupyter), JUPYTER_CONFIG_DIR=str(jupyter),
+               VIRTUAL_ENV=str(env_dir))
+    return env
+
+
+def _read(exported, path):
+    return nbformat.read(str(exported[0] / f"{path.stem}.ipynb"), as_version=4)
+
+
+def test_the_module_examples_run():
+    result = doctest.testmod(standalone, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 10 and result.failed == 0
+
+
+def test_conversion_meets_no_unknown_label_role_or_directive(exported):
+    _, problems = exported
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_chapter_and_the_wheel_are_written(exported):
+    out, _ = exported
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([f"{p.stem}.ipynb" for p in chapters()]
+                           + ["matcalc-0.1.0-py3-none-any.whl"])
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_no_myst_syntax_is_left(exported, path):
+    nb = _read(exported, path)
+    nbformat.validate(nb)
+    left = standalone.leftover_myst(_markdown(nb))
+    assert left == [], f"{path.stem}: MyST syntax left in the notebook's Markdown: {left}"
+    # the same, more bluntly, outside code (code may quote MyST: derivation steps do)
+    text = re.sub(r"^```.*?^```|`[^`\n]+`", "", _markdown(nb), flags=re.S | re.M)
+    for leftover in ("```{", "{prf:", "{ref}`", "{eq}`", "{numref}`", "{cite", "{term}`",
+                     ":label:", ":class:"):
+        assert leftover not in text, f"{path.stem}: {leftover!r} in the Markdown"
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_every_macro_used_is_defined(exported, path, macros):
+    nb = _read(exported, path)
+    assert standalone.defined_macros(nb) == set(macros)      # all of conf.py's, in cell 1
+    assert "newcommand" in nb.cells[0].source
+    assert _undefined(nb) == set(), f"{path.stem}: macros used but not defined"
+
+
+def test_the_checks_catch_what_they_look_for(exported, path=ROOT / "book" / "differentials.md"):
+    """Deliberate mistakes: the book's own MyST notebook has roles and directives left and
+    macros undefined; the converted one without its first cell has undefined macros."""
+    raw = run_chapter.notebook(path)
+    assert {"{prf:ref}`thm-inverse`", "```{prf:theorem}"} <= set(standalone.leftover_myst(_markdown(raw)))
+    nb = _read(exported, path)
+    nb.cells = nb.cells[1:]
+    assert {"d", "frob", "fnorm"} <= _undefined(nb)
+
+
+def test_references_link_to_the_html_pages(exported):
+    text = _markdown(_read(exported, ROOT / "book" / "differentials.md"))
+    assert "[Theorem (Differential of the inverse)](../differentials.html#thm-inverse)" in text
+    assert "](../differentials.html#equation-eq-differential-def)" in text
+    assert "[differential](../notation.html#term-differential)" in text
+    assert re.search(r"\(\[Magnus and Neudecker, 2019\]\(\.\./bibliography\.html(#\w+)?\)\)", text)
+    assert "def quadratic_inverse" in text       # the literalinclude, as a code block
+    assert re.search(r"^#{3,6} Solution to Exercise\b", text, re.M)
+
+
+def test_cell_ids_and_the_wheel_are_reproducible(exported, macros, tmp_path):
+    out, _ = exported
+    standalone.export_chapters(chapters(), tmp_path, macros)
+    different = [p.name for p in sorted(out.iterdir())
+                 if p.read_bytes() != (tmp_path / p.name).read_bytes()]
+    assert different == []
+    nb = nbformat.read(str(tmp_path / "howto.ipynb"), as_version=4)
+    assert [c.id for c in nb.cells] == [f"cell-{n}" for n in range(len(nb.cells))]
+
+
+def test_install_cell_installs_the_shipped_wheel(exported, fresh, tmp_path):
+    source = _read(exported, ROOT / "book" / "howto.md").cells[1].source
+    env = _clean_env(fresh.parents[1])
+    alone = subprocess.run([str(fresh), "-c", source], cwd=tmp_path, capture_output=True,
+                           text=True, env=env)       # no wheel next to the notebook
+    assert alone.returncode != 0 and "pip install ./code" in alone.stderr
+    assert "replace howto.ipynb by matcalc-0.1.0-py3-none-any.whl" in alone.stderr
+    folder = tmp_path / "downloads"
+    shutil.copytree(exported[0], folder)
+    done = subprocess.run([str(fresh), "-c", source], cwd=folder, capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 0 and "matcalc 0.1.0 is installed" in done.stdout, done.stderr
+    where = subprocess.run([str(fresh), "-c", "import importlib.metadata as m; "
+                            "d = m.distribution('matcalc'); print(d.read_text('direct_url.json'));"
+                            "print(d.locate_file(''))"],
+                           cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert "matcalc-0.1.0-py3-none-any.whl" in where.stdout
+    assert str(fresh.parents[1]) in where.stdout       # installed into the fresh venv
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_notebook_runs_in_a_fresh_environment(exported, fresh, path, tmp_path):
+    folder = tmp_path / "downloads"
+    shutil.copytree(exported[0], folder)
+    driver = tmp_path / "driver.py"
+    driver.write_text(DRIVER)
+    proc = subprocess.run([str(fresh), str(driver), str(folder / f"{path.stem}.ipynb")],
+                          cwd=folder, capture_output=True, text=True, env=_clean_env(fresh.parents[1]))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    TIMES[f"run {path.stem}"] = result["seconds"]
+    if result["error"]:
+        pytest.fail(f"chapter {path.name} fails in a fresh environment:\n{result['error']}",
+                    pytrace=False)
+    executed = nbformat.read(str(folder / f"{path.stem}.executed.ipynb"), as_version=4)
+    probe = "".join(o.get("text", "") for o in executed.cells[-1].outputs)
+    assert f"PROBE {fresh.parents[1]}" in probe and str(ROOT) not in probe, probe
+    executed.cells.pop()
+    EXECUTED[path.stem] = executed
+    assert _undefined(executed) == set(), f"{path.stem}: macros in outputs not defined"
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_fresh_outputs_carry_no_myst(path):
+    """What a reader sees after running a cell: Markdown outputs (derivation tables) must
+    not carry MyST roles, which Jupyter shows raw (the build's copies are converted)."""
+    if path.stem not in EXECUTED:
+        pytest.skip("the chapter did not run in the fresh environment")
+    left = standalone.leftover_myst("\n\n".join(
+        o.get("data", {}).get("text/markdown", "") for c in EXECUTED[path.stem].cells
+        if c.cell_type == "code" for o in c.get("outputs", [])))
+    assert left == [], (f"{path.stem}: Markdown outputs show {left} raw in Jupyter (reasons "
+                        f"written with MyST roles in matcalc, e.g. matcalc/examples/derivations.py)")
+
+
+def test_report_times():
+    """Not a check: prints what the steps cost (pytest -s, or in the report on failure)."""
+    print("\n" + "\n".join(f"  {k}: {v:.1f} s" for k, v in TIMES.items()))
