@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+# Executed cells render their Markdown displays as MyST (roles become links): see
+# matcalc.plaintext.markdown. The kernels inherit the variable.
+os.environ["MATCALC_MARKDOWN"] = "myst"
 sys.path[:0] = [str(ROOT / "book" / "_ext"), str(ROOT / "tools")]
 
 from matcalc_book import code_fingerprint, latex_macros, mathjax_macros, prune_caches  # noqa: E402

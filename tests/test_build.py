@@ -109,6 +109,7 @@ def test_broken_reference_fails_the_build(tmp_path, ref):
 
 def test_notebook_cache_is_keyed_on_the_package_sources(tmp_path, monkeypatch):
     monkeypatch.setenv("MATCALC_NB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("MATCALC_MARKDOWN", "plain")   # conf.py sets it: restored afterwards
     conf = runpy.run_path(str(ROOT / "conf.py"))
     assert conf["nb_execution_cache_path"].endswith(code_fingerprint(ROOT / "code"))
     code = tmp_path / "code"

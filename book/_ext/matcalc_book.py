@@ -68,7 +68,8 @@ def code_fingerprint(code_dir):
     code_dir = Path(code_dir)
     for path in sorted(code_dir.rglob("*")):
         if path.is_file() and path.suffix in {".py", ".toml", ".cfg"} \
-                and "__pycache__" not in path.parts and ".egg-info" not in str(path):
+                and "__pycache__" not in path.parts and ".egg-info" not in str(path) \
+                and path.relative_to(code_dir).parts[0] != "build":
             h.update(str(path.relative_to(code_dir)).encode())
             h.update(b"\0")
             h.update(path.read_bytes())

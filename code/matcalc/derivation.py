@@ -30,7 +30,7 @@ import sympy as sp
 from .backend import TOLERANCES, relative_difference, rng, scalar as _scalar
 from .check import check_differential, check_gradient
 from .frobenius import frob
-from .plaintext import plain
+from .plaintext import markdown, plain
 from .symbolic import verify
 from .variables import Variables, arguments
 
@@ -150,7 +150,7 @@ class DerivationResult:
             grad = (f" The gradient's own check: relative error {g.error:.1e} with "
                     f"{g.evaluations} evaluations ({g.method}).")
         exact_part = f"proved exactly at {sizes}, " if sizes else ""
-        return (f"**Derivation {verdict}**: each link {exact_part}with the largest relative "
+        return markdown(f"**Derivation {verdict}**: each link {exact_part}with the largest relative "
                 f"difference at {num} shown.{grad}\n\nStarting from ${source}$:\n\n"
                 + "\n".join(rows) + "\n")
 

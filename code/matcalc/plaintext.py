@@ -11,10 +11,13 @@ the book's notation into readable Unicode text instead.
 'A : B = tr(Aᵀ B), see thm-frob-move'
 """
 
+import os
 import re
 import unicodedata
 
-__all__ = ["plain"]
+__all__ = ["plain", "markdown"]
+
+ROLE = re.compile(r"\{[a-z:-]+\}`(?:[^`<]*<)?([^`>]*)>?`")
 
 # Order matters: longer control sequences before their prefixes.
 _WORDS = [
@@ -56,7 +59,7 @@ def plain(text):
     >>> plain(r"\\fnorm{WX - Y}^2")
     '‖WX - Y‖_F²'
     """
-    text = re.sub(r"\{[a-z:-]+\}`(?:[^`<]*<)?([^`>]*)>?`", r"\1", text)  # MyST roles
+    text = ROLE.sub(r"\1", text)  # MyST roles
     text = text.replace("$$", "").replace("$", "")
     for macro, nargs, template in ((r"\frob", 2, "{0} : {1}"), (r"\fnorm", 1, "‖{0}‖_F"),
                                    (r"\norm", 1, "‖{0}‖"), (r"\frac", 2, "({0})/({1})"),
@@ -81,3 +84,19 @@ def plain(text):
     text = re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", text)  # spaces left by removed macros
     text = unicodedata.normalize("NFC", text)  # Y + combining hat -> one character where one exists
     return text.strip() if "\n" not in text else text
+
+
+def markdown(text):
+    """Markdown for a notebook's rich display: MyST roles (``{prf:ref}`thm-inverse```) are
+    kept where MyST renders them — the book's build sets ``MATCALC_MARKDOWN=myst`` — and
+    replaced by their targets elsewhere (plain Jupyter, JupyterLab, VS Code, Colab), which
+    would show them raw.
+
+    >>> import os
+    >>> os.environ.pop("MATCALC_MARKDOWN", None) and None
+    >>> markdown("by {prf:ref}`thm-inverse`")
+    'by thm-inverse'
+    """
+    if os.environ.get("MATCALC_MARKDOWN") == "myst":
+        return text
+    return ROLE.sub(r"\1", text)
