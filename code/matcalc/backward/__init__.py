@@ -8,12 +8,13 @@ a deliberately wrong VJP; ``rule.check()`` checks all three. :data:`RULES` is th
 ('X', 'gamma', 'beta')
 """
 
-from . import activations, matrix
+from . import activations, attention, block, conv, matrix, norms
 from .rule import Rule, RuleCheck
 
 __all__ = ["RULES", "Rule", "RuleCheck", "find"]
 
-RULES = matrix.RULES + activations.RULES
+RULES = (matrix.RULES + activations.RULES + norms.RULES + attention.RULES + conv.RULES
+         + block.RULES)
 
 
 def find(text):

@@ -16,7 +16,7 @@ import numpy as np
 __all__ = ["namespace", "linear", "relu", "gelu", "tanh", "sigmoid", "softplus", "softmax",
            "log_softmax", "logsumexp", "cross_entropy", "mse", "layer_norm", "rms_norm",
            "batch_norm", "masked_softmax", "attention", "split_heads", "merge_heads",
-           "multi_head_attention", "conv1d", "conv2d", "conv2d_direct", "pool_windows",
+           "multi_head_attention", "conv1d", "conv2d", "conv2d_direct", "windows", "pool_windows",
            "max_pool2d", "transformer_block", "GELU_C", "NORM_EPS"]
 
 GELU_C = float(np.sqrt(2 / np.pi))
@@ -248,8 +248,12 @@ def multi_head_attention(X, Wq, Wk, Wv, Wo, heads=2, causal=True):
     return merge_heads(O) @ Wo.T
 
 
-def _windows(n, k, stride):
-    """Start-plus-offset index array ``(n_out, k)`` of the sliding windows along one axis."""
+def windows(n, k, stride):
+    """Index array ``(n_out, k)`` of the sliding windows of length k along an axis of length n.
+
+    >>> windows(5, 2, 2).tolist()
+    [[0, 1], [2, 3]]
+    """
     n_out = (n - k) // stride + 1
     return stride * np.arange(n_out)[:, None] + np.arange(k)[None, :]
 
@@ -275,7 +279,7 @@ def conv1d(X, W, b, stride=1, padding=0):
     """
     xp = namespace(X, W, b)
     Xp = xp.pad(X, ((0, 0), (0, 0), (padding, padding)))
-    idx = _windows(Xp.shape[2], W.shape[2], stride)
+    idx = windows(Xp.shape[2], W.shape[2], stride)
     return xp.einsum("bctk,ock->bot", Xp[:, :, idx], W) + b[None, :, None]
 
 
@@ -288,8 +292,8 @@ def conv2d(X, W, b, stride=1, padding=0):
     xp = namespace(X, W, b)
     p = padding
     Xp = xp.pad(X, ((0, 0), (0, 0), (p, p), (p, p)))
-    ih = _windows(Xp.shape[2], W.shape[2], stride)
-    iw = _windows(Xp.shape[3], W.shape[3], stride)
+    ih = windows(Xp.shape[2], W.shape[2], stride)
+    iw = windows(Xp.shape[3], W.shape[3], stride)
     P = Xp[:, :, ih[:, None, :, None], iw[None, :, None, :]]
     return xp.einsum("bcijkl,ockl->boij", P, W) + b[None, :, None, None]
 
