@@ -22,7 +22,7 @@ from .backend import TOLERANCES, rng
 from .check import CheckResult, check_differential, check_gradient
 from .frobenius import frob
 
-__all__ = ["VJPResult", "check_vjp", "check_jvp"]
+__all__ = ["VJPResult", "check_jvp", "check_vjp"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,11 @@ class VJPResult(CheckResult):
 
     ``passed``, ``error`` and ``evaluations`` summarize the parts; ``parts`` holds
     ``(input name, CheckResult)`` pairs; ``failed`` names the inputs whose check failed.
+
+    >>> import numpy as np
+    >>> r = check_vjp(lambda X, b: X + b, lambda X, b, G: (G, G[0]), (np.ones((3, 2)), np.ones(2)))
+    >>> r.passed, r.failed, [name for name, part in r.parts]
+    (False, ('b',), ['X', 'b'])
     """
 
     parts: tuple = field(default=(), repr=False)
@@ -182,14 +187,14 @@ def check_jvp(F, jvp, X, *, seed=0, directions=3, rtol=TOLERANCES["gradient"], m
     >>> check_jvp(np.tanh, lambda X, V: V * (1 - np.tanh(X)), X).passed
     False
     """
-    single, arrays, names = _as_inputs(X, names, F)
+    _, arrays, names = _as_inputs(X, names, F)
     Y = _evaluate(F, arrays)
     parts = []
     for k, name in enumerate(names):
         def Fk(Xk, k=k):
             return F(*_replace(arrays, k, Xk))
 
-        def dFk(Xk, Vk, k=k):
+        def dFk(Xk, Vk, k=k, name=name):
             tangents = tuple(np.zeros_like(A) for A in arrays)
             return _call_jvp(jvp, _replace(arrays, k, Xk), _replace(tangents, k, Vk), name)
         result = check_differential(Fk, dFk, arrays[k], seed=seed + k, directions=directions,

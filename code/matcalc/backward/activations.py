@@ -11,11 +11,21 @@ pᵀ`` per row, symmetric, so its VJP is ``P ⊙ (G - rowsum(G ⊙ P))``.
 
 import numpy as np
 
-from .layers import (GELU_C, cross_entropy, gelu, log_softmax, logsumexp, relu, sigmoid,
-                     softmax, softplus, tanh)
+from .layers import (
+    GELU_C,
+    cross_entropy,
+    gelu,
+    log_softmax,
+    logsumexp,
+    relu,
+    sigmoid,
+    softmax,
+    softplus,
+    tanh,
+)
 from .rule import Rule, point_rng
 
-__all__ = ["gelu_prime", "softmax_vjp", "softmax_jvp", "cross_entropy_vjp", "RULES"]
+__all__ = ["RULES", "cross_entropy_vjp", "gelu_prime", "softmax_jvp", "softmax_vjp"]
 
 
 def gelu_prime(X):

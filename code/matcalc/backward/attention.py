@@ -14,10 +14,16 @@ With ``S = Q Kᵀ/√d``, ``P = softmax(S)`` per row over the allowed positions 
 
 import numpy as np
 
-from .layers import attention, masked_softmax, merge_heads, multi_head_attention, split_heads
+from .layers import (
+    attention,
+    masked_softmax,
+    merge_heads,
+    multi_head_attention,
+    split_heads,
+)
 from .rule import Rule, point_rng
 
-__all__ = ["attention_vjp", "attention_jvp", "mha_vjp", "mha_jvp", "RULES"]
+__all__ = ["RULES", "attention_jvp", "attention_vjp", "mha_jvp", "mha_vjp"]
 
 
 def _probabilities(Q, K, causal):
@@ -107,7 +113,7 @@ def _mha_point(seed):
 
 
 def _mha_wrong(X, Wq, Wk, Wv, Wo, G):
-    dX, *rest = mha_vjp(X, Wq, Wk, Wv, Wo, G)
+    rest = mha_vjp(X, Wq, Wk, Wv, Wo, G)[1:]
     Q, K, V = _heads(X, Wq, Wk, Wv, 2)
     only_q = merge_heads(attention_vjp(Q, K, V, split_heads(G @ Wo, 2))[0]) @ Wq
     return (only_q, *rest)

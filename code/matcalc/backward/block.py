@@ -18,7 +18,7 @@ from .matrix import linear_jvp, linear_vjp
 from .norms import layer_norm_jvp, layer_norm_vjp
 from .rule import Rule, point_rng
 
-__all__ = ["block_vjp", "block_jvp", "RULES"]
+__all__ = ["RULES", "block_jvp", "block_vjp"]
 
 PARAMS = ("Wq", "Wk", "Wv", "Wo", "W1", "b1", "W2", "b2")
 

@@ -18,8 +18,14 @@ import numpy as np
 from .layers import conv1d, conv2d, conv2d_direct, max_pool2d, pool_windows, windows
 from .rule import Rule, point_rng
 
-__all__ = ["conv1d_vjp", "conv2d_vjp", "conv2d_direct_vjp", "unpool_windows",
-           "max_pool2d_vjp", "RULES"]
+__all__ = [
+    "RULES",
+    "conv1d_vjp",
+    "conv2d_direct_vjp",
+    "conv2d_vjp",
+    "max_pool2d_vjp",
+    "unpool_windows",
+]
 
 
 def conv1d_vjp(X, W, b, G, stride=1, padding=0):

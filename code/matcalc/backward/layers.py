@@ -13,11 +13,37 @@ channels, length)`` or ``(batch, channels, height, width)``.
 
 import numpy as np
 
-__all__ = ["namespace", "linear", "relu", "gelu", "tanh", "sigmoid", "softplus", "softmax",
-           "log_softmax", "logsumexp", "cross_entropy", "mse", "layer_norm", "rms_norm",
-           "batch_norm", "masked_softmax", "attention", "split_heads", "merge_heads",
-           "multi_head_attention", "conv1d", "conv2d", "conv2d_direct", "windows", "pool_windows",
-           "max_pool2d", "transformer_block", "GELU_C", "NORM_EPS"]
+__all__ = [
+    "GELU_C",
+    "NORM_EPS",
+    "attention",
+    "batch_norm",
+    "conv1d",
+    "conv2d",
+    "conv2d_direct",
+    "cross_entropy",
+    "gelu",
+    "layer_norm",
+    "linear",
+    "log_softmax",
+    "logsumexp",
+    "masked_softmax",
+    "max_pool2d",
+    "merge_heads",
+    "mse",
+    "multi_head_attention",
+    "namespace",
+    "pool_windows",
+    "relu",
+    "rms_norm",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "split_heads",
+    "tanh",
+    "transformer_block",
+    "windows",
+]
 
 GELU_C = float(np.sqrt(2 / np.pi))
 NORM_EPS = 1e-5
@@ -51,7 +77,7 @@ def relu(X):
     [0.0, 2.0]
     """
     xp = namespace(X)
-    return xp.where(X.real > 0, X, 0 * X)
+    return xp.where(X.real > 0, X, xp.zeros_like(X))
 
 
 def gelu(X):

@@ -15,7 +15,7 @@ import numpy as np
 from .layers import linear, mse
 from .rule import Rule, point_rng
 
-__all__ = ["linear_vjp", "linear_jvp", "RULES"]
+__all__ = ["RULES", "linear_jvp", "linear_vjp"]
 
 
 def linear_vjp(X, W, b, G):

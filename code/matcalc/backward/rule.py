@@ -33,7 +33,12 @@ def point_rng(seed):
 @dataclass(frozen=True)
 class RuleCheck:
     """The three checks of one rule; ``passed`` when the rule passes and its wrong variant
-    fails."""
+    fails.
+
+    >>> from matcalc.backward import find
+    >>> print(find("tanh").check().summary())  # doctest: +ELLIPSIS
+    tanh: VJP ok (error ...), JVP ok (error ...); wrong variant (missing square) fails (error ...)
+    """
 
     rule: object
     vjp: object
