@@ -6,6 +6,9 @@ the differential" derives them. Checked numerically at each rule's random point 
 variables are tensors, integer labels and index arrays, so there is no exact check).
 """
 
+import numpy as np
+
+from ..backend import rng
 from ..backward import RULES
 from .entry import vjp
 
@@ -19,13 +22,24 @@ def _pick(fn, k, names):
     return one
 
 
+def _corrupted(rule):
+    """The inputs whose gradient the rule's wrong variant changes (the others get none)."""
+    point = rule.point(0)
+    G = rng("catalogue", 0).standard_normal(np.shape(rule.forward(**point)))
+    right, wrong = rule.vjp(**point, G=G), rule.wrong(**point, G=G)
+    return {name for name, a, b in zip(rule.inputs, right, wrong) if not np.allclose(a, b)}
+
+
 def _entries(rule):
     names = set(rule.point(0)) | {"G"}
+    corrupted = _corrupted(rule)
     for k, name in enumerate(rule.inputs):
-        note = f"Wrong variant: {rule.wrong_kind}." + (f" {rule.note}" if rule.note else "")
+        note = (f"Wrong variant: {rule.wrong_kind}." if name in corrupted else "") + (
+            f" {rule.note}" if rule.note else "")
         yield vjp(name=f"{rule.name}, {name}", latex=rule.latex, result=rule.results[name],
                   shapes=dict(rule.shapes), variable=name, f=rule.forward,
-                  vjp=_pick(rule.vjp, k, names), wrong=_pick(rule.wrong, k, names),
+                  vjp=_pick(rule.vjp, k, names),
+                  wrong=_pick(rule.wrong, k, names) if name in corrupted else None,
                   point=rule.point, cookbook=None, exact_sizes=None, note=note)
 
 
