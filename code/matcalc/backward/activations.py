@@ -94,7 +94,7 @@ def _tanh_prime(X):
 
 
 RULES = (
-    _elementwise("ReLU", r"Y = \max(X, 0)", r"\mathbb 1[X > 0]", relu,
+    _elementwise("ReLU", r"Y = \max(X, 0)", r"\mathbf 1[X > 0]", relu,
                  lambda X: (X > 0).astype(float), lambda X: np.ones_like(X), "missing mask",
                  point=_away_from_zero),
     _elementwise("GELU (tanh form)", r"Y = \tfrac12 X\had(1 + \tanh(c(X + 0.044715 X^{3})))",

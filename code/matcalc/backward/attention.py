@@ -127,7 +127,7 @@ RULES = (
                   "S": r"\bar S = P\had(\bar G V^\T - (P\had\bar G V^\T)\mathbf 1\mathbf 1^\T)"},
          inputs=("Q", "K", "V"), forward=attention, vjp=attention_vjp, jvp=attention_jvp,
          wrong=_attention_wrong,
-         wrong_kind="transposed (dK from S̄ instead of S̄ᵀ)", point=_qkv_point,
+         wrong_kind="transposed (dK from the score gradient, not its transpose)", point=_qkv_point,
          shapes={"Q": "htd", "K": "htd", "V": "htd"}),
     Rule(name="multi-head self-attention (causal)", group="attention",
          latex=r"Y = \operatorname{merge}_h(\operatorname{attn}(XW_q^\T, XW_k^\T, XW_v^\T))\,W_o^\T",
