@@ -5,6 +5,8 @@ import re
 import sys
 from pathlib import Path
 
+from matcalc.plaintext import plain
+
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
 
@@ -59,9 +61,11 @@ def _text(output):
         return output.get("text", "")
     if kind in ("execute_result", "display_data"):
         data = output.get("data", {})
-        for mime in ("text/markdown", "text/plain"):
-            if mime in data:
-                return data[mime] + "\n"
+        # Markdown (tables with math) is for notebooks; the terminal gets plain text.
+        if "text/markdown" in data:
+            return plain(data["text/markdown"]) + "\n"
+        if "text/plain" in data:
+            return data["text/plain"] + "\n"
         return f"[{', '.join(sorted(data))}]\n"
     if kind == "error":
         return "\n".join(output.get("traceback", [])) + "\n"
@@ -74,7 +78,10 @@ def run(path, out=sys.stdout):
     from nbclient.exceptions import CellExecutionError
 
     nb = notebook(path)
+    # The kernel's start-up warning about unencrypted local TCP says nothing about the
+    # chapter: log errors only (a crashing kernel still reports).
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(BOOK)}})
     number = 0
     with client.setup_kernel():

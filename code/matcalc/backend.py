@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["TOLERANCES", "SALTS", "EPS", "is_symbolic", "relative_difference", "rng",
+__all__ = ["TOLERANCES", "SALTS", "EPS", "is_symbolic", "is_symbolic_matrix", "relative_difference", "rng",
            "sizes_text", "scalar"]
 
 EPS = float(np.finfo(np.float64).eps)
@@ -73,6 +73,20 @@ def is_symbolic(*objects):
     if sympy is None:
         return False
     return any(isinstance(obj, (sympy.MatrixBase, sympy.Basic)) for obj in objects)
+
+
+def is_symbolic_matrix(*objects):
+    """True if any object is a sympy matrix (a sympy scalar expression is not), decided
+    without importing sympy, as :func:`is_symbolic`.
+
+    >>> import numpy as np
+    >>> is_symbolic_matrix(np.eye(2))
+    False
+    """
+    sympy = sys.modules.get("sympy")
+    if sympy is None:
+        return False
+    return any(isinstance(obj, sympy.MatrixBase) for obj in objects)
 
 
 def scalar(value):
