@@ -1,5 +1,6 @@
-"""JAX as an independent oracle: ``jax.vjp`` and ``jax.jvp`` of every layer in the table,
-at a random float64 point, against the hand-derived rules (and the wrong variants refuted).
+"""JAX as an independent oracle: ``jax.vjp`` of every layer in the table at a random float64
+point against the hand-derived VJP; the hand JVP checked as its adjoint; the wrong variants
+refuted.
 
 Evidence from an independent implementation, not a proof: the proofs are the derivations,
 and the numerical checks of ``test_backward_rules`` do not depend on JAX.
@@ -12,14 +13,14 @@ os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0 "
                                    "--xla_llvm_disable_expensive_passes=true")
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 from matcalc.backend import relative_difference
 from matcalc.backward import RULES
-
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp
 from matcalc.frobenius import frob
+
+jax.config.update("jax_enable_x64", True)  # before any array is made
 
 TOL = 1e-10
 

@@ -72,11 +72,11 @@ def mha_vjp(X, Wq, Wk, Wv, Wo, G, heads=2, causal=True):
     [(3, 4), (4, 4)]
     """
     Q, K, V = _heads(X, Wq, Wk, Wv, heads)
-    O = merge_heads(attention(Q, K, V, causal))
+    out = merge_heads(attention(Q, K, V, causal))
     dQ, dK, dV = (merge_heads(g) for g in attention_vjp(Q, K, V, split_heads(G @ Wo, heads),
                                                         causal))
     dX = dQ @ Wq + dK @ Wk + dV @ Wv
-    return dX, dQ.T @ X, dK.T @ X, dV.T @ X, G.T @ O
+    return dX, dQ.T @ X, dK.T @ X, dV.T @ X, G.T @ out
 
 
 def mha_jvp(X, Wq, Wk, Wv, Wo, dX, dWq, dWk, dWv, dWo, heads=2, causal=True):
@@ -89,9 +89,9 @@ def mha_jvp(X, Wq, Wk, Wv, Wo, dX, dWq, dWk, dWv, dWo, heads=2, causal=True):
     Q, K, V = _heads(X, Wq, Wk, Wv, heads)
     dQ, dK, dV = (split_heads(dX @ W.T + X @ dW.T, heads)
                   for W, dW in ((Wq, dWq), (Wk, dWk), (Wv, dWv)))
-    O = merge_heads(attention(Q, K, V, causal))
+    out = merge_heads(attention(Q, K, V, causal))
     dO = merge_heads(attention_jvp(Q, K, V, dQ, dK, dV, causal))
-    return dO @ Wo.T + O @ dWo.T
+    return dO @ Wo.T + out @ dWo.T
 
 
 def _attention_wrong(Q, K, V, G):

@@ -269,9 +269,9 @@ def multi_head_attention(X, Wq, Wk, Wv, Wo, heads=2, causal=True):
     >>> multi_head_attention(X, *[np.eye(4)] * 4).shape
     (3, 4)
     """
-    O = attention(split_heads(X @ Wq.T, heads), split_heads(X @ Wk.T, heads),
-                  split_heads(X @ Wv.T, heads), causal)
-    return merge_heads(O) @ Wo.T
+    heads_out = attention(split_heads(X @ Wq.T, heads), split_heads(X @ Wk.T, heads),
+                          split_heads(X @ Wv.T, heads), causal)
+    return merge_heads(heads_out) @ Wo.T
 
 
 def windows(n, k, stride):
