@@ -3,8 +3,8 @@
 A layer ``Y = F(X)`` has a differential ``dY = J(dX)`` (the JVP) and, for an upstream
 gradient ``G`` of Y's shape, a VJP ``J*(G)``: the gradient of ``X -> <G, F(X)>``, the
 adjoint of J under the Frobenius product. Both are checked by reduction to the public
-checks: the VJP with :func:`check_gradient` on ``X -> G : F(X)`` for a random ``G``, the JVP
-with :func:`check_differential`. The cost does not depend on the sizes: a few evaluations
+checks: the VJP with :func:`~matcalc.check_gradient` on ``X -> G : F(X)`` for a random ``G``, the JVP
+with :func:`~matcalc.check_differential`. The cost does not depend on the sizes: a few evaluations
 of F per random direction and per input.
 
 Several inputs (a layer of ``(X, W, b)``) are passed as a tuple of arrays. Then
@@ -27,7 +27,7 @@ __all__ = ["VJPResult", "check_jvp", "check_vjp"]
 
 @dataclass(frozen=True)
 class VJPResult(CheckResult):
-    """Outcome of :func:`check_vjp` or :func:`check_jvp`: one :class:`CheckResult` per input.
+    """Outcome of :func:`~matcalc.check_vjp` or :func:`~matcalc.check_jvp`: one :class:`~matcalc.CheckResult` per input.
 
     ``passed``, ``error`` and ``evaluations`` summarize the parts; ``parts`` holds
     ``(input name, CheckResult)`` pairs; ``failed`` names the inputs whose check failed.
@@ -145,7 +145,7 @@ def check_vjp(F, vjp, X, *, seed=0, directions=3, rtol=TOLERANCES["gradient"], m
 
     A random upstream gradient ``G`` of F(X)'s shape is drawn; for each input the claimed
     ``vjp`` is checked as the gradient of ``X -> G : F(X)`` along ``directions`` random
-    directions (:func:`check_gradient`). For several inputs pass a tuple ``X = (X, W, b)``;
+    directions (:func:`~matcalc.check_gradient`). For several inputs pass a tuple ``X = (X, W, b)``;
     then ``vjp(X, W, b, G)`` returns a tuple of gradients. ``names`` labels the inputs in
     the report (default: F's parameter names). Raises ValueError for a gradient of the
     wrong shape, a tuple of the wrong length, or NaN/inf values.
@@ -178,7 +178,7 @@ def check_jvp(F, jvp, X, *, seed=0, directions=3, rtol=TOLERANCES["gradient"], m
 
     ``jvp(X, V)`` returns an array of F(X)'s shape, linear in V. For several inputs pass a
     tuple ``X = (X, W, b)``; then ``jvp(X, W, b, dX, dW, db)`` returns dF, and each input is
-    checked with the tangents of the others set to zero (:func:`check_differential`).
+    checked with the tangents of the others set to zero (:func:`~matcalc.check_differential`).
 
     >>> import numpy as np
     >>> X = np.arange(6.0).reshape(2, 3)

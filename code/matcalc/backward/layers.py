@@ -253,7 +253,7 @@ def split_heads(A, heads):
 
 
 def merge_heads(A):
-    """The inverse of :func:`split_heads`: ``(h, T, d)`` to ``(T, h·d)``.
+    """The inverse of :func:`~matcalc.backward.layers.split_heads`: ``(h, T, d)`` to ``(T, h·d)``.
 
     >>> merge_heads(split_heads(np.arange(8.).reshape(2, 4), 2)).tolist()
     [[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0]]

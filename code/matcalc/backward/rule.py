@@ -99,7 +99,7 @@ class Rule:
 
     def functions(self, point, vjp=None):
         """Positional ``F(*inputs)``, ``vjp(*inputs, G)`` and ``jvp(*inputs, *tangents)``
-        with the constants of ``point`` bound (the signatures :func:`check_vjp` takes)."""
+        with the constants of ``point`` bound (the signatures :func:`~matcalc.check_vjp` takes)."""
         _, consts = self.split(point)
         names, n = self.inputs, len(self.inputs)
         vjp = vjp or self.vjp
