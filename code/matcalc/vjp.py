@@ -3,8 +3,9 @@
 A layer ``Y = F(X)`` has a differential ``dY = J(dX)`` (the JVP) and, for an upstream
 gradient ``G`` of Y's shape, a VJP ``J*(G)``: the gradient of ``X -> <G, F(X)>``, the
 adjoint of J under the Frobenius product. Both are checked by reduction to the public
-checks: the VJP with :func:`~matcalc.check_gradient` on ``X -> G : F(X)`` for a random ``G``, the JVP
-with :func:`~matcalc.check_differential`. The cost does not depend on the sizes: a few evaluations
+checks: the VJP with :func:`~matcalc.check_gradient` on ``X -> G : F(X)`` for a random
+``G``, the JVP with :func:`~matcalc.check_differential`. The cost does not depend on the
+sizes: a few evaluations
 of F per random direction and per input.
 
 Several inputs (a layer of ``(X, W, b)``) are passed as a tuple of arrays. Then
@@ -27,7 +28,8 @@ __all__ = ["VJPResult", "check_jvp", "check_vjp"]
 
 @dataclass(frozen=True)
 class VJPResult(CheckResult):
-    """Outcome of :func:`~matcalc.check_vjp` or :func:`~matcalc.check_jvp`: one :class:`~matcalc.CheckResult` per input.
+    """Outcome of :func:`~matcalc.check_vjp` or :func:`~matcalc.check_jvp`: one
+    :class:`~matcalc.CheckResult` per input.
 
     ``passed``, ``error`` and ``evaluations`` summarize the parts; ``parts`` holds
     ``(input name, CheckResult)`` pairs; ``failed`` names the inputs whose check failed.

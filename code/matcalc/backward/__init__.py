@@ -1,8 +1,9 @@
 """Backward rules of the layers ML readers train, batch-first, as data.
 
-Every rule (:class:`~matcalc.backward.Rule`) holds the forward function, its VJP for each input, its JVP and
-a deliberately wrong VJP; ``rule.check()`` checks all three. :data:`~matcalc.backward.RULES` is the table,
-:func:`~matcalc.backward.find` looks a rule up by a part of its name.
+Every rule (:class:`~matcalc.backward.Rule`) holds the forward function, its VJP for each
+input, its JVP and a deliberately wrong VJP; ``rule.check()`` checks all three.
+:data:`~matcalc.backward.RULES` is the table, :func:`~matcalc.backward.find` looks a rule up
+by a part of its name.
 
 >>> find("layer norm").inputs
 ('X', 'gamma', 'beta')
