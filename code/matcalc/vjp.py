@@ -5,8 +5,7 @@ gradient ``G`` of Y's shape, a VJP ``J*(G)``: the gradient of ``X -> <G, F(X)>``
 adjoint of J under the Frobenius product. Both are checked by reduction to the public
 checks: the VJP with :func:`~matcalc.check_gradient` on ``X -> G : F(X)`` for a random
 ``G``, the JVP with :func:`~matcalc.check_differential`. The cost does not depend on the
-sizes: a few evaluations
-of F per random direction and per input.
+sizes: a few evaluations of F per random direction and per input.
 
 Several inputs (a layer of ``(X, W, b)``) are passed as a tuple of arrays. Then
 ``vjp(X, W, b, G)`` returns a tuple of gradients, one per input, and ``jvp(X, W, b, dX, dW,
