@@ -1,5 +1,6 @@
 """The strict build: it passes on the book, and fails, naming the chapter, when it should."""
 
+import json
 import re
 import runpy
 import shutil
@@ -176,3 +177,13 @@ def test_stream_merge_patch_refuses_another_myst_nb(monkeypatch):
     monkeypatch.setattr(myst_nb, "__version__", "9.9.9")
     with pytest.raises(RuntimeError, match="written for myst-nb 1.4.0, found 9.9.9"):
         patch_stream_merge()
+
+
+def test_search_index_has_words_not_numbers_from_outputs(built):
+    proc, out = built
+    assert proc.returncode == 0
+    index = (out / "searchindex.js").read_text()
+    terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
+    long_numbers = [t for t in terms if re.search(r"\d{5,}", t)]
+    assert long_numbers == [], long_numbers[:20]
+    assert "frobeniu" in terms or "frobenius" in terms   # prose stays searchable (stemmed)

@@ -16,15 +16,19 @@ def is_chapter(path):
     return path.suffix == ".md" and path.is_file() and "kernelspec:" in path.read_text()[:500]
 
 
-def chapters():
-    """Chapter files in book order (the index's toctrees)."""
+def pages():
+    """Every page of the book's toctrees, in book order (the index's toctrees)."""
     index = (BOOK / "index.md").read_text()
     order = []
     for block in re.findall(r"```\{toctree\}(.*?)```", index, flags=re.S):
         order += [line.strip() for line in block.splitlines()
                   if line.strip() and not line.strip().startswith(":")]
-    pages = [BOOK / f"{name}.md" for name in order]
-    return [p for p in pages if is_chapter(p)]
+    return [BOOK / f"{name}.md" for name in order]
+
+
+def chapters():
+    """Chapter files (pages with code) in book order."""
+    return [p for p in pages() if is_chapter(p)]
 
 
 def resolve(name):

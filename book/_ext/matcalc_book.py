@@ -23,6 +23,7 @@ __all__ = ["code_fingerprint", "coalesce_streams_exactly", "latex_macros", "math
 
 # The myst-nb release whose stream merge we replace, and where it looks the function up.
 MYST_NB_PATCHED = "1.4.0"
+BIBLIOGRAPHY_PAGE = "bibliography"
 MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2"]
 
 
@@ -192,6 +193,39 @@ def _notebook_link(app, pagename, templatename, context, doctree):
                        f'Jupyter notebook (.ipynb)</a></p>\n' + context["body"])
 
 
+def _accessible_citations(app, pagename, templatename, context, doctree):
+    """docutils marks each bibliography entry ``role="doc-biblioentry"`` inside a
+    ``role="list"`` container: the role is deprecated, and a list needs ``listitem``
+    children (axe: aria-required-children, critical; aria-deprecated-role). Use listitem."""
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def _no_empty_bibliography_chapter(app, doctree, docname):
+    """In the PDF, the references go to LaTeX's own bibliography at the end of the book; the
+    page holding the ``{bibliography}`` directive would be an empty numbered chapter before
+    it. Drop that page's heading (its content, the citations, is moved to the end anyway)."""
+    if app.builder.format != "latex":
+        return
+    from sphinx import addnodes
+
+    for start in list(doctree.findall(addnodes.start_of_file)):
+        if start.get("docname") == BIBLIOGRAPHY_PAGE:
+            for section in [c for c in start.children if c.tagname == "section"]:
+                section.replace_self(section.children[1:])
+
+
+def _printed_outputs_unsearchable(app, doctree):
+    """Printed cell outputs (numbers from a run: errors, timings, matrices) would fill the
+    search index with tokens such as ``000435857016652e``. Mark them ``no-search``; prose,
+    formulas and tables that cells display (the catalogue) stay searchable."""
+    from docutils import nodes
+
+    for block in doctree.findall(nodes.literal_block):
+        if "output" in block.get("classes", []):
+            block["classes"].append("no-search")
+
+
 def _exercise_number(app, node, owner, label):
     for mapping in app.env.toc_fignumbers.get(owner, {}).values():
         for key in [label] + list(node.get("ids", [])):
@@ -226,7 +260,10 @@ def setup(app):
     """Register the hooks (Sphinx entry point)."""
     patch_stream_merge()
     app.connect("html-page-context", _notebook_link)
+    app.connect("html-page-context", _accessible_citations)
     app.connect("build-finished", _write_notebooks)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("doctree-read", _printed_outputs_unsearchable)
     app.connect("doctree-resolved", _label_exercises_for_latex)
+    app.connect("doctree-resolved", _no_empty_bibliography_chapter)
     return {"parallel_read_safe": False, "parallel_write_safe": True}

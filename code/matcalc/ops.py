@@ -114,7 +114,7 @@ def _elementwise(name, numeric, symbolic):
     def f(M):
         if is_symbolic_matrix(M):
             return M.applyfunc(symbolic)
-        if isinstance(M, sp.Expr):
+        if isinstance(M, sp.Basic):
             return symbolic(M)
         return numeric(M)
 

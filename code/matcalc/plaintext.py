@@ -74,6 +74,8 @@ def plain(text):
             else text.replace(latex, uni)
     text = re.sub(r"\\d(?![A-Za-z])\s*", "d", text)
     text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
+    text = text.replace("\\ ", " ")
+    text = re.sub(r"_\{([^{}]*)\}(?=[A-Za-z0-9(])", r"_\1 ", text)  # A_{ik}B -> A_ik B
     text = re.sub(r"_\{([^{}]*)\}", r"_\1", text)
     text = re.sub(r"(?<!\\)[{}]", "", text)
     text = re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", text)  # spaces left by removed macros
