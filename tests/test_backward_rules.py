@@ -110,3 +110,34 @@ def test_max_pool_at_a_tie_is_not_differentiable():
     F, V, _ = rule.functions({"X": X})
     from matcalc import check_vjp
     assert not check_vjp(F, V, (X,), names=("X",)).passed
+
+
+# The catalogue section generated from the rules.
+
+def _section():
+    from matcalc.catalogue import SECTIONS, entries
+    assert "Backward rules" in SECTIONS
+    return [e for e in entries() if e.section == "Backward rules"]
+
+
+def test_the_catalogue_section_has_one_entry_per_layer_input():
+    section = _section()
+    assert len(section) == sum(len(r.inputs) for r in RULES)
+    assert all(e.kind == "vjp" and e.point is not None for e in section)
+
+
+def test_the_catalogue_finds_the_layers_by_name():
+    from matcalc.catalogue import find
+    for query, at_least in (("layer norm", 3), ("attention", 8), ("conv2d", 6),
+                            ("cross-entropy", 1)):
+        hits = [e for e in find(query) if e.section == "Backward rules"]
+        assert len(hits) >= at_least, (query, [e.name for e in hits])
+        assert hits[0].check().passed
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
+def test_the_catalogue_entries_reject_the_stored_wrong_variant(rule):
+    corrupted = [e for e in _section() if e.name.startswith(rule.name + ",") and e.wrong]
+    assert corrupted, f"{rule.name}: no entry carries the wrong variant"
+    for e in corrupted:
+        assert not e.corrupted("wrong").check().passed, e.name
