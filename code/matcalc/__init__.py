@@ -12,7 +12,9 @@ from .frobenius import frob
 from .hessian import check_hessian
 from .jacobian import as_vec_jacobian, jacobian
 from .vec import commutation, unvec, vec
+from .vjp import check_jvp, check_vjp
 
 __all__ = ["CheckResult", "as_vec_jacobian", "check_differential", "check_gradient", "check_hessian",
+           "check_jvp", "check_vjp",
            "commutation", "directional_derivative", "frob", "jacobian", "unvec", "vec"]
 __version__ = "0.1.0"

@@ -1,0 +1,138 @@
+"""Backward rules of elementwise activations, the row softmax family and cross-entropy.
+
+An elementwise ``Y = f(X)`` has ``dY = f'(X) ⊙ dX``, and ``G : (f'(X) ⊙ dX) = (f'(X) ⊙ G) :
+dX``, so its VJP is ``f'(X) ⊙ G``. The softmax of each row has the Jacobian ``diag(p) - p
+pᵀ`` per row, symmetric, so its VJP is ``P ⊙ (G - rowsum(G ⊙ P))``.
+
+>>> import numpy as np
+>>> softmax_vjp(np.zeros((1, 2)), np.array([[1.0, 1.0]])).tolist()  # constant G: no change
+[[0.0, 0.0]]
+"""
+
+import numpy as np
+
+from .layers import (
+    GELU_C,
+    cross_entropy,
+    gelu,
+    log_softmax,
+    logsumexp,
+    relu,
+    sigmoid,
+    softmax,
+    softplus,
+    tanh,
+)
+from .rule import Rule, point_rng
+
+__all__ = ["RULES", "cross_entropy_vjp", "gelu_prime", "softmax_jvp", "softmax_vjp"]
+
+
+def gelu_prime(X):
+    """Derivative of the tanh-form GELU: ``(1 + t)/2 + x (1 - t²) c (1 + 3·0.044715 x²)/2``.
+
+    >>> round(float(gelu_prime(np.array(0.0))), 6)
+    0.5
+    """
+    t = np.tanh(GELU_C * (X + 0.044715 * X ** 3))
+    return 0.5 * (1 + t) + 0.5 * X * (1 - t ** 2) * GELU_C * (1 + 3 * 0.044715 * X ** 2)
+
+
+def softmax_vjp(Z, G):
+    """VJP of the row softmax: ``P ⊙ (G - rowsum(G ⊙ P))``.
+
+    >>> softmax_vjp(np.zeros((1, 2)), np.array([[1.0, 0.0]])).tolist()
+    [[0.25, -0.25]]
+    """
+    P = softmax(Z)
+    return P * (G - np.sum(G * P, axis=-1, keepdims=True))
+
+
+def softmax_jvp(Z, dZ):
+    """JVP of the row softmax: ``P ⊙ (dZ - rowsum(P ⊙ dZ))`` (the same symmetric map).
+
+    >>> softmax_jvp(np.zeros((1, 2)), np.array([[1.0, 0.0]])).tolist()
+    [[0.25, -0.25]]
+    """
+    return softmax_vjp(Z, dZ)
+
+
+def cross_entropy_vjp(Z, y, G):
+    """VJP of the mean cross-entropy with integer labels: ``g (softmax(Z) - onehot(y)) / B``.
+
+    >>> cross_entropy_vjp(np.zeros((2, 2)), np.array([0, 1]), 1.0).tolist()
+    [[-0.25, 0.25], [0.25, -0.25]]
+    """
+    B = Z.shape[0]
+    return G * (softmax(Z) - np.eye(Z.shape[1])[y]) / B
+
+
+def _x(seed, shape=(4, 3)):
+    return {"X": point_rng(seed).standard_normal(shape)}
+
+
+def _z(seed, shape=(4, 5)):
+    return {"Z": point_rng(seed).standard_normal(shape)}
+
+
+def _elementwise(name, latex, fprime_tex, forward, fprime, wrong_prime, wrong_kind, point=_x):
+    return Rule(name=name, group="activation", latex=latex,
+                differential=r"\d Y = " + fprime_tex + r"\had \d X",
+                results={"X": fprime_tex + r"\had \bar G"}, inputs=("X",), forward=forward,
+                vjp=lambda X, G: (fprime(X) * G,), jvp=lambda X, dX: fprime(X) * dX,
+                wrong=lambda X, G: (wrong_prime(X) * G,), wrong_kind=wrong_kind, point=point,
+                shapes={"X": "bn"})
+
+
+def _away_from_zero(seed):
+    X = point_rng(seed).standard_normal((4, 3))
+    return {"X": X + 0.1 * np.sign(X)}  # the kink of ReLU is kept out of reach of the steps
+
+
+def _tanh_prime(X):
+    return 1 - np.tanh(X) ** 2
+
+
+RULES = (
+    _elementwise("ReLU", r"Y = \max(X, 0)", r"\mathbf 1[X > 0]", relu,
+                 lambda X: (X > 0).astype(float), lambda X: np.ones_like(X), "missing mask",
+                 point=_away_from_zero),
+    _elementwise("GELU (tanh form)", r"Y = \tfrac12 X\had(1 + \tanh(c(X + 0.044715 X^{3})))",
+                 r"\operatorname{gelu}'(X)", gelu, gelu_prime,
+                 lambda X: 0.5 * (1 + np.tanh(GELU_C * (X + 0.044715 * X ** 3))),
+                 "missing term (the derivative of tanh)"),
+    _elementwise("tanh", r"Y = \tanh X", r"(1 - Y^{2})", tanh, _tanh_prime, lambda X: 1 - np.tanh(X), "missing square"),
+    _elementwise("sigmoid", r"Y = \sigma(X)", r"Y\had(1 - Y)", sigmoid,
+                 lambda X: sigmoid(X) * (1 - sigmoid(X)), sigmoid, "missing factor 1 - Y"),
+    _elementwise("softplus", r"Y = \log(1 + e^{X})", r"\sigma(X)", softplus, sigmoid,
+                 lambda X: sigmoid(-X), "sign error"),
+    Rule(name="softmax (rows)", group="softmax", latex=r"P = \operatorname{softmax}(Z)\ \text{per row}",
+         differential=r"\d P = P\had(\d Z - (P\had \d Z)\mathbf 1\mathbf 1^\T)",
+         results={"Z": r"P\had(\bar G - (\bar G\had P)\mathbf 1\mathbf 1^\T)"}, inputs=("Z",),
+         forward=softmax, vjp=lambda Z, G: (softmax_vjp(Z, G),), jvp=softmax_jvp,
+         wrong=lambda Z, G: (softmax(Z) * (G - np.sum(G * softmax(Z), axis=0, keepdims=True)),),
+         wrong_kind="transposed (column-wise sum)", point=_z, shapes={"Z": "bk"}),
+    Rule(name="log-softmax (rows)", group="softmax", latex=r"Y = Z - \operatorname{lse}(Z)\mathbf 1^\T",
+         differential=r"\d Y = \d Z - (P\had \d Z)\mathbf 1\mathbf 1^\T",
+         results={"Z": r"\bar G - P\had(\bar G\mathbf 1\mathbf 1^\T)"}, inputs=("Z",),
+         forward=log_softmax,
+         vjp=lambda Z, G: (G - softmax(Z) * G.sum(axis=-1, keepdims=True),),
+         jvp=lambda Z, dZ: dZ - np.sum(softmax(Z) * dZ, axis=-1, keepdims=True),
+         wrong=lambda Z, G: (G - softmax(Z) * G.sum(axis=0, keepdims=True),),
+         wrong_kind="transposed (column-wise sum)", point=_z, shapes={"Z": "bk"}),
+    Rule(name="logsumexp (rows)", group="softmax", latex=r"y = \log(e^{Z}\mathbf 1)",
+         differential=r"\d y = (P\had \d Z)\mathbf 1", results={"Z": r"\operatorname{diag}(\bar g)\,P"},
+         inputs=("Z",), forward=logsumexp, vjp=lambda Z, G: (G[:, None] * softmax(Z),),
+         jvp=lambda Z, dZ: np.sum(softmax(Z) * dZ, axis=-1),
+         wrong=lambda Z, G: (G[:, None] * np.exp(Z),), wrong_kind="missing normalization",
+         point=_z, shapes={"Z": "bk"}),
+    Rule(name="cross-entropy (integer labels, mean)", group="loss",
+         latex=r"\ell = -\tfrac1B\textstyle\sum_i \log \operatorname{softmax}(Z)_{i, y_i}",
+         differential=r"\d\ell = \tfrac1B\frob{P - Y}{\d Z}",
+         results={"Z": r"\tfrac{\bar g}{B}(P - Y)"}, inputs=("Z",),
+         forward=cross_entropy, vjp=lambda Z, y, G: (cross_entropy_vjp(Z, y, G),),
+         jvp=lambda Z, y, dZ: np.sum((softmax(Z) - np.eye(Z.shape[1])[y]) * dZ) / Z.shape[0],
+         wrong=lambda Z, y, G: (Z.shape[0] * cross_entropy_vjp(Z, y, G),),
+         wrong_kind="sum vs mean", point=lambda s: {**_z(s), "y": np.array([0, 3, 3, 1])},
+         shapes={"Z": "bk"}, note="Y is the one-hot matrix of the labels."),
+)

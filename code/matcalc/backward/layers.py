@@ -1,0 +1,372 @@
+"""Forward functions of the layers, batch-first: samples are rows, ``Y = X @ W.T + b``.
+
+Every function works on numpy arrays (real or complex, so the complex step applies) and on
+any array library that implements ``__array_namespace__`` (the tests pass JAX arrays to
+compute an independent ``jax.vjp``); nothing here imports such a library. Shapes follow
+PyTorch: a linear layer's weight is ``(out, in)``, a convolution's input ``(batch,
+channels, length)`` or ``(batch, channels, height, width)``.
+
+>>> import numpy as np
+>>> linear(np.ones((2, 3)), np.ones((4, 3)), np.zeros(4)).shape
+(2, 4)
+"""
+
+import numpy as np
+
+__all__ = [
+    "GELU_C",
+    "NORM_EPS",
+    "attention",
+    "batch_norm",
+    "conv1d",
+    "conv2d",
+    "conv2d_direct",
+    "cross_entropy",
+    "gelu",
+    "layer_norm",
+    "linear",
+    "log_softmax",
+    "logsumexp",
+    "masked_softmax",
+    "max_pool2d",
+    "merge_heads",
+    "mse",
+    "multi_head_attention",
+    "namespace",
+    "pool_windows",
+    "relu",
+    "rms_norm",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "split_heads",
+    "tanh",
+    "transformer_block",
+    "windows",
+]
+
+GELU_C = float(np.sqrt(2 / np.pi))
+NORM_EPS = 1e-5
+
+
+def namespace(*arrays):
+    """The array module of the arguments: numpy, unless one of them brings its own.
+
+    >>> namespace(np.ones(2)) is np
+    True
+    """
+    for a in arrays:
+        if not isinstance(a, (np.ndarray, np.generic)) and hasattr(a, "__array_namespace__"):
+            return a.__array_namespace__()
+    return np
+
+
+def linear(X, W, b):
+    """``X @ W.T + b``: rows of X are samples, W is ``(out, in)``, b has ``out`` entries.
+
+    >>> linear(np.eye(2), np.array([[1., 2.]]), np.array([3.])).tolist()
+    [[4.0], [5.0]]
+    """
+    return X @ W.T + b
+
+
+def relu(X):
+    """``max(X, 0)`` entrywise (decided on the real part, so a complex step passes through).
+
+    >>> relu(np.array([-1.0, 2.0])).tolist()
+    [0.0, 2.0]
+    """
+    xp = namespace(X)
+    return xp.where(X.real > 0, X, xp.zeros_like(X))
+
+
+def gelu(X):
+    """GELU in its tanh form, ``x/2 (1 + tanh(c (x + 0.044715 x³)))``, ``c = sqrt(2/π)``.
+
+    >>> round(float(gelu(np.array(1.0))), 6)
+    0.841192
+    """
+    xp = namespace(X)
+    return 0.5 * X * (1 + xp.tanh(GELU_C * (X + 0.044715 * X ** 3)))
+
+
+def tanh(X):
+    """``tanh X`` entrywise.
+
+    >>> float(tanh(np.array(0.0)))
+    0.0
+    """
+    return namespace(X).tanh(X)
+
+
+def sigmoid(X):
+    """``1 / (1 + exp(-X))`` entrywise.
+
+    >>> float(sigmoid(np.array(0.0)))
+    0.5
+    """
+    xp = namespace(X)
+    return 1 / (1 + xp.exp(-X))
+
+
+def softplus(X):
+    """``log(1 + exp(X))`` entrywise.
+
+    >>> round(float(softplus(np.array(0.0))), 6)
+    0.693147
+    """
+    xp = namespace(X)
+    return xp.log1p(xp.exp(X))
+
+
+def _shift(Z, xp):
+    # The row maximum of the real part: a constant for the complex step, cancelled exactly.
+    return xp.max(Z.real, axis=-1, keepdims=True)
+
+
+def softmax(Z):
+    """Softmax of each row (batch-first: one distribution per sample).
+
+    >>> softmax(np.zeros((1, 4))).tolist()
+    [[0.25, 0.25, 0.25, 0.25]]
+    """
+    xp = namespace(Z)
+    E = xp.exp(Z - _shift(Z, xp))
+    return E / xp.sum(E, axis=-1, keepdims=True)
+
+
+def log_softmax(Z):
+    """``log softmax`` of each row, computed stably.
+
+    >>> bool(np.allclose(np.exp(log_softmax(np.arange(6.).reshape(2, 3))).sum(1), 1))
+    True
+    """
+    xp = namespace(Z)
+    S = Z - _shift(Z, xp)
+    return S - xp.log(xp.sum(xp.exp(S), axis=-1, keepdims=True))
+
+
+def logsumexp(Z):
+    """``log sum exp`` of each row: one number per sample.
+
+    >>> round(float(logsumexp(np.zeros((1, 4)))[0]), 6)
+    1.386294
+    """
+    xp = namespace(Z)
+    m = _shift(Z, xp)
+    return (m + xp.log(xp.sum(xp.exp(Z - m), axis=-1, keepdims=True)))[..., 0]
+
+
+def cross_entropy(Z, y):
+    """Mean over the batch of ``-log softmax(Z)[i, y_i]`` for integer labels ``y``.
+
+    >>> round(float(cross_entropy(np.zeros((2, 4)), np.array([0, 3]))), 6)
+    1.386294
+    """
+    xp = namespace(Z)
+    B = Z.shape[0]
+    return -xp.sum(log_softmax(Z)[np.arange(B), y]) / B
+
+
+def mse(P, T):
+    """Mean squared error, the mean over every entry of ``(P - T)²``.
+
+    >>> float(mse(np.ones((2, 2)), np.zeros((2, 2))))
+    1.0
+    """
+    xp = namespace(P, T)
+    return xp.sum((P - T) ** 2) / P.size
+
+
+def _normalize(X, axis, xp):
+    mu = xp.mean(X, axis=axis, keepdims=True)
+    var = xp.mean((X - mu) ** 2, axis=axis, keepdims=True)
+    return (X - mu) / xp.sqrt(var + NORM_EPS)
+
+
+def layer_norm(X, gamma, beta):
+    """Normalize each row (sample) to mean 0 and variance 1, then scale and shift.
+
+    >>> Y = layer_norm(np.arange(6.).reshape(2, 3), np.ones(3), np.zeros(3))
+    >>> bool(np.allclose(Y.mean(1), 0))
+    True
+    """
+    return gamma * _normalize(X, -1, namespace(X, gamma)) + beta
+
+
+def rms_norm(X, gamma):
+    """Divide each row by its root mean square (plus eps), then scale by gamma.
+
+    >>> bool(np.allclose(rms_norm(np.full((1, 3), 2.0), np.ones(3)), 1, atol=1e-5))
+    True
+    """
+    xp = namespace(X, gamma)
+    return gamma * X / xp.sqrt(xp.mean(X ** 2, axis=-1, keepdims=True) + NORM_EPS)
+
+
+def batch_norm(X, gamma, beta):
+    """Batch norm in training mode: normalize each column with the batch's statistics.
+
+    >>> Y = batch_norm(np.arange(6.).reshape(3, 2), np.ones(2), np.zeros(2))
+    >>> bool(np.allclose(Y.mean(0), 0))
+    True
+    """
+    return gamma * _normalize(X, 0, namespace(X, gamma)) + beta
+
+
+def masked_softmax(S, mask):
+    """Row softmax over the entries where ``mask`` is 1 (the others get probability 0).
+
+    >>> masked_softmax(np.zeros((2, 2)), np.tril(np.ones((2, 2)))).tolist()
+    [[1.0, 0.0], [0.5, 0.5]]
+    """
+    xp = namespace(S)
+    m = xp.max(xp.where(mask > 0, S.real, -np.inf), axis=-1, keepdims=True)
+    E = xp.exp(S - m) * mask
+    return E / xp.sum(E, axis=-1, keepdims=True)
+
+
+def attention(Q, K, V, causal=True):
+    """Scaled dot-product attention per head: ``softmax(Q Kᵀ/√d) V``, rows = positions.
+
+    Q, K, V have shape ``(heads, T, d)``; with ``causal`` position t attends to positions
+    up to t only.
+
+    >>> attention(np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), np.eye(2)[None]).tolist()
+    [[[1.0, 0.0], [0.5, 0.5]]]
+    """
+    xp = namespace(Q, K, V)
+    T, d = Q.shape[-2], Q.shape[-1]
+    mask = np.tril(np.ones((T, T))) if causal else np.ones((T, T))
+    S = Q @ xp.swapaxes(K, -1, -2) / np.sqrt(d)
+    return masked_softmax(S, mask) @ V
+
+
+def split_heads(A, heads):
+    """``(T, h·d)`` to ``(h, T, d)``: head k gets columns ``k·d .. (k+1)·d - 1``.
+
+    >>> split_heads(np.arange(8.).reshape(2, 4), 2)[1].tolist()
+    [[2.0, 3.0], [6.0, 7.0]]
+    """
+    T, D = A.shape
+    return A.reshape(T, heads, D // heads).transpose(1, 0, 2)
+
+
+def merge_heads(A):
+    """The inverse of :func:`~matcalc.backward.layers.split_heads`: ``(h, T, d)`` to ``(T, h·d)``.
+
+    >>> merge_heads(split_heads(np.arange(8.).reshape(2, 4), 2)).tolist()
+    [[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0]]
+    """
+    h, T, d = A.shape
+    return A.transpose(1, 0, 2).reshape(T, h * d)
+
+
+def multi_head_attention(X, Wq, Wk, Wv, Wo, heads=2, causal=True):
+    """Multi-head causal self-attention of a sequence X (``T x D``, tokens as rows).
+
+    >>> X = np.random.default_rng(0).standard_normal((3, 4))
+    >>> multi_head_attention(X, *[np.eye(4)] * 4).shape
+    (3, 4)
+    """
+    heads_out = attention(split_heads(X @ Wq.T, heads), split_heads(X @ Wk.T, heads),
+                          split_heads(X @ Wv.T, heads), causal)
+    return merge_heads(heads_out) @ Wo.T
+
+
+def windows(n, k, stride):
+    """Index array ``(n_out, k)`` of the sliding windows of length k along an axis of length n.
+
+    >>> windows(5, 2, 2).tolist()
+    [[0, 1], [2, 3]]
+    """
+    n_out = (n - k) // stride + 1
+    return stride * np.arange(n_out)[:, None] + np.arange(k)[None, :]
+
+
+def pool_windows(X, k):
+    """Non-overlapping ``k x k`` windows of ``(B, C, H, W)`` as ``(B, C, H/k, W/k, k·k)``.
+
+    >>> pool_windows(np.arange(16.).reshape(1, 1, 4, 4), 2)[0, 0, 0, 0].tolist()
+    [0.0, 1.0, 4.0, 5.0]
+    """
+    B, C, H, W = X.shape
+    R = X.reshape(B, C, H // k, k, W // k, k).transpose(0, 1, 2, 4, 3, 5)
+    return R.reshape(B, C, H // k, W // k, k * k)
+
+
+def conv1d(X, W, b, stride=1, padding=0):
+    """1-D convolution (cross-correlation, as in deep learning) via im2col.
+
+    X is ``(B, C, L)``, W ``(O, C, K)``, b ``(O,)``; output ``(B, O, L_out)``.
+
+    >>> conv1d(np.ones((1, 1, 4)), np.ones((1, 1, 2)), np.zeros(1)).tolist()
+    [[[2.0, 2.0, 2.0]]]
+    """
+    xp = namespace(X, W, b)
+    Xp = xp.pad(X, ((0, 0), (0, 0), (padding, padding)))
+    idx = windows(Xp.shape[2], W.shape[2], stride)
+    return xp.einsum("bctk,ock->bot", Xp[:, :, idx], W) + b[None, :, None]
+
+
+def conv2d(X, W, b, stride=1, padding=0):
+    """2-D convolution via im2col: X ``(B, C, H, W)``, W ``(O, C, kh, kw)``, b ``(O,)``.
+
+    >>> conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), np.zeros(1)).tolist()
+    [[[[4.0, 4.0], [4.0, 4.0]]]]
+    """
+    xp = namespace(X, W, b)
+    p = padding
+    Xp = xp.pad(X, ((0, 0), (0, 0), (p, p), (p, p)))
+    ih = windows(Xp.shape[2], W.shape[2], stride)
+    iw = windows(Xp.shape[3], W.shape[3], stride)
+    P = Xp[:, :, ih[:, None, :, None], iw[None, :, None, :]]
+    return xp.einsum("bcijkl,ockl->boij", P, W) + b[None, :, None, None]
+
+
+def conv2d_direct(X, W, b, stride=1, padding=0):
+    """2-D convolution computed directly: a sum over the kernel offsets of strided slices.
+
+    >>> X, W = np.random.default_rng(1).standard_normal((2, 2, 5, 5)), np.ones((3, 2, 2, 2))
+    >>> bool(np.allclose(conv2d_direct(X, W, np.zeros(3), 2, 1), conv2d(X, W, np.zeros(3), 2, 1)))
+    True
+    """
+    xp = namespace(X, W, b)
+    p, s = padding, stride
+    Xp = xp.pad(X, ((0, 0), (0, 0), (p, p), (p, p)))
+    kh, kw = W.shape[2], W.shape[3]
+    Ho, Wo = (Xp.shape[2] - kh) // s + 1, (Xp.shape[3] - kw) // s + 1
+    Y = b[None, :, None, None]
+    for k in range(kh):
+        for m in range(kw):
+            patch = Xp[:, :, k: k + s * (Ho - 1) + 1: s, m: m + s * (Wo - 1) + 1: s]
+            Y = Y + xp.einsum("bcij,oc->boij", patch, W[:, :, k, m])
+    return Y
+
+
+def max_pool2d(X, k=2):
+    """``k x k`` max-pooling with stride k of ``(B, C, H, W)`` (H, W multiples of k).
+
+    >>> max_pool2d(np.arange(16.).reshape(1, 1, 4, 4)).tolist()
+    [[[[5.0, 7.0], [13.0, 15.0]]]]
+    """
+    xp = namespace(X)
+    R = pool_windows(X, k)
+    idx = xp.argmax(R.real, axis=-1)[..., None]
+    return xp.take_along_axis(R, idx, axis=-1)[..., 0]
+
+
+def transformer_block(X, Wq, Wk, Wv, Wo, W1, b1, W2, b2, heads=2):
+    """Pre-norm transformer block: ``H = X + MHA(LN(X))``, ``Y = H + MLP(LN(H))``.
+
+    The MLP is ``gelu(A W1ᵀ + b1) W2ᵀ + b2``; the layer norms have no affine parameters.
+
+    >>> X = np.random.default_rng(0).standard_normal((3, 4))
+    >>> E, F = np.eye(4), np.ones((6, 4))
+    >>> transformer_block(X, E, E, E, E, F, np.zeros(6), F.T, np.zeros(4)).shape
+    (3, 4)
+    """
+    D = X.shape[-1]
+    one, zero = np.ones(D), np.zeros(D)
+    H = X + multi_head_attention(layer_norm(X, one, zero), Wq, Wk, Wv, Wo, heads)
+    return H + linear(gelu(linear(layer_norm(H, one, zero), W1, b1)), W2, b2)

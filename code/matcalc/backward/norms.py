@@ -1,0 +1,124 @@
+"""Backward rules of layer norm, RMS norm and batch norm (training mode).
+
+Normalizing along an axis, ``X̂ = (X - μ)/σ`` with ``μ`` and ``σ² = mean((X - μ)²)`` taken
+along that axis, has the differential ``dX̂ = (dX - mean(dX) - X̂ ⊙ mean(X̂ ⊙ dX))/σ``. The
+map is self-adjoint for each slice, so the VJP has the same form with ``U = γ ⊙ G`` in place
+of dX. Layer norm normalizes each row (sample), batch norm each column (feature, over the
+batch): the same rule along the other axis.
+
+>>> import numpy as np
+>>> X = np.random.default_rng(0).standard_normal((3, 4))
+>>> U = normalize_vjp(X, np.ones((3, 4)), axis=-1)   # a constant shift is normalized away
+>>> bool(np.allclose(U, 0))
+True
+"""
+
+import numpy as np
+
+from .layers import NORM_EPS, batch_norm, layer_norm, rms_norm
+from .rule import Rule, point_rng
+
+__all__ = ["RULES", "layer_norm_jvp", "layer_norm_vjp", "normalize_vjp"]
+
+
+def _stats(X, axis):
+    mu = X.mean(axis=axis, keepdims=True)
+    sigma = np.sqrt(((X - mu) ** 2).mean(axis=axis, keepdims=True) + NORM_EPS)
+    return (X - mu) / sigma, sigma
+
+
+def normalize_vjp(X, U, axis):
+    """VJP (and JVP) of ``X ↦ X̂`` along ``axis``: ``(U - mean(U) - X̂ ⊙ mean(X̂ ⊙ U))/σ``.
+
+    >>> X = np.array([[1.0, 3.0]])   # two entries: X̂ = (-1, 1) whatever X is, up to eps
+    >>> normalize_vjp(X, np.array([[1.0, 0.0]]), -1).round(3).tolist()
+    [[0.0, -0.0]]
+    """
+    Xh, sigma = _stats(X, axis)
+    return (U - U.mean(axis=axis, keepdims=True)
+            - Xh * (Xh * U).mean(axis=axis, keepdims=True)) / sigma
+
+
+def layer_norm_vjp(X, gamma, beta, G, axis=-1):
+    """VJP of ``γ ⊙ X̂ + β`` (``axis=-1``: layer norm; ``axis=0``: batch norm).
+
+    >>> X = np.random.default_rng(1).standard_normal((3, 2))
+    >>> [g.shape for g in layer_norm_vjp(X, np.ones(2), np.zeros(2), np.ones((3, 2)))]
+    [(3, 2), (2,), (2,)]
+    """
+    Xh, _ = _stats(X, axis)
+    return normalize_vjp(X, gamma * G, axis), (G * Xh).sum(axis=0), G.sum(axis=0)
+
+
+def layer_norm_jvp(X, gamma, beta, dX, dgamma, dbeta, axis=-1):
+    """JVP of ``γ ⊙ X̂ + β``: ``γ ⊙ dX̂ + dγ ⊙ X̂ + dβ``.
+
+    >>> Z = np.zeros((2, 2))
+    >>> layer_norm_jvp(np.eye(2), np.ones(2), Z[0], Z, Z[0], np.ones(2)).tolist()
+    [[1.0, 1.0], [1.0, 1.0]]
+    """
+    Xh, _ = _stats(X, axis)
+    return gamma * normalize_vjp(X, dX, axis) + dgamma * Xh + dbeta
+
+
+def _rms(X):
+    return np.sqrt((X ** 2).mean(axis=-1, keepdims=True) + NORM_EPS)
+
+
+def _rms_vjp(X, gamma, G):
+    r, U = _rms(X), gamma * G
+    return U / r - X * (U * X).mean(axis=-1, keepdims=True) / r ** 3, (G * X / r).sum(axis=0)
+
+
+def _rms_jvp(X, gamma, dX, dgamma):
+    r = _rms(X)
+    return gamma * (dX / r - X * (X * dX).mean(axis=-1, keepdims=True) / r ** 3) + dgamma * X / r
+
+
+def _norm_point(seed):
+    r = point_rng(seed)
+    return {"X": r.standard_normal((4, 3)), "gamma": 1 + 0.5 * r.standard_normal(3),
+            "beta": r.standard_normal(3)}
+
+
+def _missing_variance_term(X, gamma, beta, G, axis):
+    Xh, sigma = _stats(X, axis)
+    U = gamma * G
+    return (U - U.mean(axis=axis, keepdims=True)) / sigma, (G * Xh).sum(axis=0), G.sum(axis=0)
+
+
+_NORM_DIFF = (r"\d Y = \gamma\had\d\hat X + \d\gamma\had\hat X + \d\beta,\ "
+              r"\d\hat X = \tfrac1\sigma(\d X - \overline{\d X} - \hat X\had\overline{\hat X\had \d X})")
+_NORM_RESULTS = {"X": r"\tfrac1\sigma(U - \bar U - \hat X\had\overline{\hat X\had U}),\ U = \gamma\had\bar G",
+                 "gamma": r"\mathbf 1^\T(\bar G\had\hat X)", "beta": r"\mathbf 1^\T\bar G"}
+
+RULES = (
+    Rule(name="layer norm", group="norm", latex=r"Y = \gamma\had\hat X + \beta,\ \hat X\ \text{per row}",
+         differential=_NORM_DIFF + r"\ \text{(means over each row)}", results=_NORM_RESULTS,
+         inputs=("X", "gamma", "beta"), forward=layer_norm, vjp=layer_norm_vjp,
+         jvp=layer_norm_jvp,
+         wrong=lambda X, gamma, beta, G: _missing_variance_term(X, gamma, beta, G, -1),
+         wrong_kind="missing term (variance treated as constant)", point=_norm_point,
+         shapes={"X": "bn", "gamma": "n", "beta": "n"}),
+    Rule(name="RMS norm", group="norm", latex=r"Y = \gamma\had X / r,\ r = \sqrt{\overline{X^{2}} + \epsilon}\ \text{per row}",
+         differential=r"\d Y = \gamma\had(\d X/r - X\had\overline{X\had\d X}/r^{3}) + \d\gamma\had X/r",
+         results={"X": r"U/r - X\had\overline{U\had X}/r^{3},\ U = \gamma\had\bar G",
+                  "gamma": r"\mathbf 1^\T(\bar G\had X/r)"},
+         inputs=("X", "gamma"), forward=rms_norm, vjp=_rms_vjp, jvp=_rms_jvp,
+         wrong=lambda X, gamma, G: (gamma * G / _rms(X), (G * X / _rms(X)).sum(axis=0)),
+         wrong_kind="missing term (r treated as constant)",
+         point=lambda s: {k: v for k, v in _norm_point(s).items() if k != "beta"},
+         shapes={"X": "bn", "gamma": "n"}),
+    Rule(name="batch norm (training mode)", group="norm",
+         latex=r"Y = \gamma\had\hat X + \beta,\ \hat X\ \text{per column, batch statistics}",
+         differential=_NORM_DIFF + r"\ \text{(means over the batch)}", results=_NORM_RESULTS,
+         inputs=("X", "gamma", "beta"), forward=batch_norm,
+         vjp=lambda X, gamma, beta, G: layer_norm_vjp(X, gamma, beta, G, axis=0),
+         jvp=lambda X, gamma, beta, dX, dgamma, dbeta: layer_norm_jvp(
+             X, gamma, beta, dX, dgamma, dbeta, axis=0),
+         wrong=lambda X, gamma, beta, G: _missing_variance_term(X, gamma, beta, G, 0),
+         wrong_kind="missing term (variance treated as constant)", point=_norm_point,
+         shapes={"X": "bn", "gamma": "n", "beta": "n"},
+         note="Training mode: the mean and variance depend on X, so every sample's gradient "
+              "depends on the whole batch."),
+)
