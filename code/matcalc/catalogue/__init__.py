@@ -93,7 +93,7 @@ def find(query):
     'det X'
     """
     q = str(query).strip()
-    number = q.strip("()").strip()
-    if number.isdigit():
+    number = q.removeprefix("(").removesuffix(")").strip()
+    if number.isascii() and number.isdigit():
         return [e for e in entries() if number in e.cookbook_numbers]
     return [e for e in entries() if q.lower() in e.search_text().lower()]
