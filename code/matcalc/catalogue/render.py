@@ -132,8 +132,11 @@ class Table:
             body.append(f'<tr data-cookbook="{" ".join(e.cookbook_numbers)}" '
                         f'data-search="{html.escape(e.search_text().lower())}">'
                         + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        return (f'<table class="catalogue-table" data-section="{html.escape(self.section)}">'
-                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+        # The theme's classes: styled and scrolling sideways like the tables MyST writes.
+        return ('<div class="pst-scrollable-table-container">'
+                f'<table class="table catalogue-table" '
+                f'data-section="{html.escape(self.section)}">'
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
 def table(section, entries=None, results=None):
