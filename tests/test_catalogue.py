@@ -152,7 +152,7 @@ def test_entry_errors_are_clear():
     with pytest.raises(ValueError, match="unknown corruption"):
         ENTRIES[0].corrupted("shuffle")
     with pytest.raises(ValueError, match="stores no wrong variant"):
-        ENTRIES[0].corrupted("wrong")
+        find("101")[0].corrupted("wrong")
 
 
 def test_sizes_are_overrides_of_the_defaults():
@@ -311,3 +311,17 @@ def test_general_rows_next_to_the_conditional_ones(number):
     assert RESULTS[general.name].passed and RESULTS[general.name].condition_needed is None
     # the general formula really differs: with the condition dropped the conditional fails
     assert not conditional.check(exact=False).without_conditions.passed
+
+
+WITH_WRONG = [e for e in ENTRIES if e.wrong is not None]
+
+
+def test_there_are_stored_wrong_variants():
+    assert {"det X", "log det S, S spd", "x^T B x", "d(X^-1)", "d(X^2)"} <= {
+        e.name for e in WITH_WRONG}
+
+
+@pytest.mark.parametrize("entry", WITH_WRONG, ids=[e.name for e in WITH_WRONG])
+def test_stored_wrong_variant_fails(entry):
+    result = entry.corrupted("wrong").check()
+    assert not result.passed, f"the stored mistake of {entry.name} passed: {result}"

@@ -1,6 +1,6 @@
 """Determinants: gradients of det and log det (Matrix Cookbook 2.1)."""
 
-from ..ops import det, inv, logdet, matrix_power
+from ..ops import det, eye, hadamard, inv, logdet, matrix_power
 from .entry import gradient
 
 SECTION = "Determinants"
@@ -13,6 +13,7 @@ ENTRIES = (
         shapes={"X": "nn"},
         f=lambda X: det(X),
         grad=lambda X: det(X) * inv(X).T,
+        wrong=lambda X: det(X) * inv(X),  # the transpose forgotten
         exact_sizes={"n": 3},
     ),
     gradient(
@@ -107,6 +108,8 @@ ENTRIES = (
         conditions="$S$ symmetric positive definite; directions symmetric",
         f=lambda S: logdet(S),
         grad=lambda S: inv(S),
+        # the partial derivatives (141) taken for the gradient
+        wrong=lambda S: 2 * inv(S) - hadamard(inv(S), eye(S.shape[0], S)),
         note="the gradient on the symmetric matrices; compare the entry for (141)",
     ),
     gradient(
