@@ -152,7 +152,7 @@ def test_entry_errors_are_clear():
     with pytest.raises(ValueError, match="unknown corruption"):
         ENTRIES[0].corrupted("shuffle")
     with pytest.raises(ValueError, match="stores no wrong variant"):
-        ENTRIES[0].corrupted("wrong")
+        find("101")[0].corrupted("wrong")
 
 
 def test_sizes_are_overrides_of_the_defaults():
@@ -212,3 +212,116 @@ def test_other_constructors_check():
     j = jacobian(name="dX/dX", latex="X", result="I", shapes={"X": "mn"}, f=lambda X: X,
                  jac=lambda X: np.einsum("ik,jl->ijkl", np.eye(X.shape[0]), np.eye(X.shape[1])))
     assert j.check().passed
+
+
+# -- the verification cache ---------------------------------------------------------------
+def test_verify_all_stores_and_reuses_results(tmp_path, monkeypatch):
+    from matcalc.catalogue import cache
+
+    monkeypatch.setenv("MATCALC_VERIFY_CACHE", str(tmp_path))
+    cache.forget()
+    entry = find("101")[0]
+    first = verify_all([entry])
+    files = list(tmp_path.glob("*.json"))
+    assert [f.stem for f in files] == [cache.source_hash()]
+    assert "tr(AXB)" in files[0].read_text()
+
+    def refuse(self, exact=True):
+        raise AssertionError("a cached entry was checked again")
+
+    monkeypatch.setattr(Entry, "check", refuse)
+    cache.forget()
+    assert verify_all([entry]) == first  # read back from the file, not re-checked
+    corrupted = entry.corrupted("sign")  # not a catalogue entry: never taken from the cache
+    with pytest.raises(AssertionError, match="checked again"):
+        verify_all([corrupted])
+    monkeypatch.setenv("MATCALC_VERIFY_CACHE", "off")
+    assert cache.cache_dir() is None
+
+
+# -- the page's tables --------------------------------------------------------------------
+def _top_level_equals(latex):
+    """The number of "=" signs outside braces (a subscript such as r=0 does not count)."""
+    depth, count = 0, 0
+    for ch in latex:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        count += ch == "=" and depth == 0
+    return count
+
+
+def test_rows_read_gradient_equals_result():
+    from matcalc.catalogue.render import identity
+
+    for e in ENTRIES:
+        assert _top_level_equals(e.result) == 0, f"{e.name}: an alias in the result {e.result}"
+        if e.kind != "vjp":
+            assert _top_level_equals(e.latex) == 0, f"{e.name}: an alias in {e.latex}"
+        assert _top_level_equals(identity(e)) == 1, identity(e)
+    assert identity(find("log det S")[0]).startswith(r"\grad_{S}")
+    assert r"\grad_{x}" in identity(find("69")[0])
+
+
+def test_tables_render_every_entry_with_its_numbers():
+    import re
+
+    from matcalc.catalogue.render import COLUMNS, table
+
+    for section in SECTIONS:
+        t = table(section, results=RESULTS)
+        mine = [e for e in ENTRIES if e.section == section]
+        html = t._repr_html_()
+        numbers = re.findall(r'<tr data-cookbook="([^"]*)"', html)
+        assert numbers == [" ".join(e.cookbook_numbers) for e in mine], section
+        rows = t._repr_markdown_().splitlines()[2:]
+        assert len(rows) == len(mine)
+        assert all(row.count(" | ") == len(COLUMNS) - 1 for row in rows), rows
+        assert "✗" not in html
+
+
+def test_the_page_filter_and_find_agree():
+    """The page's script matches a text query against data-search and a number against
+    data-cookbook; both come from the entries, so it shows exactly what find() returns."""
+    import html as htmllib
+    import re
+
+    from matcalc.catalogue.render import table
+
+    rows = []
+    for section in SECTIONS:
+        page = table(section, results=RESULTS)._repr_html_()
+        rows += [(numbers.split(), htmllib.unescape(text)) for numbers, text in
+                 re.findall(r'<tr data-cookbook="([^"]*)" data-search="([^"]*)"', page)]
+    names = [e.name for e in ENTRIES]
+    for query in ("log det", "tr(AXB)", "symmetric", "kron"):
+        shown = [n for n, (_, text) in zip(names, rows) if query.lower() in text]
+        assert shown == [e.name for e in find(query)], query
+    for number in ("12", "101", "125", "126", "127", "98"):
+        shown = [n for n, (nums, _) in zip(names, rows) if number in nums]
+        assert shown == [e.name for e in find(number)], number
+
+
+@pytest.mark.parametrize("number", ["125", "126", "127"])
+def test_general_rows_next_to_the_conditional_ones(number):
+    found = find(number)
+    assert len(found) == 2, [e.name for e in found]
+    conditional, general = found
+    assert conditional.kinds and not general.kinds
+    assert "symmetric" in conditional.conditions and "general" in general.conditions
+    assert RESULTS[conditional.name].condition_needed is True
+    assert RESULTS[general.name].passed and RESULTS[general.name].condition_needed is None
+    # the general formula really differs: with the condition dropped the conditional fails
+    assert not conditional.check(exact=False).without_conditions.passed
+
+
+WITH_WRONG = [e for e in ENTRIES if e.wrong is not None]
+
+
+def test_there_are_stored_wrong_variants():
+    assert {"det X", "log det S, S spd", "x^T B x", "d(X^-1)", "d(X^2)"} <= {
+        e.name for e in WITH_WRONG}
+
+
+@pytest.mark.parametrize("entry", WITH_WRONG, ids=[e.name for e in WITH_WRONG])
+def test_stored_wrong_variant_fails(entry):
+    result = entry.corrupted("wrong").check()
+    assert not result.passed, f"the stored mistake of {entry.name} passed: {result}"

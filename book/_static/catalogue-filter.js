@@ -1,29 +1,25 @@
 // Filter the rows of the catalogue tables by expression, name or Matrix Cookbook number.
 // Works offline: plain DOM, no libraries.
+//
+// The rows carry what to match, written by matcalc.catalogue.render from the same data as
+// Python's find(): data-cookbook holds the entry's Cookbook numbers (space-separated, so
+// "96, 98" gives "96 98" and "94-95" gives "94 95"), data-search the lower-case text that
+// find() searches. A query that is a bare number, with or without parentheses, must equal
+// one of the numbers ("12" does not show (126)); any other query is a substring of the text.
 document.addEventListener("DOMContentLoaded", function () {
   var input = document.getElementById("catalogue-filter");
   if (!input) { return; }
   var count = document.getElementById("catalogue-count");
-  var rows = Array.prototype.slice.call(document.querySelectorAll("table tbody tr"))
-    .filter(function (row) { return row.cells.length === 4; });
-  function text(row) {
-    if (!row.dataset.search) {
-      // MathJax replaces formulas; keep the TeX source it leaves in aria labels too.
-      row.dataset.search = row.textContent.toLowerCase();
-    }
-    return row.dataset.search;
-  }
-  function cookbookNumbers(row) {
-    return (row.cells[0].textContent.match(/\d+/g) || []);
-  }
+  var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-cookbook]"));
   function apply() {
     var q = input.value.trim().toLowerCase();
-    var number = q.replace(/[()]/g, "");
+    var number = q.replace(/^\(/, "").replace(/\)$/, "").trim();
+    var isNumber = /^\d+$/.test(number);
     var shown = 0;
     rows.forEach(function (row) {
       var match = q === "" ||
-        (/^\d+$/.test(number) ? cookbookNumbers(row).indexOf(number) >= 0
-                              : text(row).indexOf(q) >= 0);
+        (isNumber ? row.dataset.cookbook.split(" ").indexOf(number) >= 0
+                  : row.dataset.search.indexOf(q) >= 0);
       row.style.display = match ? "" : "none";
       if (match) { shown += 1; }
     });

@@ -85,7 +85,9 @@ def find(query):
 
     A bare number, with or without parentheses, matches Cookbook numbers exactly
     (``find("12")`` does not return entry (126)); anything else is a case-insensitive
-    substring search of the name, LaTeX, alias and conditions.
+    substring search of :meth:`Entry.search_text <matcalc.catalogue.entry.Entry.search_text>`
+    (name, section, LaTeX, result, alias, number, conditions), the text the page's filter
+    searches too.
 
     >>> [e.name for e in find("108")]
     ['tr(X^T B X)']
@@ -93,7 +95,7 @@ def find(query):
     'det X'
     """
     q = str(query).strip()
-    number = q.strip("()").strip()
-    if number.isdigit():
+    number = q.removeprefix("(").removesuffix(")").strip()
+    if number.isascii() and number.isdigit():
         return [e for e in entries() if number in e.cookbook_numbers]
     return [e for e in entries() if q.lower() in e.search_text().lower()]

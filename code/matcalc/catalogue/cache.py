@@ -17,6 +17,7 @@ Where the files go (:func:`cache_dir`):
   cells run in ``book/``, the tests in the repository root); ``make clean`` removes it;
 * otherwise (an installed wheel) no cache: every call checks live.
 
+Results are also kept in memory for the rest of the process (with or without a directory).
 Only the catalogue's own entries are cached; any other entry (a corrupted copy, an entry
 built in a notebook) is always checked live.
 
@@ -33,10 +34,11 @@ import platform
 import tempfile
 from pathlib import Path
 
-__all__ = ["ENVIRONMENT_VARIABLE", "cache_dir", "source_hash", "verify_all"]
+__all__ = ["ENVIRONMENT_VARIABLE", "cache_dir", "forget", "source_hash", "verify_all"]
 
 ENVIRONMENT_VARIABLE = "MATCALC_VERIFY_CACHE"
 PACKAGE = Path(__file__).resolve().parents[1]  # code/matcalc
+_MEMORY = {}  # (source hash, entry name) -> Summary, for this process
 
 
 def source_hash():
@@ -75,6 +77,15 @@ def cache_dir():
     return None
 
 
+def forget():
+    """Drop the results kept in memory (the files stay), so that the next
+    :func:`verify_all` reads the cache directory again.
+
+    >>> forget()
+    """
+    _MEMORY.clear()
+
+
 def _load(path):
     if path is None or not path.is_file():
         return {}
@@ -110,21 +121,26 @@ def verify_all(selection=None, *, cache=True):
 
     chosen = entries() if selection is None else list(selection)
     catalogue = set(map(id, entries()))
+    key = source_hash()
     directory = cache_dir() if cache else None
-    path = None if directory is None else directory / f"{source_hash()}.json"
+    path = None if directory is None else directory / f"{key}.json"
     stored = _load(path)
     results, new = {}, False
     for entry in chosen:
         cacheable = id(entry) in catalogue
-        if cacheable and entry.name in stored:
+        summary = _MEMORY.get((key, entry.name)) if cache and cacheable else None
+        if summary is None and cacheable and entry.name in stored:
             try:
-                results[entry.name] = Summary.from_dict(stored[entry.name])
-                continue
+                summary = Summary.from_dict(stored[entry.name])
             except TypeError:
-                pass  # stored by another version of Summary: recompute
-        results[entry.name] = entry.check().summary()
-        if cacheable:
-            stored[entry.name], new = results[entry.name].as_dict(), True
+                summary = None  # stored by another version of Summary: recompute
+        if summary is None:
+            summary = entry.check().summary()
+            if cacheable:
+                stored[entry.name], new = summary.as_dict(), True
+        if cache and cacheable:
+            _MEMORY[key, entry.name] = summary
+        results[entry.name] = summary
     if new and path is not None:
         _save(path, stored)
     return results

@@ -1,6 +1,6 @@
 """Determinants: gradients of det and log det (Matrix Cookbook 2.1)."""
 
-from ..ops import det, inv, logdet, matrix_power
+from ..ops import det, eye, hadamard, inv, logdet, matrix_power
 from .entry import gradient
 
 SECTION = "Determinants"
@@ -13,6 +13,7 @@ ENTRIES = (
         shapes={"X": "nn"},
         f=lambda X: det(X),
         grad=lambda X: det(X) * inv(X).T,
+        wrong=lambda X: det(X) * inv(X),  # the transpose forgotten
         exact_sizes={"n": 3},
     ),
     gradient(
@@ -61,7 +62,8 @@ ENTRIES = (
         name="log det(X^T X)",
         cookbook="55",
         latex=r"\log\det(X^\T X)",
-        result=r"2X(X^\T X)^{-1} = 2(X^+)^\T",
+        result=r"2X(X^\T X)^{-1}",
+        alias=r"2(X^+)^\T",
         shapes={"X": "mn"},
         conditions="$X$ tall, full column rank",
         f=lambda X: logdet(X.T @ X),
@@ -100,11 +102,14 @@ ENTRIES = (
         name="log det S, S spd",
         latex=r"\log\det S",
         result=r"S^{-1}",
-        shapes={"X": "nn"},
-        kinds={"X": "spd"},
-        conditions="$S = X$ symmetric positive definite; directions symmetric",
-        f=lambda X: logdet(X),
-        grad=lambda X: inv(X),
+        shapes={"S": "nn"},
+        variable="S",
+        kinds={"S": "spd"},
+        conditions="$S$ symmetric positive definite; directions symmetric",
+        f=lambda S: logdet(S),
+        grad=lambda S: inv(S),
+        # the partial derivatives (141) taken for the gradient
+        wrong=lambda S: 2 * inv(S) - hadamard(inv(S), eye(S.shape[0], S)),
         note="the gradient on the symmetric matrices; compare the entry for (141)",
     ),
     gradient(

@@ -23,6 +23,7 @@ ENTRIES = (
         shapes={"X": "nn"},
         f=lambda X: square(X),
         diff=lambda X, dX: dX @ X + X @ dX,
+        wrong=lambda X, dX: 2 * X @ dX,  # as if matrices commuted
     ),
     differential(
         name="d(X^T X)",

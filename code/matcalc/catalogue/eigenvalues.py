@@ -13,7 +13,8 @@ ENTRIES = (
     gradient(
         name="sum of eigenvalues",
         cookbook="65",
-        latex=r"\textstyle\sum_i \lambda_i(X) = \tr X",
+        latex=r"\textstyle\sum_i \lambda_i(X)",
+        alias=r"\tr X",
         result="I",
         shapes={"X": "nn"},
         f=lambda X: tr(X),
@@ -22,7 +23,8 @@ ENTRIES = (
     gradient(
         name="product of eigenvalues",
         cookbook="66",
-        latex=r"\textstyle\prod_i \lambda_i(X) = \det X",
+        latex=r"\textstyle\prod_i \lambda_i(X)",
+        alias=r"\det X",
         result=r"\det(X)\,X^{-\T}",
         shapes={"X": "nn"},
         f=lambda X: det(X),

@@ -12,7 +12,8 @@ SECTION = "Hadamard products and elementwise functions"
 ENTRIES = (
     gradient(
         name="1^T (A o X) 1",
-        latex=r"\mathbf 1^\T(A\had X)\mathbf 1 = A : X",
+        latex=r"\mathbf 1^\T(A\had X)\mathbf 1",
+        alias=r"A : X",
         result="A",
         shapes={"A": "mn", "X": "mn"},
         f=lambda A, X: frob(A, X),

@@ -58,10 +58,11 @@ __all__ = [
     "vjp",
 ]
 
-#: Default sizes of the exact (symbolic) checks: small, every dimension >= 2.
-EXACT_SIZES = {"m": 3, "n": 2, "p": 2, "q": 2, "k": 2}
-#: Default sizes of the numeric checks: rectangular, with distinct sizes.
-NUMERIC_SIZES = {"m": 5, "n": 4, "p": 3, "q": 6, "k": 2}
+#: Default sizes of the exact (symbolic) checks: small, every dimension >= 2. The letters
+#: b (batch), h (hidden) and s (sequence) serve the network layers.
+EXACT_SIZES = {"m": 3, "n": 2, "p": 2, "q": 2, "k": 2, "b": 2, "h": 2, "s": 2}
+#: Default sizes of the numeric checks: rectangular, with distinct sizes (k excepted).
+NUMERIC_SIZES = {"m": 5, "n": 4, "p": 3, "q": 6, "k": 2, "b": 7, "h": 8, "s": 9}
 #: The deliberate mistakes :meth:`Entry.corrupted` makes ("wrong" uses the entry's stored
 #: wrong variant).
 CORRUPTIONS = ("transpose", "sign", "factor", "wrong")
@@ -144,8 +145,13 @@ class Entry:
         return tuple(n for n in re.split(r"[,\s-]+", str(self.cookbook or "")) if n)
 
     def search_text(self):
-        """The text a substring search matches against (name, section, LaTeX, alias,
-        conditions, note)."""
+        """The text :func:`~matcalc.catalogue.find` and the page's filter search: name,
+        section, LaTeX of the function and the result, alias, Cookbook number, conditions.
+
+        >>> from matcalc.catalogue import find
+        >>> print(find("69")[0].search_text())
+        x^T a Linear forms x^\\T a a a^\\T x 69
+        """
         return " ".join(str(x) for x in (self.name, self.section, self.latex, self.result,
                                          self.alias, self.cookbook or "", self.conditions))
 

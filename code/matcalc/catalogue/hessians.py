@@ -11,7 +11,8 @@ ENTRIES = (
         name="x^T A x + b^T x",
         cookbook="96, 98",
         latex=r"x^\T Ax + b^\T x",
-        result=r"A + A^\T",
+        result=r"(A + A^\T)V",
+        note=r"as a matrix: $H = A + A^\T$",
         shapes={"x": "n1", "A": "nn", "b": "n1"},
         variable="x",
         f=lambda x, A, b: (x.T @ A @ x + b.T @ x)[0, 0],
@@ -21,7 +22,8 @@ ENTRIES = (
     hessian(
         name="least squares Hessian",
         latex=r"\tfrac12\lVert WX - Y\rVert_F^2",
-        result=r"H[V] = VXX^\T;\ \text{on } \vec W:\ XX^\T \kron I",
+        result=r"VXX^\T",
+        note=r"as a matrix acting on $\vec W$: $H = XX^\T \kron I$",
         shapes={"W": "mn", "X": "nk", "Y": "mk"},
         variable="W",
         f=lambda W, X, Y: frob(W @ X - Y, W @ X - Y) / 2,
@@ -31,7 +33,7 @@ ENTRIES = (
     hessian(
         name="log det Hessian",
         latex=r"\log\lvert\det X\rvert",
-        result=r"H[V] = -X^{-\T} V^\T X^{-\T}",
+        result=r"-X^{-\T} V^\T X^{-\T}",
         shapes={"X": "nn"},
         f=lambda X: logdet(X),
         grad=lambda X: inv(X).T,
@@ -40,7 +42,7 @@ ENTRIES = (
     hessian(
         name="tr(X^T A X) Hessian",
         latex=r"\tr(X^\T AX)",
-        result=r"H[V] = (A + A^\T)V",
+        result=r"(A + A^\T)V",
         shapes={"X": "mn", "A": "mm"},
         f=lambda X, A: tr(X.T @ A @ X),
         grad=lambda X, A: (A + A.T) @ X,
@@ -49,7 +51,7 @@ ENTRIES = (
     hessian(
         name="tr(X^-1) Hessian",
         latex=r"\tr(X^{-1})",
-        result=r"H[V] = (X^{-1}VX^{-2} + X^{-2}VX^{-1})^\T",
+        result=r"(X^{-1}VX^{-2} + X^{-2}VX^{-1})^\T",
         shapes={"X": "nn"},
         f=lambda X: tr(inv(X)),
         grad=lambda X: -(inv(X) @ inv(X)).T,

@@ -14,6 +14,7 @@ ENTRIES = (
         shapes={"X": "nn"},
         f=lambda X: inv(X),
         diff=lambda X, dX: -inv(X) @ dX @ inv(X),
+        wrong=lambda X, dX: -inv(X) @ inv(X) @ dX,  # as if matrices commuted
     ),
     gradient(
         name="a^T X^-1 b",

@@ -11,7 +11,8 @@ ENTRIES = (
     gradient(
         name="x^T a",
         cookbook="69",
-        latex=r"x^\T a = a^\T x",
+        latex=r"x^\T a",
+        alias=r"a^\T x",
         result="a",
         shapes={"x": "n1", "a": "n1"},
         variable="x",
@@ -65,7 +66,8 @@ ENTRIES = (
     ),
     gradient(
         name="tr(A^T X)",
-        latex=r"\tr(A^\T X) = A : X",
+        latex=r"\tr(A^\T X)",
+        alias=r"A : X",
         result="A",
         shapes={"A": "mn", "X": "mn"},
         f=lambda A, X: tr(A.T @ X),

@@ -68,7 +68,8 @@ ENTRIES = (
     ),
     gradient(
         name="spectral norm",
-        latex=r"\lVert X\rVert_2 = \sigma_{\max}(X)",
+        latex=r"\lVert X\rVert_2",
+        alias=r"\sigma_{\max}(X)",
         result=r"u_1 v_1^\T",
         shapes={"X": "mn"},
         conditions="$\\sigma_{\\max}$ simple; $u_1$, $v_1$ its singular vectors",
@@ -78,7 +79,8 @@ ENTRIES = (
     ),
     gradient(
         name="nuclear norm",
-        latex=r"\lVert X\rVert_* = \textstyle\sum_i\sigma_i(X)",
+        latex=r"\lVert X\rVert_*",
+        alias=r"\textstyle\sum_i\sigma_i(X)",
         result=r"UV^\T",
         shapes={"X": "mn"},
         conditions="$X$ of full rank, thin SVD $X = U\\Sigma V^\\T$",

@@ -59,6 +59,7 @@ ENTRIES = (
         variable="x",
         f=lambda x, B: (x.T @ B @ x)[0, 0],
         grad=lambda x, B: (B + B.T) @ x,
+        wrong=lambda x, B: 2 * B @ x,  # true for symmetric B only
     ),
     gradient(
         name="b^T X^T D X c",

@@ -13,7 +13,7 @@ ENTRIES = (
     partials(
         name="tr(AX), X symmetric",
         cookbook="139",
-        latex=r"\tr(AX),\ X = X^\T",
+        latex=r"\tr(AX)",
         result=r"A + A^\T - (A\had I)",
         shapes={"X": "nn", "A": "nn"},
         conditions="$X$ symmetric",
@@ -24,7 +24,7 @@ ENTRIES = (
     partials(
         name="det X, X symmetric",
         cookbook="140",
-        latex=r"\det X,\ X = X^\T",
+        latex=r"\det X",
         result=r"\det(X)\bigl(2X^{-1} - (X^{-1}\had I)\bigr)",
         shapes={"X": "nn"},
         conditions="$X$ symmetric",
@@ -35,7 +35,7 @@ ENTRIES = (
     partials(
         name="log det X, X symmetric",
         cookbook="141",
-        latex=r"\log\det X,\ X = X^\T",
+        latex=r"\log\det X",
         result=r"2X^{-1} - (X^{-1}\had I)",
         shapes={"X": "nn"},
         kinds={"X": "spd"},
@@ -48,18 +48,19 @@ ENTRIES = (
     partials(
         name="G + G^T - diag G",
         cookbook="138",
-        latex=r"f(X),\ X = X^\T,\ \text{here } f = a^\T X b",
-        result=r"G + G^\T - \diag(G),\ G = ab^\T",
+        latex=r"a^\T Xb",
+        result=r"ab^\T + ba^\T - (ab^\T\had I)",
         shapes={"X": "nn", "a": "n1", "b": "n1"},
         conditions="$X$ symmetric",
         f=lambda X, a, b: (a.T @ X @ b)[0, 0],
         partials=lambda X, a, b: a @ b.T + b @ a.T - hadamard(a @ b.T, eye(X.shape[0], X)),
-        note=PARTIALS_NOTE,
+        note=PARTIALS_NOTE + r"; the Cookbook states it as $G + G^\T - (G\had I)$ for any "
+             r"$f$, $G$ its gradient for general $X$; here $G = ab^\T$",
     ),
     diagonal_gradient(
         name="tr(AX), X diagonal",
         cookbook="142",
-        latex=r"\tr(AX),\ X \text{ diagonal}",
+        latex=r"\tr(AX)",
         result=r"A\had I",
         shapes={"X": "nn", "A": "nn"},
         conditions="$X$ diagonal",

@@ -11,6 +11,21 @@ TALL = {"X": "mn", "C": "mm", "A": "nn"}
 #: Variables of (126).
 TALL_B = {"X": "mn", "C": "mm", "B": "mm"}
 
+
+def ratio_gradient(X, M, B, C):
+    """The gradient of ``tr(M^-1 X^T B X)`` with respect to ``X`` when ``dM = dX^T C X +
+    X^T C dX`` (``M = X^T C X``, or ``A + X^T C X`` with ``A`` constant), for general ``B``,
+    ``C``, ``A``: ``BXM^-1 + B^T X M^-T - CXM^-1 N M^-1 - C^T X M^-T N^T M^-T`` with
+    ``N = X^T B X``.
+
+    >>> import numpy as np
+    >>> X = np.eye(2)
+    >>> ratio_gradient(X, X.T @ X, 2 * X, X).tolist()   # B = 2I, C = I: 2 + 2 - 2 - 2 = 0
+    [[0.0, 0.0], [0.0, 0.0]]
+    """
+    Mi, N = inv(M), X.T @ B @ X
+    return B @ X @ Mi + B.T @ X @ Mi.T - C @ X @ Mi @ N @ Mi - C.T @ X @ Mi.T @ N.T @ Mi.T
+
 ENTRIES = (
     gradient(
         name="tr[(X^T C X)^-1 A]",
@@ -26,9 +41,12 @@ ENTRIES = (
     ),
     gradient(
         name="tr[(X^T C X)^-1 A], general C",
+        cookbook="125",
         latex=r"\tr\bigl[(X^\T CX)^{-1}A\bigr]",
-        result=r"-CXM^{-1}AM^{-1} - C^\T XM^{-\T}A^\T M^{-\T},\ M = X^\T CX",
+        result=r"-CXM^{-1}AM^{-1} - C^\T XM^{-\T}A^\T M^{-\T}",
         shapes=TALL,
+        conditions="$C$ general",
+        note=r"$M = X^\T CX$; the general form of (125)",
         f=lambda X, C, A: tr(inv(X.T @ C @ X) @ A),
         grad=lambda X, C, A: -(C @ X @ inv(X.T @ C @ X) @ A @ inv(X.T @ C @ X)
                                + C.T @ X @ inv(X.T @ C @ X).T @ A.T @ inv(X.T @ C @ X).T),
@@ -48,10 +66,22 @@ ENTRIES = (
         exact_sizes={"m": 2, "n": 2},
     ),
     gradient(
+        name="tr[(X^T C X)^-1 (X^T B X)], general B, C",
+        cookbook="126",
+        latex=r"\tr\bigl[(X^\T CX)^{-1}(X^\T BX)\bigr]",
+        result=r"BXM^{-1} + B^\T XM^{-\T} - CXM^{-1}NM^{-1} - C^\T XM^{-\T}N^\T M^{-\T}",
+        shapes=TALL_B,
+        conditions="$B$, $C$ general",
+        f=lambda X, C, B: tr(inv(X.T @ C @ X) @ X.T @ B @ X),
+        grad=lambda X, C, B: ratio_gradient(X, X.T @ C @ X, B, C),
+        exact_sizes={"m": 2, "n": 2},
+        note=r"$M = X^\T CX$, $N = X^\T BX$; the general form of (126)",
+    ),
+    gradient(
         name="tr[(A + X^T C X)^-1 (X^T B X)]",
         cookbook="127",
         latex=r"\tr\bigl[(A + X^\T CX)^{-1}(X^\T BX)\bigr]",
-        result=r"-2CXM^{-1}X^\T BXM^{-1} + 2BXM^{-1},\ M = A + X^\T CX",
+        result=r"-2CXM^{-1}X^\T BXM^{-1} + 2BXM^{-1}",
         shapes={"X": "mn", "A": "nn", "C": "mm", "B": "mm"},
         kinds={"A": "symmetric", "B": "symmetric", "C": "symmetric"},
         conditions="$A$, $B$, $C$ symmetric",
@@ -59,7 +89,21 @@ ENTRIES = (
         grad=lambda X, A, C, B: -2 * C @ X @ inv(A + X.T @ C @ X) @ X.T @ B @ X
              @ inv(A + X.T @ C @ X) + 2 * B @ X @ inv(A + X.T @ C @ X),
         exact_sizes=None,
-        note="numeric only: the exact expansion at $m = n = 2$ takes minutes, and at "
-             "$n = 1$ (where it is fast) transposes and orders vanish, so it proves little",
+        note=r"$M = A + X^\T CX$; numeric only: the exact expansion at $m = n = 2$ takes "
+             "minutes, and at $n = 1$ (where it is fast) transposes and orders vanish, so it "
+             "proves little",
+    ),
+    gradient(
+        name="tr[(A + X^T C X)^-1 (X^T B X)], general A, B, C",
+        cookbook="127",
+        latex=r"\tr\bigl[(A + X^\T CX)^{-1}(X^\T BX)\bigr]",
+        result=r"BXM^{-1} + B^\T XM^{-\T} - CXM^{-1}NM^{-1} - C^\T XM^{-\T}N^\T M^{-\T}",
+        shapes={"X": "mn", "A": "nn", "C": "mm", "B": "mm"},
+        conditions="$A$, $B$, $C$ general",
+        f=lambda X, A, C, B: tr(inv(A + X.T @ C @ X) @ X.T @ B @ X),
+        grad=lambda X, A, C, B: ratio_gradient(X, A + X.T @ C @ X, B, C),
+        exact_sizes=None,
+        note=r"$M = A + X^\T CX$, $N = X^\T BX$; the general form of (127); numeric only, "
+             "as (127)",
     ),
 )

@@ -90,7 +90,8 @@ ENTRIES = (
     gradient(
         name="tr(X^T X)",
         cookbook="115",
-        latex=r"\tr(X^\T X) = \lVert X\rVert_F^2",
+        latex=r"\tr(X^\T X)",
+        alias=r"\lVert X\rVert_F^2",
         result="2X",
         shapes={"X": "mn"},
         f=lambda X: tr(X.T @ X),

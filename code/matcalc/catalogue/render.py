@@ -1,0 +1,175 @@
+"""The catalogue page's tables: one table per section, rendered from the entries and their
+verification results.
+
+:func:`table` returns a :class:`Table` that displays as HTML in the built book (each row
+carries ``data-cookbook``, the entry's Cookbook numbers, and ``data-search``, the text
+:func:`~matcalc.catalogue.find` searches, so the page's filter script only compares a query
+with these attributes and never parses numbers itself) and as Markdown elsewhere (the PDF,
+a plain notebook). A row reads "∇_X f = G": the identity cell holds the function and the
+result only; aliases, conditions and notes have their own column.
+
+>>> from matcalc.catalogue import find
+>>> t = table("Traces, first order", entries=find("101"))
+>>> 'data-cookbook="101"' in t._repr_html_()
+True
+>>> print(t._repr_markdown_().splitlines()[2])  # doctest: +ELLIPSIS
+| 101 | tr(AXB) | $\\grad_{X}\\,\\tr(AXB) = A^\\T B^\\T$ |  | ✓ exact m=3, n=2, p=2; ... |
+"""
+
+import html
+from collections import Counter
+from dataclasses import dataclass
+
+from ..backend import sizes_text
+
+__all__ = ["COLUMNS", "Table", "checked", "headline", "identity", "notes", "table"]
+
+COLUMNS = ("Cookbook", "name", "identity", "note", "checked")
+
+
+def identity(entry):
+    """The LaTeX of the row's identity, "derivative of f = result".
+
+    >>> from matcalc.catalogue import find
+    >>> identity(find("59")[0])
+    '\\\\d\\\\bigl(X^{-1}\\\\bigr) = -X^{-1}\\\\,\\\\d X\\\\,X^{-1}'
+    """
+    f, result, var = entry.latex, entry.result, entry.variable
+    if entry.kind in ("gradient", "diagonal-gradient"):
+        return rf"\grad_{{{var}}}\,{f} = {result}"
+    if entry.kind == "differential":
+        return rf"\d\bigl({f}\bigr) = {result}"
+    if entry.kind == "hessian":
+        return rf"{f}:\ H[V] = {result}"
+    if entry.kind == "symmetric-partials":
+        return rf"\partial/\partial {var}_{{\text{{distinct}}}}\ {f} = {result}"
+    if entry.kind == "vjp":
+        return rf"\bar G \mapsto \grad_{{{var}}}\frob{{\bar G}}{{F}} = {result}"
+    return f"{f} = {result}"  # a Jacobian array: the LaTeX names the entries
+
+
+def notes(entry):
+    """The note column (Markdown with math): alias, the function of a vector-Jacobian
+    product, conditions and note.
+
+    >>> from matcalc.catalogue import find
+    >>> notes(find("115")[0])
+    'also written $\\\\lVert X\\\\rVert_F^2$'
+    """
+    parts = []
+    if entry.alias:
+        parts.append(f"also written ${entry.alias}$")
+    if entry.kind == "vjp":
+        parts.append(f"$F = {entry.latex}$" if "=" not in entry.latex else f"${entry.latex}$")
+    parts += [x for x in (entry.conditions, entry.note) if x]
+    return "; ".join(parts)
+
+
+def checked(entry, summary):
+    """The "checked" column: the verdict, the sizes of the exact and numeric checks (named
+    by their dimension letters), the numeric error, and what dropping the conditions did.
+
+    >>> from matcalc.catalogue import find, verify_all
+    >>> e = find("101")[0]
+    >>> checked(e, verify_all([e], cache=False)[e.name])  # doctest: +ELLIPSIS
+    '✓ exact m=3, n=2, p=2; ...e-1... at m=5, n=4, p=3'
+    """
+    numeric_at = ("the entry's points" if entry.point is not None
+                  else sizes_text(entry.numeric_sizes))
+    parts = []
+    if entry.kind == "symmetric-partials":
+        parts.append(f"partials exact {sizes_text(entry.exact_sizes)}; as gradient fails")
+    else:
+        if summary.exact is not None:
+            parts.append(f"exact {sizes_text(entry.exact_sizes)}")
+        parts.append(f"{summary.error:.0e} at {numeric_at}")
+    if summary.condition_needed:
+        parts.append("fails without the condition")
+    elif summary.condition_needed is False:
+        parts.append("holds without the condition")
+    return ("✓ " if summary.passed else "✗ ") + "; ".join(parts)
+
+
+def _math_html(latex):
+    return f'<span class="math notranslate nohighlight">\\({html.escape(latex)}\\)</span>'
+
+
+def _markdown_html(text):
+    """Markdown with ``$...$`` math (the note column) as HTML."""
+    pieces = text.split("$")
+    return "".join(_math_html(p) if k % 2 else html.escape(p) for k, p in enumerate(pieces))
+
+
+def _cell(text):
+    return text.replace("|", r"\vert ").replace("\n", " ")
+
+
+@dataclass(frozen=True)
+class Table:
+    """The rows of one section: ``(entry, summary)`` pairs, shown as HTML or Markdown.
+
+    >>> Table("Empty", ())._repr_markdown_().splitlines()[0]
+    '| Cookbook | name | identity | note | checked |'
+    """
+
+    section: str
+    rows: tuple
+
+    def _repr_markdown_(self):
+        lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+        for e, s in self.rows:
+            lines.append(f"| {e.cookbook or ''} | {e.name.replace('|', '∣')} | "
+                         f"${_cell(identity(e))}$ | {_cell(notes(e))} | {checked(e, s)} |")
+        return "\n".join(lines)
+
+    def _repr_html_(self):
+        head = "".join(f"<th>{c}</th>" for c in COLUMNS)
+        body = []
+        for e, s in self.rows:
+            cells = (html.escape(e.cookbook or ""), html.escape(e.name),
+                     _math_html(identity(e)), _markdown_html(notes(e)),
+                     html.escape(checked(e, s)))
+            body.append(f'<tr data-cookbook="{" ".join(e.cookbook_numbers)}" '
+                        f'data-search="{html.escape(e.search_text().lower())}">'
+                        + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        # The theme's classes: styled and scrolling sideways like the tables MyST writes.
+        return ('<div class="pst-scrollable-table-container">'
+                f'<table class="table catalogue-table" '
+                f'data-section="{html.escape(self.section)}">'
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+
+
+def table(section, entries=None, results=None):
+    """The table of ``section``: its entries (default: the catalogue's) with their results
+    (default: :func:`~matcalc.catalogue.verify_all`, from the cache when it has them).
+
+    >>> from matcalc.catalogue import find
+    >>> len(table("Traces of inverses", entries=find("126")).rows)
+    2
+    """
+    from . import entries as all_entries
+    from .cache import verify_all
+
+    chosen = [e for e in (all_entries() if entries is None else entries) if e.section == section]
+    results = verify_all(chosen) if results is None else results
+    return Table(section, tuple((e, results[e.name]) for e in chosen))
+
+
+def headline(results=None):
+    """One Markdown line counting the entries, their kinds and the Cookbook numbers, and
+    saying whether all were verified.
+
+    >>> headline().startswith("**")
+    True
+    """
+    from . import entries
+    from .cache import verify_all
+
+    chosen = entries()
+    results = verify_all(chosen) if results is None else results
+    failed = [e.name for e in chosen if not results[e.name].passed]
+    kinds = Counter(e.kind for e in chosen)
+    verdict = "all verified" if not failed else f"{len(failed)} FAILED ({', '.join(failed)})"
+    return (f"**{len(chosen)} entries, {verdict}** when this page was built "
+            f"({sum(1 for e in chosen if e.cookbook)} with a Cookbook number; "
+            + ", ".join(f"{n} {k}" for k, n in kinds.most_common()) + ").")
