@@ -69,6 +69,8 @@ def _value(entry):
         env["d" + entry.variable] = extra
     if entry.kind == "hessian":
         env["V"] = extra
+    if entry.kind == "vjp":   # an upstream gradient of the layer's output shape
+        env["G"] = np.random.default_rng(6).standard_normal(np.shape(call_by_name(entry.f, env)))
     return np.asarray(call_by_name(entry.derivative, env), dtype=float)
 
 

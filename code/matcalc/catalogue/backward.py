@@ -36,7 +36,11 @@ def _entries(rule):
     for k, name in enumerate(rule.inputs):
         note = (f"Wrong variant: {rule.wrong_kind}." if name in corrupted else "") + (
             f" {rule.note}" if rule.note else "")
-        yield vjp(name=f"{rule.name}, {name}", latex=rule.latex, result=rule.results[name],
+        # A rule written "R,\ U = ..." names a subexpression: the row shows R, the note U.
+        result, _, where = rule.results[name].partition(r",\ ")
+        if where:
+            note = f"where ${where}$. " + note
+        yield vjp(name=f"{rule.name}, {name}", latex=rule.latex, result=result,
                   shapes=dict(rule.shapes), variable=name, f=rule.forward,
                   vjp=_pick(rule.vjp, k, names),
                   wrong=_pick(rule.wrong, k, names) if name in corrupted else None,
