@@ -27,7 +27,7 @@ from .check import check_gradient
 from .derivation import Derivation, Step
 from .backend import scalar as _scalar
 from .variables import call_by_name as _call
-from .backend import is_symbolic
+from .backend import is_symbolic_matrix
 from .frobenius import frob
 from .hessian import check_hessian
 from .jacobian import jacobian
@@ -713,14 +713,14 @@ def _build():
          lambda X: frob(ones_like(X), exp(X)), lambda X: exp(X))
     grad(s, "sum log(X)", r"\mathbf 1^\T \log(X)\,\mathbf 1", r"1/X \text{ (entrywise)}",
          {"X": "mn"}, lambda X: frob(ones_like(X), log(X)),
-         lambda X: X.applyfunc(lambda x: 1 / x) if is_symbolic(X) else 1 / X,
+         lambda X: X.applyfunc(lambda x: 1 / x) if is_symbolic_matrix(X) else 1 / X,
          kinds={"X": "positive"}, conditions="$X > 0$ entrywise")
     grad(s, "sum tanh(Xw)", r"\mathbf 1^\T\tanh(Xw)", r"\bigl(1 - \tanh^2(Xw)\bigr)w^\T",
          {"X": "mn", "w": "n1"}, lambda X, w: frob(ones(X.shape[0], 1, X), tanh(X @ w)),
          lambda X, w: (ones(X.shape[0], 1, X) - hadamard(tanh(X @ w), tanh(X @ w))) @ w.T)
     grad(s, "logsumexp", r"\log \mathbf 1^\T\exp(z)", r"\operatorname{softmax}(z)", {"z": "n1"},
          lambda z: log(frob(ones(z.shape[0], 1, z), exp(z)))
-         if is_symbolic(z) else float(np.log(np.sum(np.exp(z)))),
+         if is_symbolic_matrix(z) else float(np.log(np.sum(np.exp(z)))),
          lambda z: softmax(z), variable="z")
     grad(s, "softmax cross-entropy", r"-y^\T\log\operatorname{softmax}(z)",
          r"(\mathbf 1^\T y)\operatorname{softmax}(z) - y",
@@ -821,7 +821,7 @@ def _kron_trace_gradient(A, X, B):
             block = A[j * k:(j + 1) * k, i * k:(i + 1) * k]
             row.append(tr(block @ B))
         rows.append(row)
-    if is_symbolic(A, X, B):
+    if is_symbolic_matrix(A, X, B):
         return sp.Matrix(rows)
     return np.array(rows, dtype=float)
 
