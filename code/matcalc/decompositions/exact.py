@@ -26,7 +26,7 @@ def eigenvalues_2x2():
     'proved'
     """
     A, dA, t = matrix("A", 2, symmetric=True), matrix("dA", 2, symmetric=True), _t()
-    a, b, c = A[0, 0], A[0, 1], A[1, 1]
+    a, b = A[0, 0], A[0, 1]
 
     def closed(M, sign):
         return (M[0, 0] + M[1, 1]) / 2 + sign * sp.sqrt(((M[0, 0] - M[1, 1]) / 2) ** 2

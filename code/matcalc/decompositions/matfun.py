@@ -150,12 +150,12 @@ def sqrtm(X, iterations=60):
     X = _square(X, "sqrtm")
     n = X.shape[0]
     M, Y = X.copy(), X.copy()
-    I = np.eye(n)
+    eye = np.eye(n)
     for _ in range(iterations):
         Mi = np.linalg.inv(M)
-        Y = Y @ (I + Mi) / 2
-        M = (I + (M + Mi) / 2) / 2
-        if np.max(np.abs(M - I)) < 1e-15:
+        Y = Y @ (eye + Mi) / 2
+        M = (eye + (M + Mi) / 2) / 2
+        if np.max(np.abs(M - eye)) < 1e-15:
             break
     return Y
 
