@@ -11,9 +11,9 @@ def real_matrix(A, what, *, square=False, symmetric=False, tall=False):
     function, so a complex-step derivative through them would be wrong."""
     arr = np.asarray(A)
     if np.iscomplexobj(arr):
-        raise ValueError(f"{what} takes a real matrix, got dtype {arr.dtype}: the "
-                         f"decomposition is not complex-analytic (a complex input would be "
-                         f"treated as Hermitian), so use real perturbations")
+        raise ValueError(f"{what} takes a real matrix, got dtype {arr.dtype}: it is not "
+                         f"complex-analytic as written (numpy would treat a complex input as "
+                         f"Hermitian or conjugate it), so use real perturbations")
     arr = arr.astype(float)
     if arr.ndim != 2:
         raise ValueError(f"{what} needs a matrix, got shape {arr.shape}")
