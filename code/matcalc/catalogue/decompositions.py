@@ -14,10 +14,10 @@ each carries the ``section`` of the Cookbook's own grouping.
 
 import numpy as np
 
-from ..decompositions import RULES, eigen, matfun, qr, sample, svd
+from ..decompositions import RULES, eigen, matfun, qr, sample, svd, symmetric_part
 from ..decompositions import cholesky as chol
 from ..frobenius import frob
-from ..ops import det, exp, eye, hadamard, inv, logdet, matrix_power, ones_like, tanh, tr
+from ..ops import det, exp, eye, hadamard, inv, kron, logdet, matrix_power, ones_like, tanh, tr
 from .entry import differential, gradient, hessian, jacobian, vjp
 
 SECTION = "Decompositions and matrix functions"
@@ -79,7 +79,8 @@ _EIGEN = (
                    r"outside (and symmetrically), else 0",
         note="shown for $k = 2$; eigenvalues may repeat inside the cluster",
         f=lambda A: eigen.eigenprojector(A, 2),
-        diff=lambda A, dA: eigen.d_eigenprojector(A, 2, dA), wrong=_wrong("eigenprojector")),
+        diff=lambda A, dA: eigen.d_eigenprojector(A, 2, symmetric_part(dA)),
+        wrong=_wrong("eigenprojector")),
     differential(
         name="eigenvalues of a non-symmetric matrix",
         latex=r"\lambda_i(A)", result=r"\dfrac{u_i^\T\d A\,v_i}{u_i^\T v_i}",
@@ -116,8 +117,9 @@ _SVD = (
     differential(
         name="left singular vectors",
         latex="U(A)", result=r"U\bigl(F\had(PS + SP^\T)\bigr) + (I - UU^\T)\,\d A\,VS^{-1}",
-        shapes={"A": "mn"}, variable="A", point=_point("tall", 3),
-        conditions=r"$A$ tall, thin SVD, $P$ and $F$ as above",
+        shapes={"A": "mn"}, variable="A",
+        conditions=r"$A$ tall, thin SVD, $P$ and $F$ as above", exact_sizes=None,
+        numeric_sizes={"m": 5, "n": 3},
         note="the last term exists only for a non-square $A$",
         f=svd.left_singular_vectors, diff=svd.d_left_singular_vectors,
         wrong=_wrong("left singular vectors")),
@@ -170,13 +172,13 @@ _FACTORS = (
     differential(
         name="QR, the Q factor",
         latex="Q(A)", result=r"Q\omega + (I - QQ^\T)\,\d A\,R^{-1}",
-        shapes={"A": "mn"}, variable="A", point=_point("tall", 3),
+        shapes={"A": "mn"}, variable="A", exact_sizes=None, numeric_sizes={"m": 5, "n": 3},
         conditions=r"as above; $\omega = \operatorname{tril}(C, -1) - \operatorname{tril}(C, -1)^\T$",
         f=qr.qr_q, diff=qr.d_qr_q, wrong=_wrong("qr, Q")),
     differential(
         name="polar factor",
         latex=r"U = A(A^\T A)^{-1/2}", result=r"U\Omega + (I - UU^\T)\,\d A\,H^{-1}",
-        shapes={"A": "mn"}, variable="A", point=_point("tall", 3),
+        shapes={"A": "mn"}, variable="A", exact_sizes=None, numeric_sizes={"m": 5, "n": 3},
         conditions=r"$A = UH$, full column rank; $H\Omega + \Omega H = U^\T\d A - \d A^\T U$",
         f=qr.polar_u, diff=qr.d_polar_u, wrong=_wrong("polar factor")),
 )
@@ -215,7 +217,7 @@ _FUNCTIONS = (
         conditions=r"$X = V\operatorname{diag}(\lambda)V^\T$; $D_{ij} = (f(\lambda_i) - "
                    r"f(\lambda_j))/(\lambda_i - \lambda_j)$, $D_{ii} = f'(\lambda_i)$",
         note="Daleckii–Krein", f=matfun.expm,
-        diff=lambda X, dX: matfun.frechet_sym(np.exp, np.exp, X, dX),
+        diff=lambda X, dX: matfun.frechet_sym(np.exp, np.exp, X, symmetric_part(dX)),
         wrong=lambda X, dX: matfun.expm(X) @ dX),
     differential(
         name="matrix square root",
@@ -228,13 +230,15 @@ _FUNCTIONS = (
         latex=r"\log X", result=r"V(D\had V^\T\d X\,V)V^\T",
         shapes={"X": "nn"}, kinds={"X": "spd"}, point=_point("spd", name="X"),
         conditions=r"$X$ symmetric positive definite; $D$ the divided differences of $\log$",
-        f=matfun.logm_spd, diff=matfun.d_logm_spd, wrong=_wrong_x("logm (spd)")),
+        f=matfun.logm_spd, diff=lambda X, dX: matfun.d_logm_spd(X, symmetric_part(dX)),
+        wrong=_wrong_x("logm (spd)")),
     differential(
         name="inverse square root",
         latex=r"X^{-1/2}", result=r"-X^{-1/2}\,\d(X^{1/2})\,X^{-1/2}",
         shapes={"X": "nn"}, kinds={"X": "spd"}, point=_point("spd", name="X"),
         conditions="$X$ symmetric positive definite",
-        f=matfun.invsqrtm_spd, diff=matfun.d_invsqrtm_spd,
+        f=matfun.invsqrtm_spd,
+        diff=lambda X, dX: matfun.d_invsqrtm_spd(X, symmetric_part(dX)),
         wrong=_wrong_x("inverse square root (spd)")),
     gradient(
         name="tr sin X",
@@ -385,4 +389,51 @@ _COOKBOOK = (
         wrong=lambda A, X, B: -inv(X) @ B @ A @ inv(X)),
 )
 
-ENTRIES = _EIGEN + _SVD + _FACTORS + _FUNCTIONS + _COOKBOOK
+def _rule(number, name, latex, result, f, diff, wrong, shapes=None, note=""):
+    """A basic differential rule of the Cookbook's section 2 (numbers 33 to 44)."""
+    return differential(name=name, section="Differentials", cookbook=number, latex=latex,
+                        result=result, shapes=shapes or {"X": "mn"}, f=f, diff=diff,
+                        wrong=wrong, note=note)
+
+
+#: The Cookbook's basic rules (33)-(44), each as the differential of one function of X (the
+#: other matrices constant, or functions of X where the rule has two varying factors).
+_BASIC = (
+    _rule("33", "d(X + A), A constant", "X + A", r"\d X", lambda X, A: X + A,
+          lambda X, A, dX: dX, lambda X, A, dX: dX + A, {"X": "mn", "A": "mn"},
+          note="$\\d A = 0$ for a constant $A$"),
+    _rule("34", "d(alpha X)", r"\alpha X", r"\alpha\,\d X", lambda X, a: a[0, 0] * X,
+          lambda X, a, dX: a[0, 0] * dX, lambda X, a, dX: dX, {"X": "mn", "a": "11"}),
+    _rule("35", "d(X + Y)", "X + Y", r"\d X + \d Y",
+          lambda X: X + X @ X.T @ X, lambda X, dX: dX + dX @ X.T @ X + X @ dX.T @ X
+          + X @ X.T @ dX, lambda X, dX: dX, note="shown with $Y = XX^\\T X$"),
+    _rule("36", "d tr X", r"\tr X", r"\tr(\d X)", lambda X: tr(X), lambda X, dX: tr(dX),
+          lambda X, dX: 2 * tr(dX), {"X": "nn"}),
+    _rule("37", "d(XY), both varying", r"XY,\ Y = BX", r"\d X\,Y + X\,\d Y",
+          lambda X, B: X @ B @ X, lambda X, B, dX: dX @ B @ X + X @ B @ dX,
+          lambda X, B, dX: 2 * X @ B @ dX, {"X": "nn", "B": "nn"}),
+    _rule("38", "d(X o Y)", r"X\had Y,\ Y = XB", r"\d X\had Y + X\had\d Y",
+          lambda X, B: hadamard(X, X @ B), lambda X, B, dX: hadamard(dX, X @ B)
+          + hadamard(X, dX @ B), lambda X, B, dX: hadamard(dX, X @ B),
+          {"X": "mn", "B": "nn"}),
+    _rule("39", "d(X kron Y)", r"X\kron Y,\ Y = BX", r"\d X\kron Y + X\kron\d Y",
+          lambda X, B: kron(X, B @ X), lambda X, B, dX: kron(dX, B @ X) + kron(X, B @ dX),
+          lambda X, B, dX: kron(dX, B @ X), {"X": "mn", "B": "pm"}),
+    _rule("40", "d(X^-1), Cookbook (40)", r"X^{-1}", r"-X^{-1}\,\d X\,X^{-1}",
+          lambda X: inv(X), lambda X, dX: -inv(X) @ dX @ inv(X),
+          lambda X, dX: -inv(X) @ inv(X) @ dX, {"X": "nn"}, note="the rule (59) in differentials"),
+    _rule("41", "d det X, adjugate form", r"\det X", r"\tr\bigl(\operatorname{adj}(X)\,\d X\bigr)",
+          lambda X: det(X), lambda X, dX: tr(det(X) * inv(X) @ dX),
+          lambda X, dX: tr(det(X) * inv(X).T @ dX), {"X": "nn"},
+          note="$\\operatorname{adj}(X) = \\det(X)X^{-1}$ where $X$ is invertible"),
+    _rule("42", "d det X, Cookbook (42)", r"\det X", r"\det(X)\tr(X^{-1}\d X)",
+          lambda X: det(X), lambda X, dX: det(X) * tr(inv(X) @ dX),
+          lambda X, dX: det(X) * tr(dX), {"X": "nn"}),
+    _rule("43", "d log det X, Cookbook (43)", r"\log\lvert\det X\rvert", r"\tr(X^{-1}\d X)",
+          lambda X: logdet(X), lambda X, dX: tr(inv(X) @ dX),
+          lambda X, dX: tr(inv(X).T @ dX), {"X": "nn"}),
+    _rule("44", "d(X^T)", r"X^\T", r"(\d X)^\T", lambda X: X.T, lambda X, dX: dX.T,
+          lambda X, dX: -dX.T),
+)
+
+ENTRIES = _EIGEN + _SVD + _FACTORS + _FUNCTIONS + _COOKBOOK + _BASIC
