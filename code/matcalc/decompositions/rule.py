@@ -74,7 +74,13 @@ class Rule:
 @dataclass(frozen=True)
 class RuleReport:
     """What :func:`check_rule` found: one CheckResult per size and seed for the
-    differential, the reverse form and the wrong variant."""
+    differential, the reverse form and the wrong variant.
+
+    >>> from matcalc.decompositions import RULES
+    >>> report = check_rule(RULES["singular values"], sizes=(2,), seeds=(0,))
+    >>> len(report.forward), len(report.reverse), report.passed, report.wrong_failed
+    (1, 1, True, True)
+    """
 
     rule: Rule
     forward: tuple
