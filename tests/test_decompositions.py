@@ -135,3 +135,19 @@ def test_sqrt_sylvester_and_inverse_square_root():
                                   "expm_nilpotent_2x2", "expm_diagonal_2x2"])
 def test_exact_closed_forms(name):
     assert getattr(exact, name)().status == "proved"
+
+
+def test_catalogue_section():
+    """The catalogue section (needs the catalogue package): every entry stores a wrong
+    variant, the Cookbook numbers it adds are there, and a sample of entries checks."""
+    section = pytest.importorskip("matcalc.catalogue.decompositions",
+                                  exc_type=ImportError)
+    assert section.SECTION == "Decompositions and matrix functions"
+    assert all(e.wrong is not None for e in section.ENTRIES)
+    numbers = {n for e in section.ENTRIES for n in e.cookbook_numbers}
+    added = {"47", "48", "56", "73", "76", "79", "92", "93", "124", "128"}
+    assert added | {str(n) for n in range(33, 45)} <= numbers
+    for name in ("Cholesky factor", "left singular vectors", "matrix exponential"):
+        entry = next(e for e in section.ENTRIES if e.name == name)
+        assert entry.check(exact=False).passed
+        assert not entry.corrupted("wrong").check(exact=False).passed
