@@ -151,3 +151,11 @@ def test_catalogue_section():
         entry = next(e for e in section.ENTRIES if e.name == name)
         assert entry.check(exact=False).passed
         assert not entry.corrupted("wrong").check(exact=False).passed
+
+
+def test_pinv_rule_holds_for_wide_matrices_too():
+    from matcalc.decompositions import solve
+    wide = sample("tall", 3, 4).T  # 3 x 5, full row rank
+    assert np.allclose(solve.pinv(wide), np.linalg.pinv(wide))
+    assert check_differential(solve.pinv, solve.d_pinv, wide).passed
+    assert not check_differential(solve.pinv, RULES["pinv"].wrong, wide).passed
