@@ -1,0 +1,72 @@
+"""Derivatives of the Cholesky factor (Murray 2016) and of log det through it.
+
+For a symmetric positive definite ``A = L Lᵀ`` (L lower triangular, positive diagonal):
+
+    dL = L Φ(L⁻¹ dA L⁻ᵀ),   Φ(M) = the lower triangle of M with its diagonal halved,
+
+and in reverse mode ``Ā = sym(L⁻ᵀ Φ(Lᵀ L̄) L⁻¹)``. ``log det A = 2 Σ log L_ii`` has the
+differential ``tr(A⁻¹ dA)``, so its gradient on the symmetric matrices is A⁻¹.
+"""
+
+import numpy as np
+
+from ._validate import real_matrix
+
+__all__ = ["cholesky", "phi", "d_cholesky", "cholesky_vjp", "logdet_cholesky"]
+
+
+def cholesky(A):
+    """The lower Cholesky factor of a symmetric positive definite A; ValueError naming the
+    smallest eigenvalue if A is not positive definite.
+
+    >>> cholesky(np.array([[4., 2.], [2., 2.]])).tolist()
+    [[2.0, 0.0], [1.0, 1.0]]
+    """
+    A = real_matrix(A, "cholesky", symmetric=True)
+    try:
+        return np.linalg.cholesky(A)
+    except np.linalg.LinAlgError:
+        raise ValueError(f"cholesky: A ({A.shape[0]}x{A.shape[1]}) is not positive definite: "
+                         f"its smallest eigenvalue is {np.linalg.eigvalsh(A)[0]:.3e}") from None
+
+
+def phi(M):
+    """Φ(M): the lower triangle of M with the diagonal halved.
+
+    >>> phi(np.array([[2., 5.], [3., 4.]])).tolist()
+    [[1.0, 0.0], [3.0, 2.0]]
+    """
+    return np.tril(M) - np.diag(np.diag(M)) / 2
+
+
+def d_cholesky(A, dA):
+    """dL = L Φ(L⁻¹ dA L⁻ᵀ).
+
+    >>> d_cholesky(np.eye(2), np.array([[2., 1.], [1., 0.]])).tolist()
+    [[1.0, 0.0], [1.0, 0.0]]
+    """
+    L = cholesky(A)
+    Li = np.linalg.inv(L)
+    return L @ phi(Li @ dA @ Li.T)
+
+
+def cholesky_vjp(A, G):
+    """Reverse mode: Ā = sym(L⁻ᵀ Φ(Lᵀ G) L⁻¹), the gradient of G : L(A) on the symmetric
+    matrices.
+
+    >>> cholesky_vjp(np.eye(2), np.eye(2)).tolist()
+    [[0.5, 0.0], [0.0, 0.5]]
+    """
+    L = cholesky(A)
+    Li = np.linalg.inv(L)
+    M = Li.T @ phi(L.T @ G) @ Li
+    return (M + M.T) / 2
+
+
+def logdet_cholesky(A):
+    """log det A = 2 Σ log L_ii for a symmetric positive definite A.
+
+    >>> round(logdet_cholesky(np.diag([2., 8.])), 12) == round(float(np.log(16.)), 12)
+    True
+    """
+    return float(2 * np.sum(np.log(np.diag(cholesky(A)))))

@@ -1,0 +1,179 @@
+"""Derivatives of eigenvalues, eigenvectors and eigenprojectors.
+
+For a real symmetric ``A = V diag(λ) Vᵀ`` with simple eigenvalues (ascending, as numpy's
+``eigh`` returns them):
+
+    dλ_i = v_iᵀ dA v_i,         dV = V (F ∘ (Vᵀ dA V)),   F_ij = 1/(λ_j − λ_i), F_ii = 0,
+
+and in reverse mode, for upstream gradients ``Λ̄`` (of the eigenvalues) and ``V̄``,
+``Ā = V (diag(Λ̄) + F ∘ (Vᵀ V̄)) Vᵀ`` (symmetrized). **Sign convention:** each eigenvector
+is normalized to unit length with its largest-magnitude entry positive; the differential
+above keeps ``v_iᵀ dv_i = 0``, which is the derivative of any locally constant sign choice.
+
+At a repeated eigenvalue F is infinite: the eigenvectors of the cluster are not even
+continuous functions of A. The projector onto the whole cluster is, and its differential
+only involves gaps between the cluster and the rest (:func:`d_eigenprojector`).
+
+For a real non-symmetric A with simple real eigenvalues, ``dλ_i = u_iᵀ dA v_i / u_iᵀ v_i``
+with left eigenvectors ``u_i``: with ``U = V⁻ᵀ`` this is ``diag(V⁻¹ dA V)``.
+"""
+
+import numpy as np
+
+from ._validate import gap_matrix, real_matrix, sign_fix
+
+__all__ = ["eigh", "eigenvalues", "eigenvectors", "d_eigenvalues", "d_eigenvectors",
+           "eigenvalues_vjp", "eigenvectors_vjp", "eigenprojector", "d_eigenprojector",
+           "eigenvalues_real", "d_eigenvalues_real", "eigenvalues_real_vjp"]
+
+
+def eigh(A):
+    """Eigenvalues (ascending) and unit eigenvectors of a real symmetric A, each eigenvector
+    with its largest-magnitude entry positive.
+
+    >>> w, V = eigh(np.array([[2., 1.], [1., 2.]]))
+    >>> w.round(12).tolist(), bool(np.all(V.max(axis=0) > 0))
+    ([1.0, 3.0], True)
+    """
+    A = real_matrix(A, "eigh", symmetric=True)
+    w, V = np.linalg.eigh(A)
+    return w, sign_fix(V)[0]
+
+
+def eigenvalues(A):
+    """The eigenvalues of a symmetric A, ascending.
+
+    >>> eigenvalues(np.diag([3., 1.])).tolist()
+    [1.0, 3.0]
+    """
+    return eigh(A)[0]
+
+
+def eigenvectors(A):
+    """The unit eigenvectors of a symmetric A (columns, sign convention of :func:`eigh`).
+
+    >>> eigenvectors(np.diag([3., 1.])).tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
+    """
+    return eigh(A)[1]
+
+
+def d_eigenvalues(A, dA):
+    """dλ_i = v_iᵀ dA v_i, i.e. the diagonal of Vᵀ dA V.
+
+    >>> d_eigenvalues(np.diag([1., 3.]), np.array([[0.5, 7.], [7., 2.]])).tolist()
+    [0.5, 2.0]
+    """
+    _, V = eigh(A)
+    return np.einsum("ji,jk,ki->i", V, dA, V)
+
+
+def d_eigenvectors(A, dA):
+    """dV = V (F ∘ (Vᵀ dA V)) with F_ij = 1/(λ_j − λ_i) off the diagonal, 0 on it.
+
+    >>> dV = d_eigenvectors(np.diag([1., 3.]), np.array([[0., 1.], [1., 0.]]))
+    >>> dV.tolist()   # v_1 = e_1 turns towards e_2 at rate 1/(1 - 3)
+    [[0.0, 0.5], [-0.5, 0.0]]
+    """
+    w, V = eigh(A)
+    return V @ (gap_matrix(w) * (V.T @ dA @ V))
+
+
+def eigenvalues_vjp(A, G):
+    """Reverse mode of the eigenvalues: Ā = V diag(G) Vᵀ for the upstream gradient G.
+
+    >>> eigenvalues_vjp(np.diag([1., 3.]), np.array([1., 0.])).tolist()
+    [[1.0, 0.0], [0.0, 0.0]]
+    """
+    _, V = eigh(A)
+    return (V * np.asarray(G, dtype=float)) @ V.T
+
+
+def eigenvectors_vjp(A, G):
+    """Reverse mode of the eigenvectors: Ā = sym(V (F ∘ (Vᵀ G)) Vᵀ), the gradient of
+    G : V(A) on the symmetric matrices.
+
+    >>> Abar = eigenvectors_vjp(np.diag([1., 3.]), np.eye(2))
+    >>> bool(np.allclose(Abar, 0))   # G = V: rotating V does not change V : V
+    True
+    """
+    w, V = eigh(A)
+    M = V @ (gap_matrix(w) * (V.T @ G)) @ V.T
+    return (M + M.T) / 2
+
+
+def eigenprojector(A, k):
+    """P = V_k V_kᵀ, the orthogonal projector onto the eigenvectors of the k largest
+    eigenvalues of a symmetric A.
+
+    >>> eigenprojector(np.diag([1., 3., 2.]), 2).tolist()
+    [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    w, V = eigh(A)
+    if not 1 <= k <= len(w):
+        raise ValueError(f"k must lie between 1 and {len(w)} for A of shape {A.shape}, got {k}")
+    Vk = V[:, len(w) - k:]
+    return Vk @ Vk.T
+
+
+def d_eigenprojector(A, k, dA):
+    """dP = V (K ∘ (Vᵀ dA V)) Vᵀ, K_ij = 1/(λ_i − λ_j) when exactly one of i, j is in the
+    cluster (of the k largest), else 0: only gaps between the cluster and the rest appear,
+    so eigenvalues repeated inside the cluster do no harm.
+
+    >>> d_eigenprojector(np.diag([1., 3., 3.]), 2, np.ones((3, 3))).round(12).tolist()
+    [[0.0, 0.5, 0.5], [0.5, 0.0, 0.0], [0.5, 0.0, 0.0]]
+    """
+    w, V = eigh(A)
+    n = len(w)
+    inside = np.arange(n) >= n - k
+    cross = inside[:, None] != inside[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        K = np.where(cross, 1.0 / (w[:, None] - w[None, :]), 0.0)
+    K = np.where(inside[:, None], K, -K)  # sign: the cluster index comes first in the gap
+    return V @ (K * (V.T @ dA @ V)) @ V.T
+
+
+def eigenvalues_real(A):
+    """The eigenvalues of a real, possibly non-symmetric A whose eigenvalues are real and
+    simple, ascending. Where A has complex eigenvalues (outside the rule's domain) they are
+    returned as a complex array, which the checker treats as "left the domain".
+
+    >>> eigenvalues_real(np.array([[1., 5.], [0., 2.]])).tolist()
+    [1.0, 2.0]
+    """
+    return _eig_real(A)[0]
+
+
+def _eig_real(A, strict=False):
+    A = real_matrix(A, "eigenvalues_real", square=True)
+    w, V = np.linalg.eig(A)
+    order = np.argsort(w.real)
+    if np.max(np.abs(w.imag), initial=0.0) > 1e-12 * max(1.0, float(np.max(np.abs(w)))):
+        if strict:
+            raise ValueError(f"A has complex eigenvalues {w[w.imag != 0]}; the rule covers "
+                             f"real spectra only")
+        return w[order], V[:, order]
+    return w.real[order], V.real[:, order]
+
+
+def d_eigenvalues_real(A, dA):
+    """dλ_i = u_iᵀ dA v_i / (u_iᵀ v_i) with left eigenvectors u_i; with U = V⁻ᵀ it is the
+    diagonal of V⁻¹ dA V.
+
+    >>> d_eigenvalues_real(np.array([[1., 5.], [0., 2.]]), np.array([[0., 0.], [1., 0.]]))
+    array([-5.,  5.])
+    """
+    _, V = _eig_real(A, strict=True)
+    return np.einsum("ij,jk,ki->i", np.linalg.inv(V), dA, V)
+
+
+def eigenvalues_real_vjp(A, G):
+    """Reverse mode: Ā = V⁻ᵀ diag(G) Vᵀ (left eigenvectors times right ones).
+
+    >>> eigenvalues_real_vjp(np.array([[1., 5.], [0., 2.]]), np.array([0., 1.])).round(12)
+    array([[0., 0.],
+           [5., 1.]])
+    """
+    _, V = _eig_real(A, strict=True)
+    return np.linalg.inv(V).T @ (np.asarray(G, dtype=float)[:, None] * V.T)

@@ -1,0 +1,227 @@
+"""Matrix functions and their Fréchet derivatives (Higham 2008).
+
+* ``exp``: L(X, E) = ∫₀¹ e^{sX} E e^{(1−s)X} ds, computed exactly by the block-triangular
+  identity exp([[X, E], [0, X]]) = [[e^X, L(X, E)], [0, e^X]].
+* Symmetric X = V diag(λ) Vᵀ and any smooth f (Daleckii–Krein):
+  L_f(X, E) = V (D ∘ (Vᵀ E V)) Vᵀ, D_ij = (f(λ_i) − f(λ_j))/(λ_i − λ_j), D_ii = f′(λ_i).
+* sqrt: S = X^{1/2} satisfies S dS + dS S = dX, a Sylvester equation for dS.
+* tr f(X) for f given by a power series: d tr f(X) = tr(f′(X) dX), so ∇ tr f(X) = f′(X)ᵀ.
+
+Everything here is written with numpy only. :func:`expm` and :func:`sqrtm` are built from
+products, sums and solves, so they also accept complex arguments (the complex step works
+through them).
+"""
+
+import numpy as np
+
+from ._validate import real_matrix
+
+__all__ = ["expm", "expm_frechet", "expm_frechet_quadrature", "sinm", "cosm", "funm_sym",
+           "frechet_sym", "sqrtm", "solve_sylvester", "d_sqrtm", "logm_spd", "d_logm_spd",
+           "sqrtm_spd", "invsqrtm_spd", "d_invsqrtm_spd", "divided_differences"]
+
+
+def _square(X, what):
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[0] != X.shape[1]:
+        raise ValueError(f"{what} needs a square matrix, got shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{what}: the matrix of shape {X.shape} has NaN or inf entries")
+    return X if np.iscomplexobj(X) else X.astype(float)
+
+
+def expm(X):
+    """The matrix exponential by scaling and squaring with a degree-18 Taylor polynomial
+    (accurate to rounding for the moderate norms used here; works for complex X).
+
+    >>> expm(np.array([[0., 1.], [0., 0.]])).tolist()
+    [[1.0, 1.0], [0.0, 1.0]]
+    """
+    X = _square(X, "expm")
+    norm = float(np.max(np.sum(np.abs(X), axis=0), initial=0.0))
+    s = max(0, int(np.ceil(np.log2(norm / 0.25))) if norm > 0.25 else 0)
+    Y = X / 2 ** s
+    term = np.eye(X.shape[0], dtype=X.dtype)
+    out = term.copy()
+    for k in range(1, 19):
+        term = term @ Y / k
+        out = out + term
+    for _ in range(s):
+        out = out @ out
+    return out
+
+
+def expm_frechet(X, E):
+    """L(X, E), the Fréchet derivative of exp at X in the direction E, as the upper-right
+    block of exp([[X, E], [0, X]]).
+
+    >>> expm_frechet(np.zeros((2, 2)), np.eye(2)).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    X, E = _square(X, "expm_frechet"), _square(E, "expm_frechet")
+    if X.shape != E.shape:
+        raise ValueError(f"expm_frechet: X has shape {X.shape}, E has shape {E.shape}")
+    n = X.shape[0]
+    dtype = np.result_type(X, E)
+    B = np.zeros((2 * n, 2 * n), dtype=dtype)
+    B[:n, :n], B[n:, n:], B[:n, n:] = X, X, E
+    return expm(B)[:n, n:]
+
+
+def expm_frechet_quadrature(X, E, nodes=12):
+    """The integral ∫₀¹ e^{sX} E e^{(1−s)X} ds by Gauss–Legendre quadrature (an
+    independent way to evaluate L(X, E)).
+
+    >>> X = np.diag([1., 2.])
+    >>> bool(np.allclose(expm_frechet_quadrature(X, np.eye(2)), expm(X)))
+    True
+    """
+    t, w = np.polynomial.legendre.leggauss(nodes)
+    s, w = (t + 1) / 2, w / 2
+    return sum(wi * expm(si * X) @ E @ expm((1 - si) * X) for si, wi in zip(s, w))
+
+
+def sinm(X):
+    """sin X = (e^{iX} − e^{−iX}) / 2i (real for real X).
+
+    >>> bool(np.allclose(sinm(np.diag([1., 2.])), np.diag(np.sin([1., 2.]))))
+    True
+    """
+    X = _square(X, "sinm")
+    out = (expm(1j * X) - expm(-1j * X)) / 2j
+    return out if np.iscomplexobj(X) else out.real
+
+
+def cosm(X):
+    """cos X = (e^{iX} + e^{−iX}) / 2 (real for real X).
+
+    >>> bool(np.allclose(cosm(np.diag([1., 2.])), np.diag(np.cos([1., 2.]))))
+    True
+    """
+    X = _square(X, "cosm")
+    out = (expm(1j * X) + expm(-1j * X)) / 2
+    return out if np.iscomplexobj(X) else out.real
+
+
+def funm_sym(f, X):
+    """f(X) = V f(Λ) Vᵀ for a symmetric X (f applied to the eigenvalues).
+
+    >>> funm_sym(np.sqrt, np.diag([4., 9.])).tolist()
+    [[2.0, 0.0], [0.0, 3.0]]
+    """
+    X = real_matrix(X, "funm_sym", symmetric=True)
+    w, V = np.linalg.eigh(X)
+    return (V * f(w)) @ V.T
+
+
+def divided_differences(f, fprime, w):
+    """D_ij = (f(w_i) − f(w_j))/(w_i − w_j), and f′(w_i) where w_i = w_j (to rounding).
+
+    >>> divided_differences(np.exp, np.exp, np.array([0., 0.])).tolist()
+    [[1.0, 1.0], [1.0, 1.0]]
+    """
+    w = np.asarray(w, dtype=float)
+    diff = w[:, None] - w[None, :]
+    close = np.abs(diff) <= 1e-8 * np.maximum(1.0, np.abs(w[:, None]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        D = (f(w)[:, None] - f(w)[None, :]) / diff
+    mid = fprime((w[:, None] + w[None, :]) / 2)
+    return np.where(close, mid, D)
+
+
+def frechet_sym(f, fprime, X, E):
+    """Daleckii–Krein: L_f(X, E) = V (D ∘ (Vᵀ E V)) Vᵀ for symmetric X = V diag(λ) Vᵀ.
+
+    >>> frechet_sym(np.exp, np.exp, np.zeros((2, 2)), np.ones((2, 2))).tolist()
+    [[1.0, 1.0], [1.0, 1.0]]
+    """
+    X = real_matrix(X, "frechet_sym", symmetric=True)
+    w, V = np.linalg.eigh(X)
+    return V @ (divided_differences(f, fprime, w) * (V.T @ E @ V)) @ V.T
+
+
+def sqrtm(X, iterations=60):
+    """The principal square root by the product form of the Denman–Beavers iteration (for
+    X with no eigenvalues on the closed negative real axis; works for complex X).
+
+    >>> sqrtm(np.array([[4., 1.], [0., 9.]])).round(12).tolist()
+    [[2.0, 0.2], [0.0, 3.0]]
+    """
+    X = _square(X, "sqrtm")
+    n = X.shape[0]
+    M, Y = X.copy(), X.copy()
+    eye = np.eye(n)
+    for _ in range(iterations):
+        Mi = np.linalg.inv(M)
+        Y = Y @ (eye + Mi) / 2
+        M = (eye + (M + Mi) / 2) / 2
+        if np.max(np.abs(M - eye)) < 1e-15:
+            break
+    return Y
+
+
+def solve_sylvester(A, B, C):
+    """The solution Y of A Y + Y B = C, through vec: (I ⊗ A + Bᵀ ⊗ I) vec Y = vec C (small n).
+
+    >>> solve_sylvester(np.diag([1., 2.]), np.diag([1., 2.]), np.ones((2, 2))).tolist()
+    [[0.5, 0.3333333333333333], [0.3333333333333333, 0.25]]
+    """
+    n, m = A.shape[0], B.shape[0]
+    K = np.kron(np.eye(m), A) + np.kron(B.T, np.eye(n))
+    return np.linalg.solve(K, C.reshape(-1, order="F")).reshape((n, m), order="F")
+
+
+def d_sqrtm(X, dX):
+    """d(X^{1/2}) = dS solving S dS + dS S = dX, S = X^{1/2}.
+
+    >>> d_sqrtm(np.diag([4., 9.]), np.eye(2)).round(12).tolist()
+    [[0.25, 0.0], [0.0, 0.166666666667]]
+    """
+    S = sqrtm(X)
+    return solve_sylvester(S, S, dX)
+
+
+def sqrtm_spd(X):
+    """X^{1/2} for a symmetric positive definite X (through eigh).
+
+    >>> sqrtm_spd(np.diag([4., 9.])).tolist()
+    [[2.0, 0.0], [0.0, 3.0]]
+    """
+    return funm_sym(np.sqrt, X)
+
+
+def logm_spd(X):
+    """log X for a symmetric positive definite X (through eigh).
+
+    >>> logm_spd(np.eye(2)).tolist()
+    [[0.0, 0.0], [0.0, 0.0]]
+    """
+    return funm_sym(np.log, X)
+
+
+def d_logm_spd(X, dX):
+    """Daleckii–Krein with f = log: divided differences of log, 1/λ on the diagonal.
+
+    >>> d_logm_spd(np.diag([1., 2.]), np.eye(2)).tolist()
+    [[1.0, 0.0], [0.0, 0.5]]
+    """
+    return frechet_sym(np.log, lambda x: 1 / x, X, dX)
+
+
+def invsqrtm_spd(X):
+    """X^{−1/2} for a symmetric positive definite X (whitening).
+
+    >>> invsqrtm_spd(np.diag([4., 16.])).tolist()
+    [[0.5, 0.0], [0.0, 0.25]]
+    """
+    return funm_sym(lambda w: 1 / np.sqrt(w), X)
+
+
+def d_invsqrtm_spd(X, dX):
+    """d(X^{−1/2}) = −X^{−1/2} d(X^{1/2}) X^{−1/2}; here by Daleckii–Krein with
+    f(x) = x^{−1/2}.
+
+    >>> d_invsqrtm_spd(np.diag([4., 4.]), np.eye(2)).tolist()
+    [[-0.0625, 0.0], [0.0, -0.0625]]
+    """
+    return frechet_sym(lambda w: w ** -0.5, lambda w: -0.5 * w ** -1.5, X, dX)

@@ -1,0 +1,118 @@
+"""Derivatives of the QR and polar decompositions (full column rank).
+
+QR, ``A = QR`` thin (Q m x n with orthonormal columns, R upper triangular with a positive
+diagonal): with ``C = Qᵀ dA R⁻¹`` and ``ω = tril(C, −1) − tril(C, −1)ᵀ`` (skew),
+
+    dR = (C − ω) R = (triu(C) + tril(C, −1)ᵀ) R,     dQ = Q ω + (I − QQᵀ) dA R⁻¹.
+
+Polar decomposition / orthogonalization, ``A = U H`` (U m x n with orthonormal columns,
+H symmetric positive definite): ``dU = U Ω + (I − UUᵀ) dA H⁻¹`` where the skew Ω solves
+the Sylvester equation ``H Ω + Ω H = Uᵀ dA − dAᵀ U``.
+"""
+
+import numpy as np
+
+from ._validate import real_matrix
+
+__all__ = ["qr", "qr_q", "qr_r", "d_qr_q", "d_qr_r", "polar", "polar_u", "d_polar_u"]
+
+
+def qr(A):
+    """Thin QR of an m x n A (m >= n) with diag(R) > 0.
+
+    >>> Q, R = qr(np.array([[0., 2.], [-3., 1.]]))
+    >>> R.tolist()
+    [[3.0, -1.0], [0.0, 2.0]]
+    """
+    A = real_matrix(A, "qr", tall=True)
+    Q, R = np.linalg.qr(A)
+    s = np.sign(np.diag(R))
+    if np.any(s == 0):
+        raise ValueError(f"qr: A (shape {A.shape}) does not have full column rank")
+    return Q * s, R * s[:, None]
+
+
+def qr_q(A):
+    """Q of :func:`qr`.
+
+    >>> (qr_q(np.array([[2., 0.], [0., -1.]])) + 0.0).tolist()
+    [[1.0, 0.0], [0.0, -1.0]]
+    """
+    return qr(A)[0]
+
+
+def qr_r(A):
+    """R of :func:`qr`.
+
+    >>> (qr_r(np.array([[2., 0.], [0., -1.]])) + 0.0).tolist()
+    [[2.0, 0.0], [0.0, 1.0]]
+    """
+    return qr(A)[1]
+
+
+def _qr_parts(A, dA):
+    Q, R = qr(A)
+    Ri = np.linalg.inv(R)
+    C = Q.T @ dA @ Ri
+    low = np.tril(C, -1)
+    return Q, R, Ri, C, low - low.T
+
+
+def d_qr_r(A, dA):
+    """dR = (C − ω) R with C = Qᵀ dA R⁻¹ and ω the skew matrix with C's strict lower part.
+
+    >>> d_qr_r(np.eye(2), np.array([[0., 0.], [1., 0.]])).tolist()
+    [[0.0, 1.0], [0.0, 0.0]]
+    """
+    _, R, _, C, omega = _qr_parts(A, dA)
+    return (C - omega) @ R
+
+
+def d_qr_q(A, dA):
+    """dQ = Q ω + (I − QQᵀ) dA R⁻¹.
+
+    >>> d_qr_q(np.eye(2), np.array([[0., 0.], [1., 0.]])).tolist()
+    [[0.0, -1.0], [1.0, 0.0]]
+    """
+    Q, _, Ri, C, omega = _qr_parts(A, dA)
+    return Q @ omega + dA @ Ri - Q @ C
+
+
+def polar(A):
+    """The polar decomposition ``(U, H)`` of an m x n A of full column rank, from its SVD
+    ``A = W S Vᵀ``: U = W Vᵀ (the nearest matrix with orthonormal columns), H = V S Vᵀ.
+
+    >>> U, H = polar(np.array([[0., -2.], [1., 0.]]))
+    >>> U.tolist(), H.tolist()
+    ([[0.0, -1.0], [1.0, 0.0]], [[1.0, 0.0], [0.0, 2.0]])
+    """
+    A = real_matrix(A, "polar", tall=True)
+    W, s, Vt = np.linalg.svd(A, full_matrices=False)
+    if s[-1] <= 1e-14 * s[0]:
+        raise ValueError(f"polar: A (shape {A.shape}) is rank deficient (smallest singular "
+                         f"value {s[-1]:.1e})")
+    return W @ Vt, (Vt.T * s) @ Vt
+
+
+def polar_u(A):
+    """The orthogonal polar factor U = A (AᵀA)^(−1/2).
+
+    >>> polar_u(np.array([[3., 0.], [0., 0.5]])).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    return polar(A)[0]
+
+
+def d_polar_u(A, dA):
+    """dU = U Ω + (I − UUᵀ) dA H⁻¹ with H Ω + Ω H = Uᵀ dA − dAᵀ U, solved in the
+    eigenbasis of H: Ω = V ((Vᵀ (Uᵀ dA − dAᵀ U) V) / (s_i + s_j)) Vᵀ.
+
+    >>> d_polar_u(np.diag([1., 3.]), np.array([[0., 1.], [0., 0.]])).round(12).tolist()
+    [[0.0, 0.25], [-0.25, 0.0]]
+    """
+    U, H = polar(A)
+    s, V = np.linalg.eigh(H)
+    rhs = U.T @ dA - dA.T @ U
+    Omega = V @ ((V.T @ rhs @ V) / (s[:, None] + s[None, :])) @ V.T
+    Hi = np.linalg.inv(H)
+    return U @ Omega + dA @ Hi - U @ (U.T @ dA @ Hi)

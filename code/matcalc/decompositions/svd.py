@@ -1,0 +1,154 @@
+"""Derivatives of the singular value decomposition (Townsend 2016, Giles 2008).
+
+For a thin SVD ``A = U S Vᵀ`` of an m x n matrix (m >= n) with distinct non-zero singular
+values, ``P = Uᵀ dA V`` and ``F_ij = 1/(σ_j² − σ_i²)`` (0 on the diagonal):
+
+    dσ = diag(P),
+    dV = V (F ∘ (S P + Pᵀ S)),
+    dU = U (F ∘ (P S + S Pᵀ)) + (I − U Uᵀ) dA V S⁻¹.
+
+The last term exists only for a non-square A: it moves U out of its own column space.
+Reverse mode: ``Ā = U diag(σ̄) Vᵀ`` for the singular values,
+``Ā = U (F ∘ (UᵀŪ − ŪᵀU)) S Vᵀ + (I − UUᵀ) Ū S⁻¹ Vᵀ`` for U and
+``Ā = U S (F ∘ (VᵀV̄ − V̄ᵀV)) Vᵀ`` for V. Sign convention: each column of V has its
+largest-magnitude entry positive, and the matching column of U follows.
+"""
+
+import numpy as np
+
+from ._validate import gap_matrix, real_matrix, sign_fix
+
+__all__ = ["svd", "singular_values", "left_singular_vectors", "right_singular_vectors",
+           "d_singular_values", "d_left_singular_vectors", "d_right_singular_vectors",
+           "singular_values_vjp", "left_singular_vectors_vjp", "right_singular_vectors_vjp",
+           "nuclear_norm", "spectral_norm"]
+
+
+def svd(A):
+    """Thin SVD ``(U, σ, V)`` of an m x n A with m >= n, σ descending, sign convention on V.
+
+    >>> U, s, V = svd(np.array([[3., 0.], [0., -2.], [0., 0.]]))
+    >>> s.tolist(), bool(np.allclose((U * s) @ V.T, [[3, 0], [0, -2], [0, 0]]))
+    ([3.0, 2.0], True)
+    """
+    A = real_matrix(A, "svd", tall=True)
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    V, signs = sign_fix(Vt.T)
+    return U * signs, s, V
+
+
+def singular_values(A):
+    """The singular values, descending.
+
+    >>> singular_values(np.array([[0., 2.], [1., 0.]])).tolist()
+    [2.0, 1.0]
+    """
+    return svd(A)[1]
+
+
+def left_singular_vectors(A):
+    """U of the thin SVD (m x n).
+
+    >>> left_singular_vectors(np.diag([2., 1.])).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    return svd(A)[0]
+
+
+def right_singular_vectors(A):
+    """V of the thin SVD (n x n).
+
+    >>> right_singular_vectors(np.diag([2., 1.])).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    return svd(A)[2]
+
+
+def _parts(A, dA):
+    U, s, V = svd(A)
+    return U, s, V, U.T @ dA @ V, gap_matrix(s, squared=True)
+
+
+def d_singular_values(A, dA):
+    """dσ_i = u_iᵀ dA v_i.
+
+    >>> d_singular_values(np.diag([2., 1.]), np.array([[1., 5.], [5., 3.]])).tolist()
+    [1.0, 3.0]
+    """
+    U, _, V = svd(A)
+    return np.einsum("ji,jk,ki->i", U, dA, V)
+
+
+def d_right_singular_vectors(A, dA):
+    """dV = V (F ∘ (S P + Pᵀ S)), P = Uᵀ dA V, F_ij = 1/(σ_j² − σ_i²).
+
+    >>> d_right_singular_vectors(np.diag([2., 1.]), np.array([[0., 1.], [0., 0.]])).tolist()
+    [[0.0, -0.6666666666666666], [0.6666666666666666, 0.0]]
+    """
+    _, s, V, P, F = _parts(A, dA)
+    return V @ (F * (s[:, None] * P + P.T * s[None, :]))
+
+
+def d_left_singular_vectors(A, dA):
+    """dU = U (F ∘ (P S + S Pᵀ)) + (I − U Uᵀ) dA V S⁻¹.
+
+    >>> d_left_singular_vectors(np.array([[2.], [0.]]), np.array([[0.], [1.]])).tolist()
+    [[0.0], [0.5]]
+    """
+    U, s, V, P, F = _parts(A, dA)
+    inside = U @ (F * (P * s[None, :] + s[:, None] * P.T))
+    return inside + (dA @ V - U @ P) / s[None, :]
+
+
+def singular_values_vjp(A, G):
+    """Ā = U diag(G) Vᵀ.
+
+    >>> singular_values_vjp(np.diag([2., 1.]), np.array([1., 1.])).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    U, _, V = svd(A)
+    return (U * np.asarray(G, dtype=float)) @ V.T
+
+
+def left_singular_vectors_vjp(A, G):
+    """Ā = U (F ∘ (UᵀG − GᵀU)) S Vᵀ + (I − UUᵀ) G S⁻¹ Vᵀ.
+
+    >>> left_singular_vectors_vjp(np.diag([2., 1.]), np.eye(2)).tolist()
+    [[0.0, 0.0], [0.0, 0.0]]
+    """
+    U, s, V = svd(A)
+    F = gap_matrix(s, squared=True)
+    UtG = U.T @ G
+    return (U @ ((F * (UtG - UtG.T)) * s[None, :]) + (G - U @ UtG) / s[None, :]) @ V.T
+
+
+def right_singular_vectors_vjp(A, G):
+    """Ā = U S (F ∘ (VᵀG − GᵀV)) Vᵀ.
+
+    >>> right_singular_vectors_vjp(np.diag([2., 1.]), np.eye(2)).tolist()
+    [[0.0, 0.0], [0.0, 0.0]]
+    """
+    U, s, V = svd(A)
+    F = gap_matrix(s, squared=True)
+    VtG = V.T @ G
+    return (U * s[None, :]) @ (F * (VtG - VtG.T)) @ V.T
+
+
+def nuclear_norm(A):
+    """‖A‖_* = Σ σ_i (any shape); its gradient is U Vᵀ where all σ_i > 0.
+
+    >>> nuclear_norm(np.diag([2., -1.]))
+    3.0
+    """
+    A = real_matrix(A, "nuclear_norm")
+    return float(np.sum(np.linalg.svd(A, compute_uv=False)))
+
+
+def spectral_norm(A):
+    """‖A‖_2 = σ_max (any shape); its gradient is u_1 v_1ᵀ where σ_max is simple.
+
+    >>> round(spectral_norm(np.diag([2., -3.])), 12)
+    3.0
+    """
+    A = real_matrix(A, "spectral_norm")
+    return float(np.linalg.svd(A, compute_uv=False)[0])
