@@ -14,6 +14,7 @@ from .rule import Rule, RuleCheck
 
 __all__ = ["RULES", "Rule", "RuleCheck", "find"]
 
+#: Every rule of the package (see the module docstring).
 RULES = (matrix.RULES + activations.RULES + norms.RULES + attention.RULES + conv.RULES
          + block.RULES)
 

@@ -8,17 +8,17 @@ work on numpy arrays and sympy matrices alike, their LaTeX (``latex`` for the fu
 and the Matrix Cookbook number. The ``kind`` of the claim decides how it is checked (see
 :mod:`matcalc.catalogue.checkers`); each kind has a constructor here:
 
-========================  ===================  ===========================================
-constructor               kind                 the claim (a function of the variables)
-========================  ===================  ===========================================
-:func:`gradient`          gradient             ``grad``: the gradient, shape of the variable
-:func:`differential`      differential         ``diff``: the differential, also of ``d<var>``
-:func:`hessian`           hessian              ``hvp``: ``H[V]``, also of ``V``; ``grad``
-:func:`jacobian`          jacobian             ``jac``: the Jacobian array (numpy only)
-:func:`vjp`               vjp                  ``vjp``: ``grad <G, f>``, also of ``G``
-:func:`partials`          symmetric-partials   ``partials``: derivatives by distinct entries
-:func:`diagonal_gradient` diagonal-gradient    ``grad``: the gradient on diagonal matrices
-========================  ===================  ===========================================
+=========================  ===================  ===========================================
+constructor                kind                 the claim (a function of the variables)
+=========================  ===================  ===========================================
+:func:`gradient`           gradient             ``grad``: the gradient, shape of the variable
+:func:`differential`       differential         ``diff``: the differential, also of ``d<var>``
+:func:`hessian`            hessian              ``hvp``: ``H[V]``, also of ``V``; ``grad``
+:func:`jacobian`           jacobian             ``jac``: the Jacobian array (numpy only)
+:func:`vjp`                vjp                  ``vjp``: ``grad <G, f>``, also of ``G``
+:func:`partials`           symmetric-partials   ``partials``: derivatives by distinct entries
+:func:`diagonal_gradient`  diagonal-gradient    ``grad``: the gradient on diagonal matrices
+=========================  ===================  ===========================================
 
 Sizes: ``exact_sizes`` and ``numeric_sizes`` are given as *overrides* of
 :data:`EXACT_SIZES` and :data:`NUMERIC_SIZES` (only the letters the entry uses are kept);

@@ -1,8 +1,8 @@
 """Derivatives of decompositions and matrix functions, as checked rules.
 
-:data:`RULES` maps a name to a :class:`~matcalc.decompositions.rule.Rule`: the forward
+:data:`RULES` maps a name to a :class:`~matcalc.decompositions.Rule`: the forward
 function, its differential, the reverse-mode form where there is one, and a deliberately
-wrong variant. :func:`~matcalc.decompositions.rule.check_rule` checks a rule with the book's
+wrong variant. :func:`~matcalc.decompositions.check_rule` checks a rule with the book's
 checker at several sizes and seeds.
 
 >>> sorted(RULES)[:3]
@@ -176,4 +176,5 @@ def rules():
     return _eigen_rules() + _svd_rules() + _factor_rules() + _function_rules()
 
 
+#: Every rule of the package (see the module docstring).
 RULES = {r.name: r for r in rules()}
