@@ -189,7 +189,7 @@ def _mm(args):
     if any(_is_zero(a) for a in flat):
         return zero(shape)
     coef, scalars, mats = _split_scalars(flat)
-    mats = [m for m in mats if m.op != "eye"]
+    mats = [y for m in mats for y in (m.args if m.op == "mm" else [m]) if y.op != "eye"]
     if len(mats) == 0:
         body = None
     elif len(mats) == 1:
@@ -450,7 +450,7 @@ def replace_inner(d, subst, own):
     return replace(d, True)
 
 
-def _size(e):
+def _size(e):  # number of nodes
     return 1 + sum(_size(a) for a in e.args)
 
 
