@@ -103,9 +103,10 @@ def _wrt(L, wrt):
 class _Plan:
     """Sizes and the policy for the exact check, with the reason when it is skipped."""
 
-    def __init__(self, exprs, expr_vars, exact):
+    def __init__(self, exprs, expr_vars, exact, sizes=None):
         letters = _letters(expr_vars)
         self.numeric = check_sizes(letters, _NUMERIC) or {}
+        self.numeric.update({k: v for k, v in (sizes or {}).items() if k in letters})
         funcs = sorted({f for e in exprs for f in _transcendental(e)})
         self.reason = ""
         if exact is None:
@@ -125,12 +126,13 @@ class _Plan:
         return out + (f"; {self.reason}" if self.reason else "")
 
 
-def derive(L, wrt, *, exact=None, rules=None, moves=None, name=None):
+def derive(L, wrt, *, exact=None, sizes=None, rules=None, moves=None, name=None):
     """The gradient of the scalar expression ``L`` with respect to ``wrt`` (a variable or its
     name), derived step by step and checked before it is returned (see the module docstring).
 
     ``exact``: None (default) runs the exact check unless the expression has exp, log, tanh,
-    sigmoid, softplus or softmax; True/False force it. ``rules``/``moves`` replace the
+    sigmoid, softplus or softmax; True/False force it. ``sizes`` overrides the numeric
+    check's sizes (e.g. ``{"m": 5, "n": 3}`` where X must be tall). ``rules``/``moves`` replace the
     differential rules or Frobenius moves (for tests: :func:`.rules.corrupted`).
 
     >>> from .expr import vector, matrix
@@ -174,7 +176,7 @@ def derive(L, wrt, *, exact=None, rules=None, moves=None, name=None):
         G = simplify(Expr("had", (G, Expr("eye", (), var.shape)), var.shape))
         steps.append((Expr("frob", (G, dvar)), f"d{var.name} diagonal: keep the diagonal"))
         note = f"{var.name} is diagonal: the gradient along diagonal directions"
-    plan = _Plan([L], expr_vars, exact)
+    plan = _Plan([L], expr_vars, exact, sizes)
     derivation = _derivation(name or str(L), L, expr_vars, var, dvar, steps, G, plan)
     result = derivation.check()
     if not result.passed:

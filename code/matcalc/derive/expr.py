@@ -203,7 +203,8 @@ def _times(a, b, symbol="*"):
 
 def _dim(d, what):
     d = str(d)
-    if not d or not (d == "1" or d.replace("_", "").isalnum()) or d.isdigit() and d != "1":
+    if not d or not all(p == "1" or p.replace("_", "").isalnum() and not p.isdigit()
+                        for p in d.split("*")):
         raise ValueError(f"{what}: a dimension is a letter (or '1'), got {d!r}")
     return d
 

@@ -104,6 +104,8 @@ class _Printer:
             return self.postfix(a, r"^{-1}" if tex else "^-1")
         if op == "pow":
             return self.power(e)
+        if op == "mpow":  # a matrix power, for printing repeated factors only
+            return self.postfix(e.args[0], f"^{{{e.data}}}" if tex else f"^{e.data}")
         if op == "fro":
             inner = self.text(e.args[0])
             return (rf"\fnorm{{{inner}}}" if tex else f"‖{inner}‖"), ATOM
@@ -145,6 +147,14 @@ class _Printer:
         return (f"{b}^{ptxt}" if scalar else f"{b}^∘{ptxt}"), POSTFIX
 
     def product(self, args, sep):
+        groups = []
+        for a in args:
+            if groups and groups[-1][0] == a and a.op != "var" or groups and groups[-1][0] == a \
+                    and "differential" not in a.props:
+                groups[-1][1] += 1
+            else:
+                groups.append([a, 1])
+        args = [a if n == 1 else _power_of(a, n) for a, n in groups]
         out = ""
         for k, a in enumerate(args):
             level = ATOM if a.op in ("had", "kron", "mul", "frob", "add") else PRODUCT
@@ -196,6 +206,11 @@ class _Printer:
             else:
                 out += " + " + s
         return out
+
+
+def _power_of(a, n):
+    from .expr import Expr
+    return Expr("mpow", (a,), a.shape, n)
 
 
 def _pow(base, p):

@@ -98,7 +98,7 @@ def _simplify_kron(J):
     return J
 
 
-def differential(F, wrt, *, exact=None, rules=None):
+def differential(F, wrt, *, exact=None, sizes=None, rules=None):
     """dF for a (matrix-valued) expression F, linear in d<wrt>, checked, with its
     vec/Kronecker Jacobian when one exists.
 
@@ -115,7 +115,7 @@ def differential(F, wrt, *, exact=None, rules=None):
     S = simplify(F)
     D, used = differential_of(S, var.name, dvar, rules)
     D = factor(simplify(D)) if D is not None else Expr("zero", (), F.shape)
-    plan = _Plan([F], expr_vars, exact)
+    plan = _Plan([F], expr_vars, exact, sizes)
     extra = dict(expr_vars)
     extra[dvar.name] = dvar
     derivation = Derivation(f"d({F})", {n: v.shape for n, v in expr_vars.items()}, var.name,
@@ -236,7 +236,7 @@ def _direction_name(expr_vars):
     raise ValueError("no free name for the direction")
 
 
-def hessian(L, wrt, *, exact=None):
+def hessian(L, wrt, *, exact=None, sizes=None):
     """The Hessian of the scalar L as the linear map V -> H[V] (the directional derivative of
     the gradient), its Kronecker form when one exists, checked with
     :func:`matcalc.check_hessian`.
@@ -248,7 +248,7 @@ def hessian(L, wrt, *, exact=None):
     >>> str(h.expression), str(h.kronecker)
     ('V X X^T', 'X X^T ⊗ I')
     """
-    r = derive(L, wrt, exact=exact)
+    r = derive(L, wrt, exact=exact, sizes=sizes)
     var, expr_vars = r.variable, r._vars
     if var.props & {"symmetric", "diagonal"}:
         raise ValueError(f"not supported: the Hessian with respect to the {' '.join(sorted(var.props & {'symmetric', 'diagonal'}))} "
@@ -258,7 +258,7 @@ def hessian(L, wrt, *, exact=None):
     D, used = differential_of(r.gradient, var.name, dvar)
     HV_d = factor(simplify(D)) if D is not None else Expr("zero", (), var.shape)
     HV = _substitute(HV_d, dvar, V)
-    plan = _Plan([L], expr_vars, exact)
+    plan = _Plan([L], expr_vars, exact, sizes)
     extra = dict(expr_vars)
     extra[dvar.name] = dvar
     steps = Derivation(f"d(grad {L})", {n: v.shape for n, v in expr_vars.items()}, var.name,

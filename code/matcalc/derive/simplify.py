@@ -189,7 +189,8 @@ def _mm(args):
     if any(_is_zero(a) for a in flat):
         return zero(shape)
     coef, scalars, mats = _split_scalars(flat)
-    mats = [y for m in mats for y in (m.args if m.op == "mm" else [m]) if y.op != "eye"]
+    mats = _cancel_inverses(
+        [y for m in mats for y in (m.args if m.op == "mm" else [m]) if y.op != "eye"])
     if len(mats) == 0:
         body = None
     elif len(mats) == 1:
@@ -201,6 +202,18 @@ def _mm(args):
     if body is None and shape != SCALAR:
         body = Expr("eye", (), shape)
     return _mul(coef, scalars + ([body] if body is not None else []))
+
+
+def _cancel_inverses(mats):
+    """A^-1 A = A A^-1 = I for adjacent factors."""
+    out = []
+    for m in mats:
+        if out and (m.op == "inv" and m.args[0] == out[-1]
+                    or out[-1].op == "inv" and out[-1].args[0] == m):
+            out.pop()
+            continue
+        out.append(m)
+    return out
 
 
 def _scalar_key(s):
