@@ -22,7 +22,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..backend import sizes_text
+from ..backend import is_symbolic, sizes_text
 from ..derivation import Derivation, Step
 from .evaluate import function
 from .expr import Expr, const, is_scalar, variables
@@ -36,7 +36,7 @@ __all__ = ["derive", "DerivationFailed", "Derived", "check_sizes", "kinds_of", "
 #: Operations whose exact (sympy) check is slow; for them the exact check is skipped and the
 #: result says so (the numeric checks still run).
 TRANSCENDENTAL = ("exp", "log", "tanh", "sigmoid", "softplus", "softmax")
-_EXACT = (2, 3)
+_EXACT = (2,)
 _NUMERIC = (3, 4, 5, 6, 7, 8)
 
 
@@ -191,8 +191,23 @@ def _derivation(name, L, expr_vars, var, dvar, steps, G, plan):
     extra[dvar.name] = dvar
     chain = [Step(e.latex, function(e, extra), why) for e, why in steps]
     return Derivation(name, shapes, var.name, function(L, expr_vars), chain,
-                      gradient=function(G, expr_vars), kinds=kinds_of(expr_vars),
+                      gradient=as_matrix_function(function(G, expr_vars)),
+                      kinds=kinds_of(expr_vars),
                       exact_sizes=plan.exact, numeric_sizes=plan.numeric, start=r"\d L")
+
+
+def as_matrix_function(f):
+    """``f`` with a scalar result returned as a 1 x 1 matrix (numpy or sympy)."""
+    def g(**env):
+        v = f(**env)
+        if hasattr(v, "shape") and len(getattr(v, "shape")) == 2:
+            return v
+        if is_symbolic(v):
+            import sympy
+            return sympy.Matrix([[v]])
+        return np.array([[float(v)]])
+
+    return g
 
 
 def prepare(arrays, expr_vars):
