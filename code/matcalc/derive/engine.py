@@ -37,6 +37,7 @@ __all__ = ["derive", "DerivationFailed", "Derived", "check_sizes", "kinds_of", "
 #: result says so (the numeric checks still run).
 TRANSCENDENTAL = ("exp", "log", "tanh", "sigmoid", "softplus", "softmax")
 _EXACT = (2,)
+_NAMED_SIZE = 7  # subexpressions of at least this many nodes get a name when repeated
 _NUMERIC = (3, 4, 5, 6, 7, 8)
 
 
@@ -177,19 +178,23 @@ def derive(L, wrt, *, exact=None, sizes=None, rules=None, moves=None, name=None)
         steps.append((Expr("frob", (G, dvar)), f"d{var.name} diagonal: keep the diagonal"))
         note = f"{var.name} is diagonal: the gradient along diagonal directions"
     plan = _Plan([L], expr_vars, exact, sizes)
-    derivation = _derivation(name or str(L), L, expr_vars, var, dvar, steps, G, plan)
+    shown, names = name_repeated([e for e, _ in steps] + [G], min_size=_NAMED_SIZE)
+    derivation = _derivation(name or str(L), L, expr_vars, var, dvar, steps, G, plan,
+                             shown[:-1])
     result = derivation.check()
     if not result.passed:
         raise DerivationFailed(f"the engine's check of d({L}) failed; the result is not "
                                f"returned.\n{result}")
-    return Derived(L, var, G, derivation, result, plan.text("every step"), note, expr_vars)
+    out = Derived(L, var, G, derivation, result, plan.text("every step"), note, expr_vars)
+    out.names, out.named_gradient = names, shown[-1]
+    return out
 
 
-def _derivation(name, L, expr_vars, var, dvar, steps, G, plan):
+def _derivation(name, L, expr_vars, var, dvar, steps, G, plan, shown):
     shapes = {n: v.shape for n, v in expr_vars.items()}
     extra = dict(expr_vars)
     extra[dvar.name] = dvar
-    chain = [Step(e.latex, function(e, extra), why) for e, why in steps]
+    chain = [Step(s.latex, function(e, extra), why) for (e, why), s in zip(steps, shown)]
     return Derivation(name, shapes, var.name, function(L, expr_vars), chain,
                       gradient=as_matrix_function(function(G, expr_vars)),
                       kinds=kinds_of(expr_vars),
@@ -237,6 +242,7 @@ class Derived:
         self.steps, self.checked, self.note = steps, checked, note
         self._result, self._vars = result, expr_vars
         self._grad = function(G, expr_vars)
+        self.named_gradient, self.names = G, []
 
     @property
     def latex(self):
@@ -244,9 +250,9 @@ class Derived:
         return self.gradient.latex
 
     def named(self):
-        """(gradient with repeated subexpressions named, [(name, definition)])."""
-        out, defs = name_repeated([self.gradient])
-        return out[0], defs
+        """(gradient with repeated subexpressions named, [(name, definition)]); the names
+        are shared with the steps' LaTeX."""
+        return self.named_gradient, self.names
 
     def evaluate(self, **arrays):
         """The gradient at the given arrays (vectors as 1-D or n x 1), as a numpy array of the
@@ -290,23 +296,18 @@ class Derived:
 
     def _repr_markdown_(self):
         g, defs = self.named()
-        rows = [r"\d L &= " + self.steps.steps[0].latex + rf" && \text{{{_tex_text(self.steps.steps[0].why)}}}"]
-        for s in self.steps.steps[1:]:
-            rows.append(rf"&= {s.latex} && \text{{{_tex_text(s.why)}}}")
-        body = " \\\\\n".join(rows)
+        rows = ["| | expression | rule |", "|---|---|---|"]
+        for k, s in enumerate(self.steps.steps):
+            head = r"$\d L$" if k == 0 else ""
+            rows.append(f"| {head} | $= {s.latex}$ | {s.why} |")
         where = ", ".join(f"${n} = {d.latex}$" for n, d in defs)
-        out = (f"$$\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n$$\n\n"
+        out = ("\n".join(rows) + "\n\n"
                f"Gradient: $\\grad_{{{self.variable.latex}}} L = {g.latex}$"
                + (f", with {where}" if where else "") + ".\n\n")
         if self.note:
-            out += self.note.replace("sym(G) = (G + G^T)/2", "$(G + G^\\T)/2$") \
-                .replace("2G - diag(G)", "$2G - \\diag(G)$") + ".\n\n"
-        return out + f"*{self.checked}*: **{'passed' if self._result.passed else 'FAILED'}**.\n"
-
-
-def _tex_text(s):
-    return (s.replace("\\", "").replace("_", r"\_").replace("^", r"\^{}")
-            .replace("&", r"\&").replace("%", r"\%").replace("#", r"\#").replace("$", ""))
+            out += self.note + ".\n\n"
+        verdict = "passed" if self._result.passed else "FAILED"
+        return out + f"*{self.checked[0].upper() + self.checked[1:]}*: **{verdict}**.\n"
 
 
 def _plain_of_latex(step):

@@ -394,9 +394,10 @@ def _edge(t, side):
     return edge, _mul(coef, scalars + [body])
 
 
-def name_repeated(exprs, taken=()):
-    """Name the compound subexpressions that occur more than once across ``exprs``:
-    returns (the expressions with the names substituted, [(name, definition), ...]).
+def name_repeated(exprs, taken=(), min_size=3):
+    """Name the compound subexpressions (of at least ``min_size`` nodes) that occur more
+    than once within one of ``exprs``: returns (the expressions with the names substituted,
+    [(name, definition), ...]).
 
     >>> from .expr import matrix
     >>> from .language import tanh
@@ -419,8 +420,13 @@ def name_repeated(exprs, taken=()):
         for a in node.args:
             visit(a)
 
+    best = {}
     for x in exprs:
+        counts.clear()
         visit(x)
+        for k, c in counts.items():
+            best[k] = max(best.get(k, 0), c)
+    counts = best
     taken = set(taken)
     for x in exprs:
         taken |= set(variables(x))
@@ -428,15 +434,16 @@ def name_repeated(exprs, taken=()):
     small = [n for n in "stuvqr" if n not in taken]
     defs, subst = [], {}
     # outermost first: a repeated node whose parent is repeated as often is not named
-    repeated = sorted((k for k, c in counts.items() if c > 1 and _size(nodes[k]) > 2),
+    repeated = sorted((k for k, c in counts.items() if c > 1 and _size(nodes[k]) >= min_size
+                       and nodes[k].op in _NAMEABLE and not _has_differential(nodes[k])),
                       key=lambda k: -_size(nodes[k]))
     for k in repeated:
         names = small if is_scalar(nodes[k]) else pool
         if not names or any(_inside(nodes[k], nodes[j]) and counts[j] >= counts[k]
                             for j in subst):
             continue
-        name = names.pop(0) if nodes[k].op != "tanh" or "H" not in names else (
-            names.remove("H") or "H")
+        prefer = _PREFERRED.get(nodes[k].op)
+        name = names.pop(0) if prefer not in names else (names.remove(prefer) or prefer)
         subst[k] = Expr("var", (), nodes[k].shape, (name, frozenset({"named"})))
         defs.append((name, nodes[k]))
 
@@ -450,6 +457,12 @@ def name_repeated(exprs, taken=()):
     out = [replace(x) for x in exprs]
     defs = [(n, replace_inner(d, subst, n)) for n, d in defs]
     return out, defs[::-1]
+
+
+_PREFERRED = {"tanh": "H", "sigmoid": "H", "softmax": "P"}
+#: Operations whose repeated results get a name: sums, function applications, products.
+_NAMEABLE = ("add", "mm", "tanh", "sigmoid", "softmax", "exp", "log", "softplus", "inv", "det",
+             "logdet", "tr", "frob", "fro", "sum")
 
 
 def replace_inner(d, subst, own):
