@@ -60,7 +60,15 @@ def _print_latex(r, out):
 
 
 def main(argv=None, out=None):
-    """Run the command line; returns the exit status (0 ok, 2 bad input, 1 failed check)."""
+    """Run the command line; returns the exit status (0 ok, 2 bad input, 1 failed check).
+
+    >>> main(["derive", "tr(A @ X)", "--wrt", "X", "--shape", "A=n,m", "--shape", "X=m,n"])
+    d L = tr(A dX)    [...]
+    ...
+    gradient with respect to X: A^T
+    ...
+    0
+    """
     from .derive import derive, differential, hessian
     from .derive.engine import DerivationFailed
     from .derive.parse import parse

@@ -138,7 +138,11 @@ def _wls(V):
 @dataclass(frozen=True)
 class Row:
     """One entry's cross-check: ``status`` is "agrees", "differs", "refused" (the engine
-    raised "not supported") or "not stateable"."""
+    raised "not supported") or "not stateable".
+
+    >>> Row("tr X", "agrees").agrees
+    True
+    """
 
     name: str
     status: str
@@ -185,7 +189,11 @@ def _compare(entry, r, seed=0):
 def cross_check(entries=None, names=None, exact=False):
     """Re-derive the catalogue's gradient entries (all, or those in ``names``) with the
     engine; a list of :class:`Row`. ``exact=False`` skips the engine's exact checks (its
-    numeric checks still run) to keep the whole catalogue to a few seconds."""
+    numeric checks still run) to keep the whole catalogue to a few seconds.
+
+    >>> cross_check(names=["tr X"])[0].status
+    'agrees'
+    """
     if entries is None:
         from ..catalogue import entries as all_entries
         entries = all_entries()

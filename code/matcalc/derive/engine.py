@@ -42,7 +42,17 @@ _NUMERIC = (3, 4, 5, 6, 7, 8)
 
 
 class DerivationFailed(RuntimeError):
-    """The engine's own check failed: the message names the first wrong step."""
+    """The engine's own check failed: the message names the first wrong step.
+
+    >>> from .expr import matrix
+    >>> from .language import inv, tr
+    >>> from .rules import corrupted
+    >>> X, A = matrix("X", "n", "n"), matrix("A", "n", "n")
+    >>> derive(tr(A @ inv(X)), "X", rules=corrupted("inv"))
+    Traceback (most recent call last):
+    ...
+    matcalc.derive.engine.DerivationFailed: the engine's check of d(tr(A X^-1)) failed; ...
+    """
 
 
 def kinds_of(expr_vars):
@@ -217,7 +227,12 @@ def as_matrix_function(f):
 
 def prepare(arrays, expr_vars):
     """Arrays by variable name as 2-D arrays (1-D vectors become columns, numbers 1 x 1),
-    with every variable present."""
+    with every variable present.
+
+    >>> from .expr import vector
+    >>> prepare({"x": [1.0, 2.0]}, {"x": vector("x", "n")})["x"].shape
+    (2, 1)
+    """
     out = {}
     for n, v in expr_vars.items():
         if n not in arrays:
@@ -235,7 +250,14 @@ def prepare(arrays, expr_vars):
 class Derived:
     """The result of :func:`derive`: ``gradient`` (an expression), ``latex``, ``steps`` (the
     checked Derivation), ``evaluate(**arrays)``, ``check()``, ``checked`` (what was
-    checked), ``note`` (e.g. for symmetric variables)."""
+    checked), ``note`` (e.g. for symmetric variables).
+
+    >>> from .expr import vector
+    >>> x = vector("x", "n")
+    >>> r = derive(x.T @ x, "x")
+    >>> str(r.gradient), r.evaluate(x=np.array([1.0, 2.0])).tolist()
+    ('2 x', [2.0, 4.0])
+    """
 
     def __init__(self, L, var, G, steps, result, checked, note, expr_vars):
         self.expression, self.variable, self.gradient = L, var, G

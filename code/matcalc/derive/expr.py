@@ -43,7 +43,12 @@ def number(value):
 
 
 class Expr:
-    """One node of a matrix expression (see the module docstring)."""
+    """One node of a matrix expression (see the module docstring).
+
+    >>> e = matrix("A", "m", "n").T
+    >>> e.op, e.shape, str(e)
+    ('T', ('n', 'm'), 'A^T')
+    """
 
     __array_priority__ = 1000  # numpy defers to our operators
     __slots__ = ("op", "args", "shape", "data", "_key")

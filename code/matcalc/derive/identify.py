@@ -29,7 +29,11 @@ __all__ = ["Move", "MOVES", "move", "frobenius_moves", "state_expr", "corrupted_
 @dataclass(frozen=True)
 class Move:
     """One Frobenius move for the operation ``op`` of D: ``apply(A, D, index)`` returns the
-    new pairs; ``index`` is the argument of D that holds dX."""
+    new pairs; ``index`` is the argument of D that holds dX.
+
+    >>> MOVES["T"].name, MOVES["T"].theorem
+    ('transposition: A : C^T = A^T : C', 'thm-frob-symmetry')
+    """
 
     op: str
     name: str
@@ -177,7 +181,12 @@ def move(A, D, dname, moves=None):
 
 
 def state_expr(pairs):
-    """The sum of A : D over the pairs, for display and checking (A = 1 shows D alone)."""
+    """The sum of A : D over the pairs, for display and checking (A = 1 shows D alone).
+
+    >>> from .expr import matrix
+    >>> str(state_expr([(matrix("A", "m", "n"), matrix("B", "m", "n"))]))
+    'A : B'
+    """
     terms = []
     for A, D in pairs:
         if is_scalar(D):

@@ -4,11 +4,11 @@ operators ``+ - * / ** @`` are accepted; anything else is an error naming it and
 
 >>> e = parse("0.5 * fro(W @ X - Y)**2", {"W": "mn", "X": "nk", "Y": "mk"})
 >>> str(e)
-'1/2 ‖W X - Y‖^2'
+'(1/2) ‖W X - Y‖^2'
 >>> parse("W @ X", {"W": "mn", "X": "mk"})
 Traceback (most recent call last):
 ...
-ValueError: at position 3 (W @ X): shape mismatch: W @ X multiplies m x n by m x k (n != m)
+ValueError: at position 1 (W @ X): shape mismatch: W @ X multiplies m x n by m x k (n != m)
 """
 
 import ast
@@ -51,6 +51,9 @@ def parse_shape(text):
 def parse(text, shapes, properties=None):
     """The expression ``text`` with the variables of ``shapes`` (name -> shape, e.g. "mn",
     ("m", "n") or "m,n") and ``properties`` (name -> list of properties, e.g. ["symmetric"]).
+
+    >>> parse("logdet(S)", {"S": "n,n"}, {"S": ["spd"]}).args[0].props == {"spd", "symmetric", "invertible"}
+    True
     """
     properties = properties or {}
     variables = {}
@@ -63,7 +66,10 @@ def parse(text, shapes, properties=None):
     except SyntaxError as exc:
         raise ValueError(f"at position {exc.offset}: syntax error in {text!r}: "
                          f"{exc.msg}") from None
-    return _Walker(text, variables).visit(tree.body)
+    try:
+        return _Walker(text, variables).visit(tree.body)
+    except _Error as exc:
+        raise ValueError(str(exc)) from None
 
 
 class _Walker:

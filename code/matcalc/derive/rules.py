@@ -25,7 +25,11 @@ __all__ = ["Rule", "RULES", "differential_of", "differential_variable", "corrupt
 
 @dataclass(frozen=True)
 class Rule:
-    """A differential rule: ``apply(node, args, dargs)`` returns d(node)."""
+    """A differential rule: ``apply(node, args, dargs)`` returns d(node).
+
+    >>> RULES["inv"].name, RULES["inv"].theorem
+    ('d(X^-1)', 'thm-inverse')
+    """
 
     op: str
     name: str  # what the step says

@@ -173,7 +173,13 @@ def _check_jacobian(d, plan):
 class Differential:
     """The result of :func:`differential`: ``expression`` (dF), ``latex``, ``jacobian`` (an
     expression or None, with ``jacobian_note``), ``steps``, ``check()``,
-    ``evaluate(d<X>=..., **arrays)``, ``jacobian_value(**arrays)``."""
+    ``evaluate(d<X>=..., **arrays)``, ``jacobian_value(**arrays)``.
+
+    >>> from .expr import matrix
+    >>> d = differential(matrix("X", "m", "n").T, "X")
+    >>> d.evaluate(X=np.zeros((2, 3)), dX=np.ones((2, 3))).shape
+    (3, 2)
+    """
 
     def __init__(self, F, var, dvar, D, J, why, steps, result, expr_vars, checked):
         self.function, self.variable, self.dvariable = F, var, dvar
@@ -246,7 +252,7 @@ def hessian(L, wrt, *, exact=None, sizes=None):
     >>> W, X, Y = matrix("W", "m", "n"), matrix("X", "n", "k"), matrix("Y", "m", "k")
     >>> h = hessian(0.5 * fro(W @ X - Y) ** 2, "W")
     >>> str(h.expression), str(h.kronecker)
-    ('V X X^T', 'X X^T ⊗ I')
+    ('V X X^T', '(X X^T) ⊗ I')
     """
     r = derive(L, wrt, exact=exact, sizes=sizes)
     var, expr_vars = r.variable, r._vars
@@ -294,7 +300,14 @@ def _substitute(e, old, new):
 class Hessian:
     """The result of :func:`hessian`: ``expression`` (H[V]), ``latex``, ``kronecker`` (the
     matrix on vec, or None with ``kronecker_note``), ``steps``, ``gradient`` (the derive
-    result), ``check()`` (check_hessian's CheckResult), ``evaluate(V=..., **arrays)``."""
+    result), ``check()`` (check_hessian's CheckResult), ``evaluate(V=..., **arrays)``.
+
+    >>> from .expr import vector
+    >>> x = vector("x", "n")
+    >>> h = hessian(x.T @ x, "x")
+    >>> h.evaluate(V=np.array([1.0, 0.0]), x=np.zeros(2)).tolist()
+    [[2.0], [0.0]]
+    """
 
     def __init__(self, L, var, V, HV, K, why, steps, derived, expr_vars):
         self.function, self.variable, self.direction = L, var, V

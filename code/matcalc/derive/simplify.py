@@ -28,7 +28,7 @@ def simplify(e):
     >>> from .expr import matrix
     >>> S = matrix("S", "n", "n", symmetric=True)
     >>> str(simplify(S.T @ S.T))
-    'S S'
+    'S^2'
     """
     memo = {}
 
@@ -405,7 +405,7 @@ def name_repeated(exprs, taken=(), min_size=3):
     >>> H = tanh(A @ A.T)
     >>> out, defs = name_repeated([simplify(H @ H)])
     >>> str(out[0]), [(n, str(d)) for n, d in defs]
-    ('H H', [('H', 'tanh(A A^T)')])
+    ('H^2', [('H', 'tanh(A A^T)')])
     """
     from .expr import variables
     counts, nodes = {}, {}
