@@ -11,7 +11,7 @@ from chapters import chapters, run_chapter
 def test_there_are_chapters():
     assert [p.stem for p in chapters()] == ["howto", "notation", "checking", "frobenius",
                                             "differentials", "chainrule", "examples",
-                                            "second_order", "catalogue"]
+                                            "second_order", "derive", "catalogue"]
 
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
