@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+BOOK = ROOT / "book"
+# The tests' helpers, `make run`'s module and the book's Sphinx extension, imported by name.
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(ROOT / "tools"), str(BOOK / "_ext")]
 
 
 def build_book(source, tmp_path, execute=True, builder="html", cache=None):

@@ -1,13 +1,17 @@
 """The strict build: it passes on the book, and fails, naming the chapter, when it should."""
 
+import json
 import re
 import runpy
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from chapters import run_chapter
 from conftest import build_book
+from matcalc_book import code_fingerprint, coalesce_streams_exactly, patch_stream_merge
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,30 +110,80 @@ def test_broken_reference_fails_the_build(tmp_path, ref):
 def test_notebook_cache_is_keyed_on_the_package_sources(tmp_path, monkeypatch):
     monkeypatch.setenv("MATCALC_NB_CACHE", str(tmp_path / "cache"))
     conf = runpy.run_path(str(ROOT / "conf.py"))
-    fingerprint = conf["code_fingerprint"]
-    assert conf["nb_execution_cache_path"].endswith(fingerprint(ROOT / "code"))
+    assert conf["nb_execution_cache_path"].endswith(code_fingerprint(ROOT / "code"))
     code = tmp_path / "code"
     shutil.copytree(ROOT / "code", code, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    before = fingerprint(code)
-    assert fingerprint(code) == before  # deterministic
+    before = code_fingerprint(code)
+    assert code_fingerprint(code) == before  # deterministic
     with open(code / "matcalc" / "frobenius.py", "a") as f:
         f.write("\n# an edit\n")
-    assert fingerprint(code) != before
+    assert code_fingerprint(code) != before
     (code / "matcalc" / "new_module.py").write_text("x = 1\n")
-    assert len({before, fingerprint(code)}) == 2
+    assert len({before, code_fingerprint(code)}) == 2
 
 
 def test_stream_merge_does_not_depend_on_chunking():
-    conf = runpy.run_path(str(ROOT / "conf.py"))
-    merge = conf["coalesce_streams_exactly"]
     text = "square: ok\n    exact: proved\ncube: ok\n    exact: proved\n"
 
     def chunks(cuts):
         pieces = [text[a:b] for a, b in zip([0] + cuts, cuts + [len(text)])]
         return [{"output_type": "stream", "name": "stdout", "text": p} for p in pieces]
 
-    results = {merge(chunks(cuts))[0]["text"] for cuts in ([], [10], [29], [29, 30], [5, 40])}
+    results = {coalesce_streams_exactly(chunks(cuts))[0]["text"]
+               for cuts in ([], [10], [29], [29, 30], [5, 40])}
     assert results == {text}
-    import myst_nb.core.render
-    assert myst_nb.core.render.coalesce_streams is merge or \
-        myst_nb.core.render.coalesce_streams.__name__ == "coalesce_streams_exactly"
+
+
+def _chunked_output_book(tmp_path, with_patch):
+    """A one-page book whose only cell has stored output in three chunks, rendered by
+    myst-nb's real renderer (no execution), with or without the book's extension."""
+    import nbformat
+
+    src = tmp_path / ("patched" if with_patch else "plain")
+    src.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    cell = nbformat.v4.new_code_cell("print('square: ok'); print('    exact: proved')")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=t)
+                    for t in ("square: ok", "\n    exact:", " proved\n")]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Chunks"), cell]
+    nbformat.write(nb, str(src / "index.ipynb"))
+    exts = ["myst_nb"] + (["matcalc_book"] if with_patch else [])
+    (src / "conf.py").write_text(
+        "import sys\n"
+        f"sys.path[:0] = [{str(ROOT / 'book' / '_ext')!r}, {str(ROOT / 'tools')!r}]\n"
+        f"extensions = {exts!r}\nnb_execution_mode = 'off'\nnb_merge_streams = True\n")
+    out = tmp_path / (src.name + "-html")
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(src), str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    html = (out / "index.html").read_text()
+    return re.search(r'<div class="cell_output.*?<pre>(.*?)</pre>', html, flags=re.S).group(1)
+
+
+def test_stream_merge_patch_reaches_myst_nbs_renderer(tmp_path):
+    # Without the extension, myst-nb strips each chunk and loses the indentation: the test
+    # can tell the difference, so it would fail if the patch stopped taking effect.
+    plain = _chunked_output_book(tmp_path, with_patch=False)
+    patched = _chunked_output_book(tmp_path, with_patch=True)
+    assert "square: ok\n    exact: proved" in patched
+    assert "square: ok\n    exact: proved" not in plain
+
+
+def test_stream_merge_patch_refuses_another_myst_nb(monkeypatch):
+    import myst_nb
+
+    monkeypatch.setattr(myst_nb, "__version__", "9.9.9")
+    with pytest.raises(RuntimeError, match="written for myst-nb 1.4.0, found 9.9.9"):
+        patch_stream_merge()
+
+
+def test_search_index_has_words_not_numbers_from_outputs(built):
+    proc, out = built
+    assert proc.returncode == 0
+    index = (out / "searchindex.js").read_text()
+    terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
+    long_numbers = [t for t in terms if re.search(r"\d{5,}", t)]
+    assert long_numbers == [], long_numbers[:20]
+    assert "frobeniu" in terms or "frobenius" in terms   # prose stays searchable (stemmed)

@@ -5,6 +5,8 @@ import re
 import sys
 from pathlib import Path
 
+from matcalc.plaintext import plain
+
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
 
@@ -14,15 +16,19 @@ def is_chapter(path):
     return path.suffix == ".md" and path.is_file() and "kernelspec:" in path.read_text()[:500]
 
 
-def chapters():
-    """Chapter files in book order (the index's toctrees)."""
+def pages():
+    """Every page of the book's toctrees, in book order (the index's toctrees)."""
     index = (BOOK / "index.md").read_text()
     order = []
     for block in re.findall(r"```\{toctree\}(.*?)```", index, flags=re.S):
         order += [line.strip() for line in block.splitlines()
                   if line.strip() and not line.strip().startswith(":")]
-    pages = [BOOK / f"{name}.md" for name in order]
-    return [p for p in pages if is_chapter(p)]
+    return [BOOK / f"{name}.md" for name in order]
+
+
+def chapters():
+    """Chapter files (pages with code) in book order."""
+    return [p for p in pages() if is_chapter(p)]
 
 
 def resolve(name):
@@ -59,9 +65,11 @@ def _text(output):
         return output.get("text", "")
     if kind in ("execute_result", "display_data"):
         data = output.get("data", {})
-        for mime in ("text/markdown", "text/plain"):
-            if mime in data:
-                return data[mime] + "\n"
+        # Markdown (tables with math) is for notebooks; the terminal gets plain text.
+        if "text/markdown" in data:
+            return plain(data["text/markdown"]) + "\n"
+        if "text/plain" in data:
+            return data["text/plain"] + "\n"
         return f"[{', '.join(sorted(data))}]\n"
     if kind == "error":
         return "\n".join(output.get("traceback", [])) + "\n"
@@ -74,7 +82,10 @@ def run(path, out=sys.stdout):
     from nbclient.exceptions import CellExecutionError
 
     nb = notebook(path)
+    # The kernel's start-up warning about unencrypted local TCP says nothing about the
+    # chapter: log errors only (a crashing kernel still reports).
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(BOOK)}})
     number = 0
     with client.setup_kernel():

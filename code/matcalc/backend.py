@@ -13,11 +13,12 @@ False
 """
 
 import sys
+from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["TOLERANCES", "SALTS", "EPS", "is_symbolic", "relative_difference", "rng",
-           "sizes_text", "scalar"]
+__all__ = ["TOLERANCES", "SALTS", "EPS", "is_symbolic", "is_symbolic_matrix", "relative_difference", "rng",
+           "sizes_text", "scalar", "Comparison", "compare"]
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -75,6 +76,20 @@ def is_symbolic(*objects):
     return any(isinstance(obj, (sympy.MatrixBase, sympy.Basic)) for obj in objects)
 
 
+def is_symbolic_matrix(*objects):
+    """True if any object is a sympy matrix (a sympy scalar expression is not), decided
+    without importing sympy, as :func:`is_symbolic`.
+
+    >>> import numpy as np
+    >>> is_symbolic_matrix(np.eye(2))
+    False
+    """
+    sympy = sys.modules.get("sympy")
+    if sympy is None:
+        return False
+    return any(isinstance(obj, sympy.MatrixBase) for obj in objects)
+
+
 def scalar(value):
     """A 1 x 1 matrix (sympy or numpy) as a scalar; anything else unchanged.
 
@@ -119,3 +134,43 @@ def sizes_text(sizes):
     'm=3, n=2'
     """
     return ", ".join(f"{k}={v}" for k, v in (sizes or {}).items()) or "-"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two closed-form values compared at the same point: ``passed``, the relative
+    ``error`` and the ``tolerance`` it was judged against; prints both numbers.
+
+    >>> compare([1.0, 2.0], [1.0, 2.0], what="a row")
+    a row: relative difference 0.0e+00 <= 1e-09, agrees
+    """
+
+    passed: bool
+    error: float
+    tolerance: float
+    what: str = ""
+    sizes: dict = field(default_factory=dict)
+
+    def __bool__(self):
+        return self.passed
+
+    def __str__(self):
+        verdict = f"<= {self.tolerance:.0e}, agrees" if self.passed else \
+            f"> {self.tolerance:.0e}, DISAGREES"
+        where = f" at {sizes_text(self.sizes)}" if self.sizes else ""
+        head = f"{self.what}: " if self.what else ""
+        return f"{head}relative difference {self.error:.1e}{where} {verdict}"
+
+    __repr__ = __str__
+
+
+def compare(a, b, *, what="", tolerance=None, sizes=None):
+    """Compare two arrays computed in closed form (same shape) with
+    :func:`relative_difference` against ``TOLERANCES["identity"]``.
+
+    >>> bool(compare(1.0, 1.5))
+    False
+    """
+    tol = TOLERANCES["identity"] if tolerance is None else tolerance
+    error = relative_difference(a, b)
+    return Comparison(error <= tol, error, tol, what, dict(sizes or {}))

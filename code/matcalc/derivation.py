@@ -30,6 +30,7 @@ import sympy as sp
 from .backend import TOLERANCES, relative_difference, rng, scalar as _scalar
 from .check import check_differential, check_gradient
 from .frobenius import frob
+from .plaintext import plain
 from .symbolic import verify
 from .variables import Variables, arguments
 
@@ -110,10 +111,10 @@ class DerivationResult:
                  f"{sizes or 'no sizes'}, numeric at {num}"]
         for link in self.links:
             mark = "ok " if link.passed else "WRONG"
-            lines.append(f"  [{mark}] {link.index}: {link.source}  =  {link.target}")
+            lines.append(f"  [{mark}] {link.index}: {plain(link.source)}  =  {plain(link.target)}")
             detail = (f"        exact: {self._exact_text(link)}; numeric: relative "
                       f"difference {link.numeric_error:.1e}")
-            lines.append(detail + (f" ({link.why})" if link.why else ""))
+            lines.append(detail + (f" ({plain(link.why)})" if link.why else ""))
             if link.note:
                 lines.append(f"        {link.note}")
             if link.exact is not None and not link.exact.passed:
@@ -126,8 +127,8 @@ class DerivationResult:
             lines.append("  gradient: " + str(self.gradient_check).splitlines()[0])
         wrong = self.first_wrong
         if wrong is not None:
-            lines.append(f"  first wrong step: link {wrong.index}, from {wrong.source} "
-                         f"to {wrong.target}")
+            lines.append(f"  first wrong step: link {wrong.index}, from {plain(wrong.source)} "
+                         f"to {plain(wrong.target)}")
         return "\n".join(lines)
 
     __repr__ = __str__

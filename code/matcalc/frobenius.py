@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .backend import is_symbolic
+from .backend import is_symbolic_matrix
 
 
 def frob(A, B):
@@ -15,7 +15,7 @@ def frob(A, B):
     >>> frob(np.array([[1., 2.], [3., 4.]]), np.eye(2))
     5.0
     """
-    if is_symbolic(A, B):
+    if is_symbolic_matrix(A, B):
         import sympy
         A, B = sympy.Matrix(A), sympy.Matrix(B)
         if A.shape != B.shape:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .backend import TOLERANCES, Comparison, compare
 from .vec import vec
 
 __all__ = ["EinsumExample", "EINSUM_EXAMPLES", "LayoutExample", "LAYOUT_EXAMPLES"]
@@ -16,7 +17,7 @@ class EinsumExample:
     """``index_form`` (LaTeX) computed by ``np.einsum(spec, *operands)`` and by ``matrix_form``.
 
     >>> ex = EINSUM_EXAMPLES[0]
-    >>> ex.name, ex.spec, ex.check()
+    >>> ex.name, ex.spec, bool(ex.check())
     ('matrix product', 'ik,kj->ij', True)
     """
 
@@ -33,13 +34,19 @@ class EinsumExample:
         return [rng.standard_normal(s) for s in self.shapes]
 
     def check(self, seed=0):
-        """True if einsum and the matrix form agree on random operands."""
+        """Einsum against the matrix form on random operands: a
+        :class:`~matcalc.backend.Comparison` (``bool()`` is the verdict, ``error`` the
+        relative difference)."""
         ops = self.operands(seed)
         by_einsum = np.einsum(self.spec, *ops)
         if self.reshape is not None:
             by_einsum = self.reshape(by_einsum)
         expected = np.asarray(self.matrix_form(*ops))
-        return by_einsum.shape == expected.shape and bool(np.allclose(by_einsum, expected))
+        if by_einsum.shape != expected.shape:
+            return Comparison(False, float("inf"), TOLERANCES["identity"],
+                              f"{self.name}: einsum gives shape {by_einsum.shape}, the matrix "
+                              f"form {expected.shape}")
+        return compare(by_einsum, expected, what=self.name)
 
 
 def _kron_reshape(T):
@@ -81,7 +88,7 @@ class LayoutExample:
     ``function(x_or_X, *constants)``; ``numerator`` and ``denominator`` give the two claimed
     layouts; :meth:`check` compares both with a numerical Jacobian.
 
-    >>> LAYOUT_EXAMPLES[0].check()
+    >>> bool(LAYOUT_EXAMPLES[0].check())
     True
     """
 
@@ -96,6 +103,8 @@ class LayoutExample:
     denominator: object = field(repr=False)
 
     def check(self, seed=0):
+        """Both claimed layouts against a numerical Jacobian: the worse
+        :class:`~matcalc.backend.Comparison` of the two."""
         from .jacobian import jacobian
 
         rng = np.random.default_rng(seed)
@@ -107,14 +116,14 @@ class LayoutExample:
         out_ndim = J.ndim - len(self.variable_shape)
         if len(self.variable_shape) == 2 and out_ndim == 0:
             # scalar by matrix: numerator layout is the transpose of the variable's shape
-            numerator_ok = np.allclose(num, J.T, atol=1e-8)
-            denominator_ok = np.allclose(den, J, atol=1e-8)
+            pairs = ((num, J.T), (den, J))
         else:
             Jm = J.reshape(int(np.prod(J.shape[:out_ndim])), -1)
-            numerator_ok = np.allclose(num.reshape(Jm.shape), Jm, atol=1e-8)
-            denominator_ok = np.allclose(den.reshape(Jm.T.shape), Jm.T, atol=1e-8)
-        return bool(numerator_ok and denominator_ok)
-
+            pairs = ((num.reshape(Jm.shape), Jm), (den.reshape(Jm.T.shape), Jm.T))
+        results = [compare(claim, numeric, tolerance=TOLERANCES["jacobian"],
+                           what=f"{self.name}, {layout} layout against the numerical Jacobian")
+                   for layout, (claim, numeric) in zip(("numerator", "denominator"), pairs)]
+        return max(results, key=lambda r: (not r.passed, r.error))
 
 LAYOUT_EXAMPLES = (
     LayoutExample("vector by vector", r"\partial (Ax)/\partial x", "A", r"A^\T", (4,),

@@ -11,14 +11,14 @@ symbolic side stays exact.)
 import numpy as np
 import sympy as sp
 
-from .backend import is_symbolic
+from .backend import is_symbolic, is_symbolic_matrix
 
 __all__ = ["tr", "hadamard", "kron", "inner", "inv", "det", "logdet", "exp", "log", "tanh",
            "sigmoid", "softmax", "matrix_power", "eye", "ones", "ones_like"]
 
 
 def _symbolic(*args):
-    return any(is_symbolic(a) for a in args)
+    return is_symbolic(*args)
 
 
 def _square(M, what):
@@ -34,7 +34,7 @@ def tr(M):
     3.0
     """
     _square(M, "tr")
-    return M.trace() if is_symbolic(M) else np.trace(M).item()
+    return M.trace() if is_symbolic_matrix(M) else np.trace(M).item()
 
 
 def hadamard(A, B):
@@ -82,7 +82,7 @@ def inv(M):
            [0.  , 0.25]])
     """
     _square(M, "inv")
-    return M.inv() if is_symbolic(M) else np.linalg.inv(M)
+    return M.inv() if is_symbolic_matrix(M) else np.linalg.inv(M)
 
 
 def det(M):
@@ -92,17 +92,17 @@ def det(M):
     5.0
     """
     _square(M, "det")
-    return M.det() if is_symbolic(M) else np.linalg.det(M).item()
+    return M.det() if is_symbolic_matrix(M) else np.linalg.det(M).item()
 
 
 def logdet(M):
-    """log |det M|, computed stably (slogdet) for arrays.
+    """``log |det M|``, computed stably (slogdet) for arrays.
 
     >>> round(logdet(np.diag([2., 3.])), 12) == round(float(np.log(6.)), 12)
     True
     """
     _square(M, "logdet")
-    if is_symbolic(M):
+    if is_symbolic_matrix(M):
         return sp.log(M.det())
     sign, value = np.linalg.slogdet(M)
     if sign == 0:
@@ -112,9 +112,9 @@ def logdet(M):
 
 def _elementwise(name, numeric, symbolic):
     def f(M):
-        if is_symbolic(M):
+        if is_symbolic_matrix(M):
             return M.applyfunc(symbolic)
-        if isinstance(M, sp.Expr):
+        if isinstance(M, sp.Basic):
             return symbolic(M)
         return numeric(M)
 
@@ -138,7 +138,7 @@ def softmax(Z):
     >>> bool(np.allclose(softmax(np.zeros((2, 3))), 0.5))
     True
     """
-    if is_symbolic(Z):
+    if is_symbolic_matrix(Z):
         E = Z.applyfunc(sp.exp)
         sums = sp.ones(1, Z.shape[0]) * E
         return sp.Matrix(Z.shape[0], Z.shape[1], lambda i, j: E[i, j] / sums[0, j])
@@ -169,7 +169,7 @@ def eye(n, like=None):
     array([[1., 0.],
            [0., 1.]])
     """
-    return sp.eye(n) if is_symbolic(like) else np.eye(n)
+    return sp.eye(n) if is_symbolic_matrix(like) else np.eye(n)
 
 
 def ones(rows, cols, like=None):
@@ -178,7 +178,7 @@ def ones(rows, cols, like=None):
     >>> ones(1, 2)
     array([[1., 1.]])
     """
-    return sp.ones(rows, cols) if is_symbolic(like) else np.ones((rows, cols))
+    return sp.ones(rows, cols) if is_symbolic_matrix(like) else np.ones((rows, cols))
 
 
 def ones_like(M):

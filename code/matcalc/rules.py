@@ -12,31 +12,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .backend import Comparison, compare, rng
 from .frobenius import frob
 from .ops import hadamard, inner, kron, tr
 from .symbolic import matrix, verify
+from .variables import Variables
 from .vec import vec
 
-__all__ = ["Identity", "FROBENIUS_RULES", "FALSE_RULES", "tr", "hadamard", "kron", "inner"]
+__all__ = ["Identity", "Numeric", "FROBENIUS_RULES", "FALSE_RULES", "tr", "hadamard", "kron", "inner"]
 
 
-@dataclass(frozen=True)
-class Numeric:
-    """Outcome of :meth:`Identity.evaluate`: relative difference of the two sides."""
-
-    passed: bool
-    error: float
-    sizes: dict
-
-    def __bool__(self):
-        return self.passed
-
-    def __str__(self):
-        verdict = "holds" if self.passed else "FAILS"
-        return (f"numerically {verdict} at sizes {self.sizes}: relative difference "
-                f"{self.error:.1e}")
-
-    __repr__ = __str__
+#: The outcome of :meth:`Identity.evaluate` (``passed``, ``error``, ``sizes``).
+Numeric = Comparison
 
 
 @dataclass(frozen=True)
@@ -78,17 +65,13 @@ class Identity:
     def evaluate(self, seed=0, **sizes):
         """Both sides at random matrices (default ``numeric_sizes``); relative difference."""
         dims = self._dims({**self.numeric_sizes, **sizes})
-        rng = np.random.default_rng(seed)
-        mats = {name: rng.standard_normal((dims[r], dims[c]))
-                for name, (r, c) in self.shapes.items()}
+        mats = Variables(self.shapes).numbers(dims, generator=rng("examples", seed))
         left = np.asarray(self.lhs(**mats), dtype=float)
         right = np.asarray(self.rhs(**mats), dtype=float)
         if left.shape != right.shape:
             raise ValueError(f"identity {self.name!r}: lhs has shape {left.shape}, rhs has "
                              f"shape {right.shape} at sizes {dims}")
-        scale = max(np.linalg.norm(left), np.linalg.norm(right), 1e-300)
-        error = float(np.linalg.norm(left - right) / scale)
-        return Numeric(error <= 1e-12, error, dims)
+        return compare(left, right, what=f"identity {self.name!r}", sizes=dims)
 
 
 def _rules():

@@ -49,6 +49,10 @@ class Variables:
     """Named matrices with shapes in dimension letters and optional kinds.
 
     ``varying`` names the variables that get a differential ``d<name>``.
+
+    >>> v = Variables({"A": "nn", "x": "n1"}, kinds={"A": "symmetric"}, varying=("x",))
+    >>> sorted(v.symbols({"n": 2})), v.shape("x", {"n": 2})
+    (['A', 'dx', 'x'], (2, 1))
     """
 
     shapes: dict

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .backend import is_symbolic
+from .backend import is_symbolic_matrix
 
 
 def vec(A):
@@ -14,7 +14,7 @@ def vec(A):
     >>> vec(np.array([[1, 2], [3, 4]]))
     array([1, 3, 2, 4])
     """
-    if is_symbolic(A):
+    if is_symbolic_matrix(A):
         return A.T.reshape(A.rows * A.cols, 1)
     A = np.asarray(A)
     if A.ndim != 2:
@@ -32,7 +32,7 @@ def unvec(v, shape):
     shape = tuple(int(s) for s in shape)
     if len(shape) != 2:
         raise ValueError(f"unvec expects a matrix shape (m, n), got {shape}")
-    if is_symbolic(v):
+    if is_symbolic_matrix(v):
         if v.rows * v.cols != shape[0] * shape[1]:
             raise ValueError(f"cannot unvec {v.rows * v.cols} entries into shape {shape}")
         return v.reshape(shape[1], shape[0]).T

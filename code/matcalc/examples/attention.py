@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from ..derivation import Derivation, Step
-from ..backend import is_symbolic
+from ..backend import is_symbolic_matrix
 from ..frobenius import frob
 from ..ops import hadamard, ones, softmax
 
@@ -33,7 +33,7 @@ def sample(t=3, s=4, d=2, e=3, seed=0):
 
 def _scale(Q):
     d = Q.shape[1]
-    return sp.sqrt(d) if is_symbolic(Q) else np.sqrt(d)
+    return sp.sqrt(d) if is_symbolic_matrix(Q) else np.sqrt(d)
 
 
 def softmax_rows(S):
@@ -92,7 +92,7 @@ def derivation(variable="Q"):
     True
     """
     shapes = {"Q": "td", "K": "sd", "V": "se", "G": "te"}
-    sizes = dict(exact_sizes={"t": 1, "s": 2, "d": 2, "e": 1},
+    sizes = dict(exact_sizes={"t": 2, "s": 2, "d": 2, "e": 2},
                  numeric_sizes={"t": 3, "s": 4, "d": 2, "e": 3})
 
     def A(Q, K):
@@ -110,28 +110,28 @@ def derivation(variable="Q"):
         return hadamard(a, dS - row @ ones(1, a.shape[1], a))
 
     if variable == "V":
-        steps = [Step(r"G : (A\,\d V)", lambda Q, K, V, G, dV: frob(G, A(Q, K) @ dV),
+        steps = [Step(r"\bar G : (A\,\d V)", lambda Q, K, V, G, dV: frob(G, A(Q, K) @ dV),
                       "$A$ does not depend on $V$"),
-                 Step(r"A^\T G : \d V", lambda Q, K, V, G, dV: frob(A(Q, K).T @ G, dV),
+                 Step(r"A^\T \bar G : \d V", lambda Q, K, V, G, dV: frob(A(Q, K).T @ G, dV),
                       "move $A$ across")]
     else:
         if variable == "Q":
-            dS = lambda Q, K, d: d @ K.T / _scale(Q)  # noqa: E731
+            dS = lambda Q, K, d: d @ K.T / _scale(Q)
             final = (r"\nabla_S L\, K/\sqrt d : \d Q",
                      lambda Q, K, V, G, d: frob(gS(Q, K, V, G) @ K / _scale(Q), d))
         elif variable == "K":
-            dS = lambda Q, K, d: Q @ d.T / _scale(Q)  # noqa: E731
+            dS = lambda Q, K, d: Q @ d.T / _scale(Q)
             final = (r"\nabla_S L^\T Q/\sqrt d : \d K",
                      lambda Q, K, V, G, d: frob(gS(Q, K, V, G).T @ Q / _scale(Q), d))
         else:
             raise ValueError(f"variable must be 'Q', 'K' or 'V', got {variable!r}")
         dvar = "d" + variable
         steps = [
-            Step(r"GV^\T : \d A", lambda **env: frob(env["G"] @ env["V"].T,
+            Step(r"\bar GV^\T : \d A", lambda **env: frob(env["G"] @ env["V"].T,
                                                      dA(env["Q"], env["K"],
                                                         dS(env["Q"], env["K"], env[dvar]))),
                  r"$\d O = \d A\, V$; move $V$ across"),
-            Step(r"A\had\bigl(GV^\T - (GV^\T\had A)\mathbf 1\mathbf 1^\T\bigr) : \d S",
+            Step(r"A\had\bigl(\bar GV^\T - (\bar GV^\T\had A)\mathbf 1\mathbf 1^\T\bigr) : \d S",
                  lambda **env: frob(gS(env["Q"], env["K"], env["V"], env["G"]),
                                     dS(env["Q"], env["K"], env[dvar])),
                  r"$\d A = A\had(\d S - (A\had\d S)\mathbf 1\mathbf 1^\T)$; Hadamard factors "

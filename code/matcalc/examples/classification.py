@@ -8,7 +8,7 @@ import numpy as np
 import sympy as sp
 
 from ..derivation import Derivation, Step
-from ..backend import is_symbolic
+from ..backend import is_symbolic_matrix
 from ..frobenius import frob
 from ..ops import hadamard, log, ones, sigmoid, softmax
 
@@ -18,7 +18,7 @@ __all__ = ["sample_logistic", "logistic_loss", "logistic_gradient", "logistic_he
 
 
 def _softplus(Z):
-    if is_symbolic(Z):
+    if is_symbolic_matrix(Z):
         return Z.applyfunc(lambda z: sp.log(1 + sp.exp(z)))
     return np.logaddexp(0.0, Z)
 
@@ -144,7 +144,7 @@ def softmax_loss(W, X, Y):
     True
     """
     Z = W @ X
-    if is_symbolic(Z):
+    if is_symbolic_matrix(Z):
         return -frob(Y, log(softmax(Z)))
     logP = Z - Z.max(axis=0, keepdims=True)
     logP = logP - np.log(np.exp(logP).sum(axis=0, keepdims=True))
@@ -186,7 +186,7 @@ def softmax_derivation():
          Step(r"(P - Y)X^\T : \d W", lambda W, X, Y, dW: frob((P(W, X) - _onehot(Y)) @ X.T, dW),
               r"$\d Z = \d W\, X$; move $X$ across")],
         gradient=lambda W, X, Y: softmax_gradient(W, X, _onehot(Y)), start=r"\d L",
-        exact_sizes={"c": 2, "n": 1, "k": 2}, numeric_sizes={"c": 3, "n": 4, "k": 6})
+        exact_sizes={"c": 2, "n": 2, "k": 2}, numeric_sizes={"c": 3, "n": 4, "k": 6})
 
 
 def _onehot(Y):
@@ -194,6 +194,6 @@ def _onehot(Y):
     columns of the same shape (class j mod c for sample j), so the condition 1^T Y = 1^T
     holds for every evaluation."""
     c, k = Y.shape
-    if is_symbolic(Y):
+    if is_symbolic_matrix(Y):
         return sp.Matrix(c, k, lambda i, j: 1 if i == j % c else 0)
     return np.eye(c)[:, [j % c for j in range(k)]]

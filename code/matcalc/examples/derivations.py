@@ -39,12 +39,12 @@ def quadratic_inverse(slipped=False):
         steps.append(Step(r"-X^{-1} a b^\T X^{-1} : \d X",
                           lambda a, X, b, dX: -frob(inv(X) @ a @ b.T @ inv(X), dX),
                           "transposes dropped"))
-        gradient = lambda a, X, b: -inv(X) @ a @ b.T @ inv(X)  # noqa: E731
+        gradient = lambda a, X, b: -inv(X) @ a @ b.T @ inv(X)
     else:
         steps.append(Step(r"-X^{-\T} a b^\T X^{-\T} : \d X",
                           lambda a, X, b, dX: -frob(inv(X).T @ a @ b.T @ inv(X).T, dX),
                           r"$(X^{-1}b)^\T = b^\T X^{-\T}$"))
-        gradient = lambda a, X, b: -inv(X).T @ a @ b.T @ inv(X).T  # noqa: E731
+        gradient = lambda a, X, b: -inv(X).T @ a @ b.T @ inv(X).T
     return Derivation("a^T X^-1 b" + (" (slipped)" if slipped else ""),
                       {"a": "n1", "X": "nn", "b": "n1"}, "X", value, steps,
                       gradient=gradient, start=r"\d\lambda",

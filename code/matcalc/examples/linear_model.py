@@ -99,7 +99,7 @@ def derivation(exact_sizes=None, numeric_sizes=None):
 
 
 def output_jacobian(X, m):
-    """The fourth-order tensor dY_hat[i, j] / dW[k, l] = delta_ik X[l, j], built explicitly.
+    """The fourth-order tensor dY_hat[i, j] / dW[p, q] = delta_ip X[q, j], built explicitly.
 
     Shape (m, k, m, n) for X of shape (n, k): F.shape + W.shape, as :func:`matcalc.jacobian`.
 
@@ -108,7 +108,7 @@ def output_jacobian(X, m):
     >>> bool(np.allclose(output_jacobian(X, 2), jacobian(lambda W: W @ X, W)))
     True
     """
-    return np.einsum("ik,lj->ijkl", np.eye(m), X)
+    return np.einsum("ip,qj->ijpq", np.eye(m), X)
 
 
 def gradient_by_contraction(W, X, Y, J=None):

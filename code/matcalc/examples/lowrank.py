@@ -62,7 +62,7 @@ def derivation(variable="U"):
     True
     """
     shapes = {"X": "mn", "U": "mr", "V": "nr"}
-    sizes = dict(exact_sizes={"m": 2, "n": 2, "r": 1}, numeric_sizes={"m": 6, "n": 5, "r": 2})
+    sizes = dict(exact_sizes={"m": 3, "n": 2, "r": 2}, numeric_sizes={"m": 6, "n": 5, "r": 2})
     if variable == "U":
         steps = [Step(r"-R : (\d U\, V^\T)", lambda X, U, V, dU: -frob(X - U @ V.T, dU @ V.T),
                       r"$R = X - UV^\T$, $\d R = -\d U\,V^\T$"),

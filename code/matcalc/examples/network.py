@@ -144,5 +144,5 @@ def derivation(parameter="W1"):
                  "move the right factor across")]
     return Derivation(f"two-layer network, {parameter}", SHAPES, parameter, loss, steps,
                       gradient=lambda **env: backprop(**_vars(env))[parameter], start=r"\d L",
-                      exact_sizes={"n": 1, "h": 2, "m": 1, "k": 2},
+                      exact_sizes={"n": 2, "h": 2, "m": 2, "k": 2},
                       numeric_sizes={"n": 3, "h": 5, "m": 2, "k": 7})

@@ -1,0 +1,269 @@
+"""The book's own Sphinx extension: everything conf.py used to do by hand.
+
+- serve MathJax 3 from the build (copied from the django-static-mathjax wheel), so the HTML
+  works offline;
+- key the notebook cache on the matcalc sources and prune caches of older sources;
+- merge a cell's stream outputs by concatenation (myst-nb's merge strips every chunk; see
+  :func:`coalesce_streams_exactly`);
+- a download link for each chapter's notebook, and the notebooks themselves;
+- LaTeX labels for exercises, so that references to them resolve in the PDF.
+
+conf.py keeps only declarations (extensions, macros, options) and lists this extension.
+"""
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import run_chapter  # tools/run_chapter.py: what a chapter is, and its notebook
+
+__all__ = ["code_fingerprint", "coalesce_streams_exactly", "latex_macros", "mathjax_macros",
+           "prepare_mathjax", "prune_caches", "patch_stream_merge", "setup"]
+
+# The myst-nb release whose stream merge we replace, and where it looks the function up.
+MYST_NB_PATCHED = "1.4.0"
+BIBLIOGRAPHY_PAGE = "bibliography"
+MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2"]
+
+
+def mathjax_macros(macros):
+    """MathJax 3 form of the macro dictionary: body strings, or [body, nargs].
+
+    >>> mathjax_macros({"d": r"\\mathrm{d}", "frob": ("#1:#2", 2)})
+    {'d': '\\\\mathrm{d}', 'frob': ['#1:#2', 2]}
+    """
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in macros.items()}
+
+
+def latex_macros(macros):
+    """LaTeX preamble form (``\\providecommand`` then ``\\renewcommand``, so an existing
+    definition is not an error).
+
+    >>> print(latex_macros({"R": r"\\mathbb{R}"}))
+    \\providecommand{\\R}{}
+    \\renewcommand{\\R}{\\mathbb{R}}
+    """
+    lines = []
+    for name, v in macros.items():
+        body, nargs = (v if isinstance(v, tuple) else (v, 0))
+        args = f"[{nargs}]" if nargs else ""
+        lines.append(f"\\providecommand{{\\{name}}}{{}}")
+        lines.append(f"\\renewcommand{{\\{name}}}{args}{{{body}}}")
+    return "\n".join(lines)
+
+
+def code_fingerprint(code_dir):
+    """Hash of every source file of the matcalc package (paths and contents).
+
+    The notebook cache is keyed on it: jupyter-cache hashes only the cells, so without this a
+    change in code/ would leave stale outputs in a green build.
+    """
+    h = hashlib.sha256()
+    code_dir = Path(code_dir)
+    for path in sorted(code_dir.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".toml", ".cfg"} \
+                and "__pycache__" not in path.parts and ".egg-info" not in str(path):
+            h.update(str(path.relative_to(code_dir)).encode())
+            h.update(b"\0")
+            h.update(path.read_bytes())
+            h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def prune_caches(cache_root, keep):
+    """Remove every cache directory under ``cache_root`` except ``keep``: caches of older
+    sources of code/ are never valid again."""
+    cache_root = Path(cache_root)
+    if cache_root.is_dir():
+        for old in cache_root.iterdir():
+            if old.is_dir() and old != Path(keep):
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def coalesce_streams_exactly(outputs):
+    """Merge a cell's stream outputs by plain concatenation.
+
+    myst-nb's own merge strips each chunk before joining, so where the kernel happened to
+    flush between ``print``'s text and its newline, a blank line appears or not: two builds
+    of the same page differed. Concatenating first makes the result independent of how the
+    output was chunked; only the end is normalized, as myst-nb does. Upstream:
+    executablebooks/MyST-NB issue 690 (spacing of merged streams) and pull request 640
+    (``rstrip`` instead of ``strip``).
+
+    >>> out = [{"output_type": "stream", "name": "stdout", "text": "a"},
+    ...        {"output_type": "stream", "name": "stdout", "text": "\\n\\nb\\n"}]
+    >>> coalesce_streams_exactly(out)[0]["text"]
+    'a\\n\\nb\\n'
+    """
+    merged, streams = [], {}
+    for output in outputs or []:
+        if output.get("output_type") != "stream":
+            merged.append(output)
+        elif output["name"] in streams:
+            streams[output["name"]]["text"] += output["text"]
+        else:
+            streams[output["name"]] = output
+            merged.append(output)
+    for output in streams.values():
+        text = output["text"]
+        text = re.sub(r"[^\n]\x08", "", text)          # backspaces
+        text = re.sub(r".*\r(?=[^\n])", "", text)      # carriage returns not ending a line
+        output["text"] = text.rstrip() + "\n"
+    # stdout before stderr when they are adjacent, as myst-nb orders them
+    for i in range(len(merged) - 1):
+        a, b = merged[i], merged[i + 1]
+        if (a.get("output_type") == b.get("output_type") == "stream"
+                and a["name"] == "stderr" and b["name"] == "stdout"):
+            merged[i], merged[i + 1] = b, a
+    return merged
+
+
+def patch_stream_merge():
+    """Make myst-nb's renderer use :func:`coalesce_streams_exactly`.
+
+    myst-nb 1.4.0 imports ``coalesce_streams`` into ``myst_nb.core.render`` and looks the name
+    up there when it renders a cell. The patch checks that this is still so (the version, the
+    name, and its use in the renderer's source) and raises otherwise, instead of silently
+    doing nothing after an upgrade.
+    """
+    import inspect
+
+    import myst_nb
+    import myst_nb.core.render as render
+
+    if myst_nb.__version__ != MYST_NB_PATCHED:
+        raise RuntimeError(f"the stream-merge patch was written for myst-nb {MYST_NB_PATCHED}, "
+                           f"found {myst_nb.__version__}: check myst_nb.core.render still calls "
+                           f"coalesce_streams, then update MYST_NB_PATCHED in book/_ext")
+    target = getattr(render, "coalesce_streams", None)
+    if target is None or "coalesce_streams(outputs)" not in inspect.getsource(render):
+        raise RuntimeError("myst_nb.core.render no longer calls coalesce_streams(outputs); "
+                           "the stream-merge patch in book/_ext/matcalc_book.py must be redone")
+    render.coalesce_streams = coalesce_streams_exactly
+
+
+def prepare_mathjax(dest):
+    """Copy the parts of MathJax 3 the pages need into ``dest/mathjax`` (once per output)."""
+    import mathjax  # the django-static-mathjax package
+
+    src = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+    target = Path(dest) / "mathjax"
+    marker = target / ".complete"
+    if marker.exists():
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    for part in MATHJAX_PARTS:
+        if (src / part).is_dir():
+            shutil.copytree(src / part, target / part)
+        else:
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src / part, target / part)
+    marker.write_text("copied from django-static-mathjax\n")
+
+
+def _copy_mathjax(app, exception):
+    if exception is None and app.builder.format == "html":
+        prepare_mathjax(Path(app.outdir) / "_static")
+
+
+def _write_notebooks(app, exception):
+    """After an HTML build, write _notebooks/<chapter>.ipynb for every chapter."""
+    if exception is not None or app.builder.format != "html":
+        return
+    import nbformat
+
+    out = Path(app.outdir) / "_notebooks"
+    out.mkdir(parents=True, exist_ok=True)
+    for docname in sorted(app.env.found_docs):
+        source = Path(app.env.doc2path(docname))
+        if run_chapter.is_chapter(source):
+            nbformat.write(run_chapter.notebook(source), str(out / f"{docname}.ipynb"))
+
+
+def _notebook_link(app, pagename, templatename, context, doctree):
+    """A download link for the chapter's notebook at the top of each chapter page."""
+    if doctree is None or "body" not in context:
+        return
+    if not run_chapter.is_chapter(app.env.doc2path(pagename)):
+        return
+    href = context["pathto"](f"_notebooks/{pagename}.ipynb", 1)
+    context["body"] = (f'<p class="notebook-download"><a class="reference download" '
+                       f'href="{href}" download="{pagename}.ipynb">Download this chapter as a '
+                       f'Jupyter notebook (.ipynb)</a></p>\n' + context["body"])
+
+
+def _accessible_citations(app, pagename, templatename, context, doctree):
+    """docutils marks each bibliography entry ``role="doc-biblioentry"`` inside a
+    ``role="list"`` container: the role is deprecated, and a list needs ``listitem``
+    children (axe: aria-required-children, critical; aria-deprecated-role). Use listitem."""
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def _no_empty_bibliography_chapter(app, doctree, docname):
+    """In the PDF, the references go to LaTeX's own bibliography at the end of the book; the
+    page holding the ``{bibliography}`` directive would be an empty numbered chapter before
+    it. Drop that page's heading (its content, the citations, is moved to the end anyway)."""
+    if app.builder.format != "latex":
+        return
+    from sphinx import addnodes
+
+    for start in list(doctree.findall(addnodes.start_of_file)):
+        if start.get("docname") == BIBLIOGRAPHY_PAGE:
+            for section in [c for c in start.children if c.tagname == "section"]:
+                section.replace_self(section.children[1:])
+
+
+def _printed_outputs_unsearchable(app, doctree):
+    """Printed cell outputs (numbers from a run: errors, timings, matrices) would fill the
+    search index with tokens such as ``000435857016652e``. Mark them ``no-search``; prose,
+    formulas and tables that cells display (the catalogue) stay searchable."""
+    from docutils import nodes
+
+    for block in doctree.findall(nodes.literal_block):
+        if "output" in block.get("classes", []):
+            block["classes"].append("no-search")
+
+
+def _exercise_number(app, node, owner, label):
+    for mapping in app.env.toc_fignumbers.get(owner, {}).values():
+        for key in [label] + list(node.get("ids", [])):
+            if key in mapping:
+                return ".".join(str(n) for n in mapping[key])
+    return None
+
+
+def _label_exercises_for_latex(app, doctree, docname):
+    """sphinx-exercise writes ``\\label{exercise:<label>}`` in LaTeX, but references point at
+    ``<docname>:<label>``: add that label, carrying the exercise's number, for the PDF."""
+    if app.builder.format != "latex":
+        return
+    from docutils import nodes
+    from sphinx_exercise.nodes import exercise_enumerable_node
+
+    for node in list(doctree.findall(exercise_enumerable_node)):
+        label = node.get("label")
+        source = node.source or ""
+        owner = app.env.path2doc(source) if source else None
+        if not label or owner is None:
+            continue
+        number = _exercise_number(app, node, owner, label)
+        tex = "\\phantomsection"
+        if number:
+            tex += f"\\expandafter\\def\\csname @currentlabel\\endcsname{{{number}}}"
+        tex += f"\\label{{\\detokenize{{{owner}:{label}}}}}"
+        node.insert(0, nodes.raw("", tex, format="latex"))
+
+
+def setup(app):
+    """Register the hooks (Sphinx entry point)."""
+    patch_stream_merge()
+    app.connect("html-page-context", _notebook_link)
+    app.connect("html-page-context", _accessible_citations)
+    app.connect("build-finished", _write_notebooks)
+    app.connect("build-finished", _copy_mathjax)
+    app.connect("doctree-read", _printed_outputs_unsearchable)
+    app.connect("doctree-resolved", _label_exercises_for_latex)
+    app.connect("doctree-resolved", _no_empty_bibliography_chapter)
+    return {"parallel_read_safe": False, "parallel_write_safe": True}

@@ -1,0 +1,130 @@
+"""A cache of verification results, so that the catalogue page and the tests do not both
+spend half a minute re-proving 118 unchanged entries.
+
+:func:`verify_all` checks catalogue entries and stores a :class:`~.results.Summary` of each
+result (passed, how, error, exact status, whether the condition is needed) in a JSON file
+named after :func:`source_hash`: a hash of every ``.py`` file of :mod:`matcalc` (paths and
+contents) and of the Python, numpy and sympy versions. Any change to the package's code
+gives a new file, so a stored result is never older than the code that produced it; files of
+other hashes are deleted when a new one is written.
+
+Where the files go (:func:`cache_dir`):
+
+* the environment variable ``MATCALC_VERIFY_CACHE``: a directory, or ``off`` (also ``0``,
+  ``none`` or empty) for no cache;
+* otherwise, when :mod:`matcalc` runs from a source checkout (``<repo>/code/matcalc``),
+  ``<repo>/_build/.verify-cache`` — one place whatever the working directory (the book's
+  cells run in ``book/``, the tests in the repository root); ``make clean`` removes it;
+* otherwise (an installed wheel) no cache: every call checks live.
+
+Only the catalogue's own entries are cached; any other entry (a corrupted copy, an entry
+built in a notebook) is always checked live.
+
+>>> from matcalc.catalogue import find
+>>> summary = verify_all(find("101"), cache=False)["tr(AXB)"]
+>>> summary.passed, summary.exact
+(True, 'proved')
+"""
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from pathlib import Path
+
+__all__ = ["ENVIRONMENT_VARIABLE", "cache_dir", "source_hash", "verify_all"]
+
+ENVIRONMENT_VARIABLE = "MATCALC_VERIFY_CACHE"
+PACKAGE = Path(__file__).resolve().parents[1]  # code/matcalc
+
+
+def source_hash():
+    """A hash of the source of :mod:`matcalc` and of the versions that decide its results.
+
+    >>> len(source_hash())
+    16
+    """
+    import numpy
+    import sympy
+
+    digest = hashlib.sha256()
+    digest.update(f"{platform.python_version()} {numpy.__version__} "
+                  f"{sympy.__version__}".encode())
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def cache_dir():
+    """The directory of the verification cache, or None for no cache (see the module
+    docstring).
+
+    >>> where = cache_dir()
+    >>> where is None or where.name == ".verify-cache" or ENVIRONMENT_VARIABLE in os.environ
+    True
+    """
+    value = os.environ.get(ENVIRONMENT_VARIABLE)
+    if value is not None:
+        off = value.strip().lower() in ("", "0", "off", "none")
+        return None if off else Path(value)
+    root = PACKAGE.parents[1]
+    if (root / "code" / "matcalc" / "__init__.py").is_file():
+        return root / "_build" / ".verify-cache"
+    return None
+
+
+def _load(path):
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}  # a damaged file is recomputed
+    return data if isinstance(data, dict) else {}
+
+
+def _save(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "w") as out:
+        json.dump(data, out, indent=1, sort_keys=True)
+    os.replace(tmp, path)  # atomic: a concurrent reader sees the old or the new file
+    for old in path.parent.glob("*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def verify_all(selection=None, *, cache=True):
+    """Check the catalogue entries ``selection`` (default: all of them) and return
+    ``{name: Summary}`` in the same order, taking results from the cache where it has them
+    and storing new ones (``cache=False``: check everything live, store nothing).
+
+    >>> from matcalc.catalogue import find
+    >>> [s.passed for s in verify_all(find("108"), cache=False).values()]
+    [True]
+    """
+    from . import entries
+    from .results import Summary
+
+    chosen = entries() if selection is None else list(selection)
+    catalogue = set(map(id, entries()))
+    directory = cache_dir() if cache else None
+    path = None if directory is None else directory / f"{source_hash()}.json"
+    stored = _load(path)
+    results, new = {}, False
+    for entry in chosen:
+        cacheable = id(entry) in catalogue
+        if cacheable and entry.name in stored:
+            try:
+                results[entry.name] = Summary.from_dict(stored[entry.name])
+                continue
+            except TypeError:
+                pass  # stored by another version of Summary: recompute
+        results[entry.name] = entry.check().summary()
+        if cacheable:
+            stored[entry.name], new = results[entry.name].as_dict(), True
+    if new and path is not None:
+        _save(path, stored)
+    return results

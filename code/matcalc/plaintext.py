@@ -1,0 +1,83 @@
+"""Plain-text renderings of the book's LaTeX, for printed reports and the terminal.
+
+Reports such as a derivation's link table are written in the book's LaTeX (with its macros,
+``\\d``, ``\\T``, ``\\frob``, ...) so that the HTML and the PDF typeset them. Printed with
+``print`` or shown by ``make run`` in a terminal, raw LaTeX is noise; :func:`plain` turns
+the book's notation into readable Unicode text instead.
+
+>>> plain(r"(WX - Y)X^\\T : \\d W")
+'(WX - Y)Xᵀ : dW'
+>>> plain(r"$\\frob{A}{B} = \\tr(A^\\T B)$, see {prf:ref}`thm-frob-move`")
+'A : B = tr(Aᵀ B), see thm-frob-move'
+"""
+
+import re
+import unicodedata
+
+__all__ = ["plain"]
+
+# Order matters: longer control sequences before their prefixes.
+_WORDS = [
+    (r"^{-\T}", "⁻ᵀ"), (r"^{-1}", "⁻¹"), (r"^\T", "ᵀ"), (r"^{\T}", "ᵀ"), (r"^{2}", "²"),
+    (r"^2", "²"), (r"^3", "³"), (r"\mathbf 1", "1"), (r"\mathbf{1}", "1"),
+    (r"\bigl", ""), (r"\bigr", ""), (r"\Bigl", ""), (r"\Bigr", ""), (r"\left", ""),
+    (r"\right", ""), (r"\lvert", "|"), (r"\rvert", "|"), (r"\lVert", "‖"), (r"\rVert", "‖"),
+    (r"\vert", "|"), (r"\Vert", "‖"), (r"\tfrac12", "½"), (r"\frac12", "½"),
+    (r"\had", " ∘ "), (r"\kron", " ⊗ "), (r"\circ", " ∘ "), (r"\otimes", " ⊗ "),
+    (r"\grad", "∇"), (r"\nabla", "∇"), (r"\partial", "∂"), (r"\sum", "Σ"), (r"\prod", "Π"),
+    (r"\lambda", "λ"), (r"\sigma", "σ"), (r"\Sigma", "Σ"), (r"\mu", "μ"), (r"\delta", "δ"),
+    (r"\alpha", "α"), (r"\beta", "β"), (r"\ell", "ℓ"), (r"\eps", "ε"), (r"\varepsilon", "ε"),
+    (r"\theta", "θ"), (r"\Omega", "Ω"), (r"\phi", "φ"), (r"\Phi", "Φ"), (r"\pi", "π"),
+    (r"\R", "ℝ"), (r"\times", "×"), (r"\cdot", "·"), (r"\le", "≤"), (r"\ge", "≥"),
+    (r"\ne", "≠"), (r"\to", "→"), (r"\mapsto", "↦"), (r"\approx", "≈"), (r"\infty", "∞"),
+    (r"\quad", "  "), (r"\qquad", "    "), (r"\,", " "), (r"\;", " "), (r"\!", ""),
+    (r"\{", "{"), (r"\}", "}"), (r"\tr", "tr"), (r"\det", "det"), (r"\log", "log"),
+    (r"\exp", "exp"), (r"\vec", "vec"), (r"\diag", "diag"), (r"\sym", "sym"),
+    (r"\max", "max"), (r"\min", "min"), (r"\T", "ᵀ"),
+]
+
+
+def _braced(text, macro, nargs, template):
+    """Replace ``\\macro{a}{b}`` (one level of nested braces) by ``template``."""
+    arg = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
+    pattern = re.escape(macro) + arg * nargs
+    return re.sub(pattern, lambda m: template.format(*m.groups()), text)
+
+
+def plain(text):
+    """The book's LaTeX (and MyST roles) in ``text`` as plain Unicode text.
+
+    Math delimiters ``$`` are dropped, the book's macros and common symbols become their
+    Unicode forms, ``{role}`target``` becomes ``target``. Anything not recognized is kept,
+    minus its backslash, so nothing is lost silently.
+
+    >>> plain(r"-X^{-1}\\,\\d X\\,X^{-1}")
+    '-X⁻¹ dX X⁻¹'
+    >>> plain(r"\\fnorm{WX - Y}^2")
+    '‖WX - Y‖_F²'
+    """
+    text = re.sub(r"\{[a-z:-]+\}`(?:[^`<]*<)?([^`>]*)>?`", r"\1", text)  # MyST roles
+    text = text.replace("$$", "").replace("$", "")
+    for macro, nargs, template in ((r"\frob", 2, "{0} : {1}"), (r"\fnorm", 1, "‖{0}‖_F"),
+                                   (r"\norm", 1, "‖{0}‖"), (r"\frac", 2, "({0})/({1})"),
+                                   (r"\tfrac", 2, "({0})/({1})"), (r"\sqrt", 1, "√{0}"),
+                                   (r"\operatorname", 1, "{0}"), (r"\mathrm", 1, "{0}"),
+                                   (r"\text", 1, "{0}"), (r"\mathbf", 1, "{0}"),
+                                   (r"\hat", 1, "{0}̂"), (r"\bar", 1, "{0}̄")):
+        for _ in range(2):  # nested once, e.g. \frob{\frac{a}{b}}{c}
+            text = _braced(text, macro, nargs, template)
+    text = re.sub(r"\\hat\s*([A-Za-z])", "\\1\u0302", text)   # accents on one letter
+    text = re.sub(r"\\bar\s*([A-Za-z])", "\\1\u0304", text)
+    text = re.sub(r"\\sqrt\s*([A-Za-z0-9])", "√\\1", text)
+    for latex, uni in _WORDS:
+        text = re.sub(re.escape(latex) + r"(?![A-Za-z])", uni, text) if latex[-1].isalpha() \
+            else text.replace(latex, uni)
+    text = re.sub(r"\\d(?![A-Za-z])\s*", "d", text)
+    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
+    text = text.replace("\\ ", " ")
+    text = re.sub(r"_\{([^{}]*)\}(?=[A-Za-z0-9(])", r"_\1 ", text)  # A_{ik}B -> A_ik B
+    text = re.sub(r"_\{([^{}]*)\}", r"_\1", text)
+    text = re.sub(r"(?<!\\)[{}]", "", text)
+    text = re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", text)  # spaces left by removed macros
+    text = unicodedata.normalize("NFC", text)  # Y + combining hat -> one character where one exists
+    return text.strip() if "\n" not in text else text
