@@ -38,7 +38,7 @@ def matrices(shape, depth):
     """A strategy for expressions of ``shape`` (two dimension letters)."""
     if depth == 0:
         return leaf(shape)
-    sub = lambda s: matrices(s, depth - 1)  # noqa: E731
+    sub = lambda s: matrices(s, depth - 1)
     r, c = shape
     options = [
         leaf(shape),
@@ -101,8 +101,8 @@ def test_random_expressions_are_derived_and_checked(L, seed):
     f = function(L)
     names = {v.name for v in VARS.values()}
     used = {k: v for k, v in env.items() if k in names}
-    value = lambda W: float(np.asarray(f(**{**used, "W": W})))  # noqa: E731
-    grad = lambda W: r.evaluate(**{**used, "W": W})  # noqa: E731
+    value = lambda W: float(np.asarray(f(**{**used, "W": W})))
+    grad = lambda W: r.evaluate(**{**used, "W": W})
     if not np.isfinite(value(env["W"])):
         return
     assert check_gradient(value, grad, env["W"]).passed, str(L)

@@ -31,7 +31,7 @@ from .rules import differential_of, differential_variable
 from .simplify import factor, name_repeated, simplify, transpose
 
 __all__ = ["derive", "DerivationFailed", "Derived", "check_sizes", "kinds_of", "prepare",
-           "TRANSCENDENTAL"]
+           "TRANSCENDENTAL", "Plan", "variable_of", "as_matrix_function"]
 
 #: Operations whose exact (sympy) check is slow; for them the exact check is skipped and the
 #: result says so (the numeric checks still run).
@@ -102,7 +102,13 @@ def _as_expr(value):
                      f"got {type(value).__name__}")
 
 
-def _wrt(L, wrt):
+def variable_of(L, wrt):
+    """(the variables of L by name, the variable ``wrt`` names).
+
+    >>> from .expr import matrix
+    >>> variable_of(matrix("A", "m", "n").T, "A")[1].shape
+    ('m', 'n')
+    """
     expr_vars = variables(L)
     name = wrt.name if isinstance(wrt, Expr) else str(wrt)
     if name not in expr_vars:
@@ -111,8 +117,13 @@ def _wrt(L, wrt):
     return expr_vars, expr_vars[name]
 
 
-class _Plan:
-    """Sizes and the policy for the exact check, with the reason when it is skipped."""
+class Plan:
+    """Sizes and the policy for the exact check, with the reason when it is skipped.
+
+    >>> from .expr import matrix
+    >>> Plan([], {"W": matrix("W", "m", "n")}, None).exact
+    {'m': 2, 'n': 2}
+    """
 
     def __init__(self, exprs, expr_vars, exact, sizes=None):
         letters = _letters(expr_vars)
@@ -155,7 +166,7 @@ def derive(L, wrt, *, exact=None, sizes=None, rules=None, moves=None, name=None)
     if not is_scalar(L):
         raise ValueError(f"derive needs a scalar expression, but {L} is {L.shape[0]} x "
                          f"{L.shape[1]}; use differential() for a matrix-valued one")
-    expr_vars, var = _wrt(L, wrt)
+    expr_vars, var = variable_of(L, wrt)
     dvar = differential_variable(var)
     S = simplify(L)
     D, used = differential_of(S, var.name, dvar, rules)
@@ -187,7 +198,7 @@ def derive(L, wrt, *, exact=None, sizes=None, rules=None, moves=None, name=None)
         G = simplify(Expr("had", (G, Expr("eye", (), var.shape)), var.shape))
         steps.append((Expr("frob", (G, dvar)), f"d{var.name} diagonal: keep the diagonal"))
         note = f"{var.name} is diagonal: the gradient along diagonal directions"
-    plan = _Plan([L], expr_vars, exact, sizes)
+    plan = Plan([L], expr_vars, exact, sizes)
     shown, names = name_repeated([e for e, _ in steps] + [G], min_size=_NAMED_SIZE)
     derivation = _derivation(name or str(L), L, expr_vars, var, dvar, steps, G, plan,
                              shown[:-1])
@@ -212,10 +223,14 @@ def _derivation(name, L, expr_vars, var, dvar, steps, G, plan, shown):
 
 
 def as_matrix_function(f):
-    """``f`` with a scalar result returned as a 1 x 1 matrix (numpy or sympy)."""
+    """``f`` with a scalar result returned as a 1 x 1 matrix (numpy or sympy).
+
+    >>> as_matrix_function(lambda **env: 2.0)().shape
+    (1, 1)
+    """
     def g(**env):
         v = f(**env)
-        if hasattr(v, "shape") and len(getattr(v, "shape")) == 2:
+        if hasattr(v, "shape") and len(v.shape) == 2:
             return v
         if is_symbolic(v):
             import sympy

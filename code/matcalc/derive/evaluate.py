@@ -81,7 +81,7 @@ def _power(v, p, symbolic):
 def _softplus(v, symbolic):
     if symbolic:
         import sympy as sp
-        f = lambda x: sp.log(1 + sp.exp(x))  # noqa: E731
+        f = lambda x: sp.log(1 + sp.exp(x))
         return v.applyfunc(f) if isinstance(v, sp.MatrixBase) else f(v)
     return np.logaddexp(0.0, v)
 

@@ -115,7 +115,7 @@ def norm2(x):
     return Expr("fro", (x,))
 
 
-def sum(A):  # noqa: A001 - the language's name for the sum of all entries
+def sum(A):
     """The sum of all entries of A.
 
     >>> from .expr import matrix

@@ -23,7 +23,7 @@ from ..hessian import check_hessian
 from ..jacobian import as_vec_jacobian, jacobian
 from ..variables import Variables
 from ..vec import vec
-from .engine import DerivationFailed, _Plan, _wrt, derive, kinds_of, prepare
+from .engine import DerivationFailed, Plan, derive, kinds_of, prepare, variable_of
 from .evaluate import function
 from .expr import Expr, contains, is_scalar
 from .rules import differential_of, differential_variable
@@ -110,12 +110,12 @@ def differential(F, wrt, *, exact=None, sizes=None, rules=None):
     """
     if not isinstance(F, Expr):
         raise ValueError(f"differential needs a matrix expression, got {type(F).__name__}")
-    expr_vars, var = _wrt(F, wrt)
+    expr_vars, var = variable_of(F, wrt)
     dvar = differential_variable(var)
     S = simplify(F)
     D, used = differential_of(S, var.name, dvar, rules)
     D = factor(simplify(D)) if D is not None else Expr("zero", (), F.shape)
-    plan = _Plan([F], expr_vars, exact, sizes)
+    plan = Plan([F], expr_vars, exact, sizes)
     extra = dict(expr_vars)
     extra[dvar.name] = dvar
     derivation = Derivation(f"d({F})", {n: v.shape for n, v in expr_vars.items()}, var.name,
@@ -264,7 +264,7 @@ def hessian(L, wrt, *, exact=None, sizes=None):
     D, used = differential_of(r.gradient, var.name, dvar)
     HV_d = factor(simplify(D)) if D is not None else Expr("zero", (), var.shape)
     HV = _substitute(HV_d, dvar, V)
-    plan = _Plan([L], expr_vars, exact, sizes)
+    plan = Plan([L], expr_vars, exact, sizes)
     extra = dict(expr_vars)
     extra[dvar.name] = dvar
     steps = Derivation(f"d(grad {L})", {n: v.shape for n, v in expr_vars.items()}, var.name,
