@@ -320,6 +320,7 @@ def test_hessian_of_the_logistic_loss():
     (lambda: 2 ** n_X, "a number raised to a matrix"),
     (lambda: hessian(tr(matrix("S", "n", "n", symmetric=True)) ** 2, "S"), "symmetric"),
     (lambda: diag(matrix("R", "m", "n")), "diag of the m x n matrix"),
+    (lambda: derive(tr(matrix("D", "n", "n", diagonal=True) @ n_A), "D"), "diagonal variable"),
 ])
 def test_unsupported_raises_naming_the_operation(build, what):
     with pytest.raises(ValueError, match="not supported") as info:
@@ -389,6 +390,14 @@ def test_gradient_agrees_with_an_independent_numerical_check():
     result = check_gradient(lambda b: nw.loss(**{**p, "b1": b}),
                             lambda b: r.evaluate(**{**p, "b1": b}), p["b1"])
     assert result.passed
+
+
+def test_diagonal_data_and_diag_of_a_vector():
+    d, Dd = vector("d", "n"), matrix("D", "n", "n", diagonal=True)
+    r = derive(tr(Dd @ n_X @ diag(d)), "d")
+    rng = np.random.default_rng(12)
+    D0, X0, d0 = np.diag(rng.random(3) + 0.5), rng.standard_normal((3, 3)), rng.random(3)
+    np.testing.assert_allclose(r.evaluate(D=D0, X=X0, d=d0), np.diag(D0 @ X0))
 
 
 def test_eye_and_ones_constants():

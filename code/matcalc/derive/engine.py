@@ -167,6 +167,10 @@ def derive(L, wrt, *, exact=None, sizes=None, rules=None, moves=None, name=None)
         raise ValueError(f"derive needs a scalar expression, but {L} is {L.shape[0]} x "
                          f"{L.shape[1]}; use differential() for a matrix-valued one")
     expr_vars, var = variable_of(L, wrt)
+    if "diagonal" in var.props:
+        raise ValueError(f"not supported: the gradient with respect to the diagonal variable "
+                         f"{var.name} (the checks have no diagonal directions); declare a "
+                         f"vector {var.name.lower()}_ and write diag({var.name.lower()}_)")
     dvar = differential_variable(var)
     S = simplify(L)
     D, used = differential_of(S, var.name, dvar, rules)
@@ -194,10 +198,6 @@ def derive(L, wrt, *, exact=None, sizes=None, rules=None, moves=None, name=None)
                           f" = sym(G) : d{var.name}"))
         note = (f"{var.name} is symmetric: this is the gradient along symmetric directions, "
                 f"sym(G) = (G + G^T)/2 of the unconstrained G (not 2G - diag(G))")
-    elif "diagonal" in var.props:
-        G = simplify(Expr("had", (G, Expr("eye", (), var.shape)), var.shape))
-        steps.append((Expr("frob", (G, dvar)), f"d{var.name} diagonal: keep the diagonal"))
-        note = f"{var.name} is diagonal: the gradient along diagonal directions"
     plan = Plan([L], expr_vars, exact, sizes)
     shown, names = name_repeated([e for e, _ in steps] + [G], min_size=_NAMED_SIZE)
     derivation = _derivation(name or str(L), L, expr_vars, var, dvar, steps, G, plan,
