@@ -363,23 +363,64 @@ def _pow(a, p):
 
 
 def factor(e):
-    """Take a common right (then left) matrix factor out of the terms of a sum:
-    AC + BC = (A + B)C.
+    """Take common factors out of the sums in ``e`` (innermost first): a common right or left
+    matrix factor, AC + BC = (A + B)C, or common entrywise factors,
+    A ∘ C + B ∘ C = (A + B) ∘ C.
 
     >>> from .expr import matrix
     >>> A, B, C = matrix("A", "m", "n"), matrix("B", "m", "n"), matrix("C", "n", "p")
     >>> str(factor(simplify(A @ C + B @ C)))
     '(A + B) C'
+    >>> str(factor(simplify(A * B - 2 * (B * B))))
+    'B ∘ (A - 2 B)'
     """
-    if e.op != "add":
+    if not e.args:
         return e
+    args = [factor(a) for a in e.args]
+    if any(a is not b for a, b in zip(args, e.args)):
+        e = Expr(e.op, args, e.shape, e.data)
+    return _factor_sum(e) if e.op == "add" else e
+
+
+def _factor_sum(e):
     for side in (-1, 0):
         parts = [_edge(t, side) for t in e.args]
         if all(p is not None for p in parts) and len({p[0].key for p in parts}) == 1:
             common = parts[0][0]
             rest = factor(_add([p[1] for p in parts]))
             return _mm([rest, common] if side == -1 else [common, rest])
-    return e
+    parts = [_entrywise_factors(t) for t in e.args]
+    if any(p is None for p in parts):
+        return e
+    common = [f for f in parts[0][2] if all(any(f == g for g in p[2]) for p in parts[1:])]
+    if not common:
+        return e
+    rests = []
+    for coef, scalars, factors in parts:
+        left = list(factors)
+        for f in common:
+            left.remove(f)
+        body = _had(left) if left else ones(*e.shape)
+        rests.append(_mul(coef, scalars + [body]))
+    return _had(common + [factor(_add(rests))])
+
+
+def _entrywise_factors(t):
+    """(coefficient, scalar factors, entrywise factors) of a term, or None."""
+    coef, scalars, mats = _split_scalars([t])
+    if len(mats) != 1 or is_scalar(mats[0]):
+        return None
+    m = mats[0]
+    factors = list(m.args) if m.op == "had" else [m]
+    # powers count as repeated factors: B^2 = B ∘ B
+    out = []
+    for f in factors:
+        if f.op == "pow" and isinstance(f.data, Fraction) and f.data.denominator == 1 \
+                and 1 < f.data <= 4:
+            out += [f.args[0]] * int(f.data)
+        else:
+            out.append(f)
+    return coef, scalars, out
 
 
 def _edge(t, side):
