@@ -24,7 +24,8 @@ _FUNCS = {"exp": ("exp", r"\exp"), "log": ("log", r"\log"), "tanh": ("tanh", r"\
           "sum": ("sum", r"\operatorname{sum}"), "diagm": ("diag", r"\diag"),
           "diagv": ("diag", r"\diag")}
 _GREEK = {"alpha", "beta", "gamma", "delta", "lambda", "mu", "nu", "sigma", "tau", "theta",
-          "rho", "eta", "kappa", "omega", "phi", "psi", "xi", "zeta", "epsilon"}
+          "rho", "eta", "kappa", "omega", "phi", "psi", "xi", "zeta", "epsilon", "Theta",
+          "Sigma", "Lambda", "Omega", "Phi", "Psi", "Gamma", "Delta", "Pi", "Xi"}
 _ALIASES = {"lam": "lambda", "eps": "epsilon"}
 
 
