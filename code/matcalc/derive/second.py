@@ -306,7 +306,7 @@ class Hessian:
     >>> x = vector("x", "n")
     >>> h = hessian(x.T @ x, "x")
     >>> h.evaluate(V=np.array([1.0, 0.0]), x=np.zeros(2)).tolist()
-    [[2.0], [0.0]]
+    [2.0, 0.0]
     """
 
     def __init__(self, L, var, V, HV, K, why, steps, derived, expr_vars):
@@ -332,7 +332,8 @@ class Hessian:
             raise ValueError(f"give the direction as {v}=...")
         env = prepare({k: a for k, a in arrays.items() if k != v}, self._vars)
         env[v] = prepare({v: arrays[v]}, {v: self.direction})[v]
-        return np.asarray(self._HV(**env), dtype=float).reshape(env[v].shape)
+        out = np.asarray(self._HV(**env), dtype=float).reshape(env[v].shape)
+        return out.ravel() if np.ndim(arrays[v]) < 2 else out
 
     def kronecker_value(self, **arrays):
         """The Hessian as a matrix on vec (column-major) at the arrays."""
