@@ -81,7 +81,8 @@ def transpose(e):
         args = [transpose(a) for a in e.args]
         return _had(args) if op == "had" else Expr("kron", args, e.shape[::-1])
     if (op == "pow" or op in _ENTRYWISE_T) and e.args[0].op in ("var", "T"):
-        return _rewrite(Expr(op, (e.args[0],), e.shape, e.data), [transpose(e.args[0])])
+        inner = transpose(e.args[0])
+        return _rewrite(Expr(op, (inner,), inner.shape, e.data), [inner])
     if op == "inv":
         return Expr("inv", (transpose(e.args[0]),), e.shape)
     return Expr("T", (e,), e.shape[::-1])
@@ -392,7 +393,10 @@ def _factor_sum(e):
     parts = [_entrywise_factors(t) for t in e.args]
     if any(p is None for p in parts):
         return e
-    common = [f for f in parts[0][2] if all(any(f == g for g in p[2]) for p in parts[1:])]
+    common = []
+    for f in parts[0][2]:  # a multiset intersection: B ∘ B and B share one B
+        if all(sum(g == f for g in p[2]) > sum(g == f for g in common) for p in parts):
+            common.append(f)
     if not common:
         return e
     rests = []
