@@ -395,9 +395,10 @@ def _factor_sum(e):
         return e
     common = []
     for f in parts[0][2]:  # a multiset intersection: B ∘ B and B share one B
-        if all(sum(g == f for g in p[2]) > sum(g == f for g in common) for p in parts):
+        if f.op != "ones" and all(sum(g == f for g in p[2]) > sum(g == f for g in common)
+                                  for p in parts):
             common.append(f)
-    if not common:
+    if not common or all(len(p[2]) == len(common) for p in parts):
         return e
     rests = []
     for coef, scalars, factors in parts:
