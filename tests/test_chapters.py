@@ -14,4 +14,5 @@ from chapters import chapters
 def test_there_are_chapters():
     assert [p.stem for p in chapters()] == ["howto", "notation", "checking", "frobenius",
                                             "differentials", "chainrule", "examples",
-                                            "second_order", "catalogue"]
+                                            "second_order", "backprop", "decompositions",
+                                            "derive", "catalogue", "faq"]
