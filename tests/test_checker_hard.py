@@ -255,3 +255,14 @@ def test_numeric_path_does_not_import_sympy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_assert_gradient_raises_with_the_table():
+    from matcalc.check import assert_gradient
+    case = H.similarity_nonzero(0)
+    assert assert_gradient(case.f, case.grad, case.X) is None
+    with pytest.raises(AssertionError, match=r"(?s)gradient check FAILED.*claimed G:V.*numeric"):
+        assert_gradient(case.f, scaled(case.grad, 1 + 1e-6), case.X)
+    X = H.with_condition(5, 1e8, np.random.default_rng([0, 99]))
+    with pytest.raises(AssertionError, match="UNRESOLVED"):
+        assert_gradient(lambda X: np.linalg.slogdet(X)[1], lambda X: np.linalg.inv(X).T, X)

@@ -30,7 +30,7 @@ from .compare import CheckResult, check_along_directions, random_direction
 from .directional import directional_derivative, function_noise, precision_of, rms
 from .frobenius import frob
 
-__all__ = ["CheckResult", "DEFAULT_RTOL", "call_real", "check_differential", "check_gradient",
+__all__ = ["CheckResult", "DEFAULT_RTOL", "assert_gradient", "call_real", "check_differential", "check_gradient",
            "prepare", "precision_setting"]
 
 DEFAULT_RTOL = TOLERANCES["gradient"]
@@ -179,3 +179,21 @@ def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, met
         draw=lambda: random_direction(gen, X.shape, project), claim=claim,
         estimate=_numeric(F, X, Y0.shape, method, eps, noise), rtol=rtol,
         evaluations=1 + evaluations, precision=precision)
+
+
+def assert_gradient(f, grad, X, **options):
+    """:func:`check_gradient` for a test suite: raises AssertionError with the side-by-side
+    table unless the check PASSED (an UNRESOLVED check raises too, saying what to do).
+
+    >>> import numpy as np
+    >>> assert_gradient(lambda X: np.sum(X ** 2), lambda X: 2 * X, np.ones((2, 2)))
+    >>> try:
+    ...     assert_gradient(lambda X: np.sum(X ** 2), lambda X: X, np.ones((2, 2)))
+    ... except AssertionError as err:
+    ...     print(str(err).splitlines()[0][:29])
+    gradient check FAILED: relati
+    """
+    result = check_gradient(f, grad, X, **options)
+    if not result.passed:
+        raise AssertionError(str(result))
+    return None
