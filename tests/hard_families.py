@@ -114,10 +114,10 @@ def cholesky_logdet(seed):
     """log det(X X^T + I) through the Cholesky factor (complex input: Hermitian, not analytic)."""
     rng = _rng(seed, 7)
     X = rng.standard_normal((4, 3))
-    I = np.eye(4)
+    eye = np.eye(4)
     return Case("2 sum log diag chol(X X^T + I)",
-                lambda X: 2 * np.sum(np.log(np.diag(np.linalg.cholesky(X @ X.T + I)))),
-                lambda X: 2 * np.linalg.solve(X @ X.T + I, X), X, analytic=False)
+                lambda X: 2 * np.sum(np.log(np.diag(np.linalg.cholesky(X @ X.T + eye)))),
+                lambda X: 2 * np.linalg.solve(X @ X.T + eye, X), X, analytic=False)
 
 
 def cholesky_near_boundary(seed):

@@ -173,7 +173,7 @@ def compare(claimed, claim_rounding, estimate, rtol, reference=0.0):
     >>> d.status, f"{rel:.0e}"
     ('FAILED', '1e-06')
     """
-    norm = lambda a: float(np.linalg.norm(np.ravel(a)))  # noqa: E731
+    norm = lambda a: float(np.linalg.norm(np.ravel(a)))
     diff = norm(np.asarray(claimed) - estimate.value)
     size = max(norm(claimed), norm(estimate.value))
     err = norm(estimate.error) + claim_rounding
@@ -186,9 +186,8 @@ def compare(claimed, claim_rounding, estimate, rtol, reference=0.0):
         status = PASSED
     elif estimate.rounding_limited and size <= ZERO * err:
         status = PASSED
-        note = (f"zero to rounding: the derivative is at the rounding level of the "
-                f"computation (|numeric| {norm(estimate.value):.1e}, rounding "
-                f"{err:.1e}); {note}")
+        note = ("zero to rounding: claimed and numeric values are both at the rounding "
+                "level of the computation (the 'allowed' column)" + (f"; {note}" if note else ""))
     else:
         status = UNRESOLVED
     claimed_out = float(claimed) if np.ndim(claimed) == 0 else np.asarray(claimed)

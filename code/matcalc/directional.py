@@ -171,7 +171,7 @@ def complex_step(F, X, V, h, out_shape):
         try:
             with np.errstate(all="ignore"):
                 out = np.asarray(F(X + 1j * h * V))
-        except Exception as exc:  # noqa: BLE001 - any failure means "not usable"
+        except Exception as exc:  # any failure means "not usable"
             return None, f"F failed on a complex argument ({type(exc).__name__})"
     if not np.iscomplexobj(out):
         return None, ("F returned real values for a complex argument (abs, eigh, svd, a cast "
@@ -243,10 +243,7 @@ def central_difference(phi, h0, *, noise=0.0, eps=EPS, resolution=0.0, good_enou
         b_scalar = float(np.max(b_err, initial=0.0))
         if good_enough is not None and good_enough(b_value, b_err, b_noise):
             break
-        enough = resolution
-        if relative_resolution is not None:  # relative to the value found, not the claim
-            enough = min(enough, relative_resolution * float(np.max(np.abs(b_value), initial=0.0)))
-        if b_scalar <= enough and best < len(levels) - 1:
+        if b_scalar <= _enough(resolution, relative_resolution, b_value) and best < len(levels) - 1:
             break
         if len(levels) - 1 - best >= patience and b_scalar <= ROUNDING_LIMITED * b_noise:
             break
@@ -254,6 +251,27 @@ def central_difference(phi, h0, *, noise=0.0, eps=EPS, resolution=0.0, good_enou
         return None, None, 0.0, h0
     value, err, noise_floor, step = levels[best]
     return value, err, noise_floor, step
+
+
+def _max(A):
+    return float(np.max(np.abs(A), initial=0.0))
+
+
+def _enough(resolution, relative_resolution, value):
+    """The absolute error at which refining stops: ``resolution``, or less for a value
+    smaller than the claim (so that a small value settled at coarse steps is refined)."""
+    if relative_resolution is None:
+        return resolution
+    return min(resolution, relative_resolution * _max(value))
+
+
+def _confirms(cs, value, err, floor):
+    """Central differences (value, err) confirm the complex step: they agree within 3
+    errors, and the error is below CONFIRM relative or at the rounding floor."""
+    err_max = _max(err)
+    agree = _max(cs - value) <= 3 * err_max
+    return agree and (err_max <= CONFIRM * max(_max(value), _max(cs))
+                      or err_max <= ROUNDING_LIMITED * floor)
 
 
 def _cs_estimate(cs, err, noise, h, evaluations, note):
@@ -304,43 +322,34 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
             return _cs_estimate(cs, err, err, h_cs, counter[0],
                                 "not validated (method='complex')")
 
-    def confirms(value, err, floor):
-        err_max = float(np.max(err, initial=0.0))
-        size = max(float(np.max(np.abs(value), initial=0.0)),
-                   float(np.max(np.abs(cs), initial=0.0)))
-        agree = float(np.max(np.abs(cs - value), initial=0.0)) <= 3 * err_max
-        return agree and (err_max <= CONFIRM * size or err_max <= ROUNDING_LIMITED * floor)
-
-    def settled(value, err, floor):  # confirmed, or clearly rejected and accurate enough
-        err_max = float(np.max(err, initial=0.0))
-        rejected = float(np.max(np.abs(cs - value), initial=0.0)) > 3 * err_max
-        enough = resolution
-        if relative_resolution is not None:
-            enough = min(enough, relative_resolution * float(np.max(np.abs(value), initial=0.0)))
-        return confirms(value, err, floor) or (rejected and err_max <= enough)
-
     if noise is None:
         noise = function_noise(F, X, V, f0, eps, counter)
     phi = _evaluator(F, X, V, out_shape, counter)
     h0 = 0.1 * scale / vscale
+    settled = None
+    if cs is not None:
+        def settled(value, err, floor):  # confirmed, or clearly rejected and accurate enough
+            enough = _enough(resolution, relative_resolution, value)
+            return _confirms(cs, value, err, floor) or (
+                _max(cs - value) > 3 * _max(err) and _max(err) <= enough)
     value, err, floor, step = central_difference(
-        phi, h0, noise=noise, eps=eps, ratio=4.0 if eps <= EPS else 2.0, resolution=0.0 if cs is not None else resolution,
-        good_enough=settled if cs is not None else None, relative_resolution=relative_resolution,
-        noise_safety=noise_safety)
+        phi, h0, noise=noise, eps=eps, ratio=4.0 if eps <= EPS else 2.0,
+        resolution=0.0 if cs is not None else resolution, good_enough=settled,
+        relative_resolution=relative_resolution, noise_safety=noise_safety)
     if value is None:
         raise ValueError("F could not be evaluated at any perturbed point X + hV "
                          f"(h from {h0:.1e} down by factors of 4): every value was NaN, inf "
                          "or complex, or F raised an error")
-    if cs is None:
-        note = f"complex step not used: {why_not}"
-    elif confirms(value, err, floor):
+    if cs is not None and _confirms(cs, value, err, floor):
         # Trusted at most CS_GAIN times beyond what central differences verified.
         cs_err = np.maximum.reduce([
-            np.full(np.shape(cs), COMPLEX_STEP_ULPS * eps * float(np.max(np.abs(cs), initial=0.0))),
-            np.abs(cs - value), err / CS_GAIN])
+            np.full(np.shape(cs), COMPLEX_STEP_ULPS * eps * _max(cs)), np.abs(cs - value),
+            err / CS_GAIN])
         return _cs_estimate(cs, cs_err, floor, h_cs, counter[0],
                             "confirmed by central differences")
-    elif float(np.max(np.abs(cs - value), initial=0.0)) > 3 * float(np.max(err, initial=0.0)):
+    if cs is None:
+        note = f"complex step not used: {why_not}"
+    elif _max(cs - value) > 3 * _max(err):
         note = ("complex step not used: it differs from central differences (F is not "
                 "complex-analytic as written)")
     else:

@@ -151,7 +151,7 @@ def _mixed_second_derivatives(f, X, claimed, gen, directions, rtol, f0):
 
             def first(Y):
                 count[0] += 4
-                g = lambda t: float(f(Y + t * V))  # noqa: E731
+                g = lambda t: float(f(Y + t * V))
                 return (8 * (g(h) - g(-h)) - (g(2 * h) - g(-2 * h))) / (12 * h)
 
         noise = function_noise(first, X, W, probe.value)
@@ -161,7 +161,7 @@ def _mixed_second_derivatives(f, X, claimed, gen, directions, rtol, f0):
                                      noise_safety=NESTED_NOISE_SAFETY)
         return dataclasses.replace(est, evaluations=count[0] - start)
 
-    draw = lambda: (random_direction(gen, X.shape), random_direction(gen, X.shape))  # noqa: E731
+    draw = lambda: (random_direction(gen, X.shape), random_direction(gen, X.shape))
     result = check_along_directions("hessian", X.shape, directions=directions, draw=draw,
                                     claim=claim, estimate=estimate, rtol=rtol, evaluations=1)
     return dataclasses.replace(result, evaluations=result.evaluations + 4)
