@@ -243,7 +243,12 @@ def central_difference(phi, h0, *, noise=0.0, eps=EPS, resolution=0.0, good_enou
         b_scalar = float(np.max(b_err, initial=0.0))
         if good_enough is not None and good_enough(b_value, b_err, b_noise):
             break
-        if b_scalar <= _enough(resolution, relative_resolution, b_value) and best < len(levels) - 1:
+        # Resolved: a level already checked against a finer one is accurate enough.
+        checked = min(range(len(levels) - 1), default=None,
+                      key=lambda i: float(np.max(levels[i][1], initial=0.0)))
+        if checked is not None and float(np.max(levels[checked][1], initial=0.0)) <= _enough(
+                resolution, relative_resolution, levels[checked][0]):
+            best = checked
             break
         if len(levels) - 1 - best >= patience and b_scalar <= ROUNDING_LIMITED * b_noise:
             break
