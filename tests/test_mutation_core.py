@@ -367,3 +367,72 @@ def test_check_gradient_counts_noise_evaluations_and_reports_float32():
     assert r.evaluations == len(calls)
     r32 = check_gradient(lambda X: np.float32(np.sum(X ** 2)), lambda X: 2 * X, np.ones(3))
     assert r32.precision == "float32" and r32.verdict == "PASSED"
+
+
+# --- killing survivors of the first mutation run ------------------------------------------------
+
+def counted(f):
+    calls = []
+
+    def g(*args):
+        calls.append(1)
+        return f(*args)
+    return g, calls
+
+
+def test_every_check_counts_every_evaluation():
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    x = np.array([1.0, -2.0])
+    f, calls = counted(lambda x: 0.5 * x @ A @ x)
+    assert check_hessian(f, x, hessian=lambda x: A).evaluations == len(calls)
+    g, gcalls = counted(lambda x: A @ x)
+    calls.clear()
+    r = check_hessian(f, x, hessian=lambda x: A, grad=g)
+    # check_hessian's own f(X) and the gradient check's grad(X) are not counted
+    assert r.evaluations == len(calls) + len(gcalls) - 2
+    F, fcalls = counted(lambda X: X @ X)
+    r = check_differential(F, lambda X, dX: X @ dX + dX @ X, np.eye(2) + 0.1)
+    assert r.evaluations == len(fcalls) and r.kind == "differential"
+
+
+def test_check_differential_uses_the_projection():
+    # d tr(X X) = 2 tr(X dX) = 2 X^T : dX, equal to 2 X : dX for symmetric dX only
+    X = np.array([[1.0, 2.0], [0.5, 3.0]])
+    claim = lambda X, dX: 2 * np.sum(X * dX)
+    sym = lambda V: (V + V.T) / 2
+    F = lambda X: np.trace(X @ X)
+    assert check_differential(F, claim, X, project=sym).verdict == "PASSED"
+    assert check_differential(F, claim, X).verdict == "FAILED"
+
+
+def test_hessian_report_lists_directions_from_one():
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    text = str(check_hessian(lambda x: 0.5 * x @ A @ x, np.ones(2), hvp=lambda x, V: A @ V))
+    lines = text.splitlines()
+    assert "claimed W:H[V]" in lines[1] and lines[2].split()[0] == "1"
+    assert lines[4].split()[0] == "3"
+
+
+def test_jacobian_passes_its_method_and_as_vec_jacobian():
+    with pytest.raises(ValueError, match="method='complex' cannot be used"):
+        jacobian(np.abs, np.ones(2), method="complex")
+    from matcalc.jacobian import as_vec_jacobian
+    A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    J = jacobian(lambda X: A @ X, np.ones((2, 3)))
+    assert np.allclose(as_vec_jacobian(J), np.kron(np.eye(3), A))
+    assert as_vec_jacobian(J, out_ndim=1).shape == (2, 18)
+    with pytest.raises(ValueError, match="out_ndim=5"):
+        as_vec_jacobian(J, out_ndim=5)
+
+
+def test_random_direction_float_projection_and_default():
+    gen = np.random.default_rng(1)
+    P = random_direction(gen, (2, 2), lambda V: (V > 0).astype(int))
+    assert P.dtype == np.float64
+
+
+def test_hvp_from_hessian_column_major():
+    V = np.array([[1.0, 2.0], [3.0, 4.0]])
+    H = np.diag([1.0, 2.0, 3.0, 4.0])  # on vec(V) = [1, 3, 2, 4] (column-major)
+    assert np.allclose(hvp_from_hessian(H, V), [[1.0, 6.0], [6.0, 16.0]])
+    assert hvp_from_hessian(np.eye(4, dtype=int), V.astype(int)).dtype == np.float64
