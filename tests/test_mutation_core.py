@@ -336,6 +336,11 @@ def test_check_hessian_arguments_and_verdicts():
     assert asym.verdict == "FAILED" and "not symmetric" in str(asym)
     wrong = check_hessian(f, x, hvp=lambda x, V: 1.01 * A @ V)
     assert wrong.verdict == "FAILED"
+    assert r.passed is True and g.passed is True and wrong.passed is False
+    loose = check_hessian(f, x, hessian=lambda x: A, grad=lambda x: A @ x, rtol=1e-3)
+    assert loose.tolerance == 1e-3 and loose.passed is True
+    loose = check_hessian(f, x, hessian=lambda x: A, rtol=1e-3)
+    assert loose.tolerance == 1e-3
     with pytest.raises(ValueError, match="Hessian-vector product has the shape"):
         check_hessian(f, x, hvp=lambda x, V: np.ones(3))
 
