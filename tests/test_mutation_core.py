@@ -441,3 +441,17 @@ def test_hvp_from_hessian_column_major():
     H = np.diag([1.0, 2.0, 3.0, 4.0])  # on vec(V) = [1, 3, 2, 4] (column-major)
     assert np.allclose(hvp_from_hessian(H, V), [[1.0, 6.0], [6.0, 16.0]])
     assert hvp_from_hessian(np.eye(4, dtype=int), V.astype(int)).dtype == np.float64
+
+
+def test_nested_hessian_of_a_non_analytic_function():
+    # |x|^3 is not complex-analytic in numpy: the inner derivative is the fixed stencil
+    x = np.array([0.7, -1.3, 2.1])
+    f = lambda x: np.sum(np.abs(x) ** 3)  # noqa: E731
+    right = check_hessian(f, x, hessian=lambda x: np.diag(6 * np.abs(x)))
+    assert right.verdict == "PASSED" and right.passed is True
+    assert right.directions[0].numeric == pytest.approx(right.directions[0].claimed, rel=1e-7)
+    wrong = check_hessian(f, x, hessian=lambda x: np.diag(6.06 * np.abs(x)))
+    assert wrong.verdict == "FAILED"
+    f32 = check_hessian(lambda x: np.float32(f(x)), x, hessian=lambda x: np.diag(6 * np.abs(x)),
+                        grad=lambda x: 3 * np.abs(x) * x)
+    assert f32.precision == "float32"

@@ -103,12 +103,14 @@ def check_hessian(f, X, *, hvp=None, hessian=None, grad=None, seed=0, directions
         if not gcheck.passed:
             notes.append(f"the gradient itself is {gcheck.verdict} (error {gcheck.error:.1e})")
         statuses = [result.verdict, gcheck.verdict]
+        precision = gcheck.precision  # the precision f computes in
         evaluations = gcheck.evaluations + result.evaluations
         error = max(result.error, 0.0 if gcheck.verdict != FAILED else np.inf)
     else:
         result = _mixed_second_derivatives(f, X, claimed, gen, directions, rtol,
                                            float(f0))
         statuses, evaluations, error = [result.verdict], result.evaluations, result.error
+        precision = result.precision
     if asym > symmetry_rtol:
         statuses.append(FAILED)
     verdict = verdict_of(statuses)
@@ -119,7 +121,7 @@ def check_hessian(f, X, *, hvp=None, hessian=None, grad=None, seed=0, directions
             first, note="; ".join(notes + ([first.note] if first.note else [])))
     return CheckResult("hessian", verdict == PASSED, float(error), result.tolerance,
                        int(evaluations), tuple(X.shape), tuple(records), verdict,
-                       result.precision)
+                       precision)
 
 
 def _mixed_second_derivatives(f, X, claimed, gen, directions, rtol, f0):
