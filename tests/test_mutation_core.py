@@ -446,7 +446,7 @@ def test_hvp_from_hessian_column_major():
 def test_nested_hessian_of_a_non_analytic_function():
     # |x|^3 is not complex-analytic in numpy: the inner derivative is the fixed stencil
     x = np.array([0.7, -1.3, 2.1])
-    f = lambda x: np.sum(np.abs(x) ** 3)  # noqa: E731
+    f = lambda x: np.sum(np.abs(x) ** 3)
     right = check_hessian(f, x, hessian=lambda x: np.diag(6 * np.abs(x)))
     assert right.verdict == "PASSED" and right.passed is True
     assert right.directions[0].numeric == pytest.approx(right.directions[0].claimed, rel=1e-7)
