@@ -12,14 +12,16 @@ so no fixed threshold works at every size. It is read here, generously, as "flag
 the relative error on the wrong gradient exceeds 10 times the relative error it reported
 on the right one at the same size: a calibration a user without the right answer cannot do.
 
-matcalc's time is the best of 3 runs after a warm-up run (first calls pay for numpy's
-complex code paths); scipy's is one run (it takes seconds at the larger sizes).
+matcalc's time is the best of 3 runs after a warm-up run; scipy's is one run (it takes
+seconds at the larger sizes). The last column is matcalc's *first* call in a fresh process
+(after `import matcalc`, which does not import sympy): what a reader's first check costs.
 
 Run:  .venv/bin/python benchmarks/bench_check_gradient.py [max_n]
 """
 
 import os
 import platform
+import subprocess
 import sys
 import time
 from datetime import date
@@ -65,6 +67,26 @@ def run_matcalc(W, loss, grad, counter, repeats=3):
     return best, counter[0], not result.passed
 
 
+FIRST_CALL = """
+import sys, time
+sys.path.insert(0, {here!r})
+from bench_check_gradient import problem
+from matcalc import check_gradient
+W, loss, grads, counter = problem({n})
+t = time.perf_counter()
+check_gradient(loss, grads["right"], W)
+print(time.perf_counter() - t)
+"""
+
+
+def first_call(n):
+    """Seconds taken by the first check_gradient call of a fresh Python process."""
+    code = FIRST_CALL.format(here=os.path.dirname(os.path.abspath(__file__)), n=n)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=dict(os.environ, PYTHONWARNINGS="ignore"))
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def run_scipy(W, loss, grad, counter):
     shape = W.shape
     f = lambda w: loss(w.reshape(shape))
@@ -81,8 +103,9 @@ def main(max_n=300):
           f"Python {platform.python_version()}, numpy {np.__version__}")
     print("| W | parameters | evals matcalc | evals scipy | eval ratio | time matcalc (s) "
           "| time scipy (s) | time ratio | matcalc flags gross / subtle | "
-          "scipy relative error right / gross / subtle | scipy flags gross / subtle |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|")
+          "scipy relative error right / gross / subtle | scipy flags gross / subtle "
+          "| first call matcalc (s) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|")
     for n in [n for n in (10, 30, 100, 300) if n <= max_n]:
         W, loss, grads, counter = problem(n)
         t_m, e_m, flag_right_m = run_matcalc(W, loss, grads["right"], counter)
@@ -94,7 +117,7 @@ def main(max_n=300):
         print(f"| {n}x{n} | {n * n} | {e_m} | {e_s} | {e_s / e_m:.0f}x | {t_m:.4f} | {t_s:.3f} "
               f"| {t_s / t_m:.0f}x | {yes(flags_m[0])} / {yes(flags_m[1])} "
               f"| {rel_right:.1e} / {rel_s[0]:.1e} / {rel_s[1]:.1e} "
-              f"| {yes(flags_s[0])} / {yes(flags_s[1])} |", flush=True)
+              f"| {yes(flags_s[0])} / {yes(flags_s[1])} | {first_call(n):.4f} |", flush=True)
         if flag_right_m:
             print("  (matcalc raised a false alarm on the right gradient)")
 

@@ -12,6 +12,6 @@ def test_benchmark_runs_at_small_size(capsys):
     rows = [line for line in out.splitlines() if line.startswith("| 30x30")]
     assert len(rows) == 1
     cells = [c.strip() for c in rows[0].strip("|").split("|")]
-    assert cells[2] == "16" and cells[3] == "901"       # evaluations: matcalc, scipy
+    assert cells[2] == "20" and cells[3] == "901"       # evaluations: matcalc, scipy
     assert cells[8] == "yes / yes"                      # matcalc flags gross and subtle
     assert "false alarm" not in out

@@ -54,7 +54,7 @@ def test_differential_errors_name_shapes():
         check_differential(lambda X: X.T @ X, lambda X, dX: dX, np.ones((4, 5)))
     with pytest.raises(ValueError, match=r"F\(X\).*non-finite"):
         check_differential(lambda X: X / 0, lambda X, dX: dX, np.ones((2, 2)))
-    with pytest.raises(ValueError, match=r"dF\(X\)|dF.*non-finite"):
+    with pytest.raises(ValueError, match=r"dF\(X\).*non-finite"):
         check_differential(lambda X: X, lambda X, dX: dX * np.nan, np.ones((2, 2)))
 
 

@@ -8,12 +8,19 @@ from matcalc import CheckResult, check_gradient
 CASES = hard_cases(np.random.default_rng(7))
 
 
+# Central differences reach only ~3e-8 relative at condition 1e6: not resolvable at 1e-8.
+LIMITED = {"slogdet, cond 1e6": 1e-6}
+
+
 @pytest.mark.parametrize("name,f,grad,X", CASES, ids=[c[0] for c in CASES])
 def test_correct_gradients_pass(name, f, grad, X):
     result = check_gradient(f, grad, X)
+    assert result.error <= result.tolerance, str(result)
+    if name in LIMITED:
+        assert result.verdict in ("PASSED", "UNRESOLVED"), str(result)
+        result = check_gradient(f, grad, X, rtol=LIMITED[name])
     assert result.passed, str(result)
-    assert result.error <= result.tolerance
-    assert isinstance(result, CheckResult) and bool(result)
+    assert isinstance(result, CheckResult) and bool(result) and result.verdict == "PASSED"
 
 
 @pytest.mark.parametrize("name,f,grad,X", CASES, ids=[c[0] for c in CASES])

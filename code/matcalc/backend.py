@@ -28,9 +28,14 @@ TOLERANCES = {
     # check_gradient / check_differential / check_hessian in float64: a numerical derivative
     # (complex step or extrapolated central differences) against a claim.
     "gradient": 1e-8,
-    # The same checks when the function computes in float32 (its output dtype): about
-    # sqrt of float32's machine epsilon, what central differences can resolve there.
-    "gradient_float32": 1e-3,
+    # The same checks when the function computes in float32 (its output dtype): what
+    # Richardson-extrapolated central differences resolve there (measured 1e-5 to 3e-4
+    # relative on a float32 MLP loss), and tight enough that a gradient wrong by 1e-3
+    # relative fails.
+    "gradient_float32": 5e-4,
+    # check_hessian without a gradient: W:H[V] as a derivative of a numerical derivative
+    # (nested differences resolve about 1e-9 relative on a logistic loss, not 1e-8 reliably).
+    "hessian_nested": 1e-6,
     # Two closed-form expressions evaluated at the same random point (derivation links,
     # identities between products): only rounding separates them.
     "identity": 1e-9,

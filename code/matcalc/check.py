@@ -1,120 +1,48 @@
 """Check a claimed gradient or differential against numerical directional derivatives.
 
-A check compares, along a few random directions V, the claimed directional derivative
-(G:V for a gradient G, dF(X, V) for a differential) with a numerical one. Its cost does not
-depend on the size of X. A claim passes when, in every direction,
+A check compares, along a few random directions V at one point X, the claimed directional
+derivative (G:V for a gradient G, dF(X, V) for a differential) with a numerical one
+(:mod:`matcalc.directional`). Its cost does not depend on the size of X. The verdict is one
+of PASSED, FAILED and UNRESOLVED, by the rule in :mod:`matcalc.compare`:
 
-    |claimed - numeric| <= rtol * max(|claimed|, |numeric|, SAFETY * resolution / rtol)
+* FAILED only when the claim disagrees by more than the tolerance *and* by more than the
+  numerical derivative can be off;
+* UNRESOLVED (``passed`` is False) when the claim agrees within the numerical error but that
+  error is coarser than the tolerance: the result says what accuracy was achievable and what
+  to do (a better-conditioned point, or a looser ``rtol``);
+* a claim at the rounding level of a function whose derivative is itself rounding (a zero
+  gradient computed with rounding) passes.
 
-where ``resolution`` is the estimated error of the numerical derivative plus the rounding
-error of the claimed value: below that level the two cannot be told apart.
+Precision: the check detects the precision f computes in from the dtype of f(X) (and of the
+claim). For float32 (or narrower) the rounding model uses that precision's epsilon and the
+tolerance is raised to at least ``TOLERANCES["gradient_float32"]``; ``str(result)`` says so.
+
+Exceptions raised by f at perturbed points (``LinAlgError`` when a Cholesky factorisation
+leaves the positive-definite matrices, ``ValueError``) mean "outside f's domain", like NaN:
+that step is skipped. An exception at X itself is an error naming it.
 """
-
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._inputs import as_real_array, require_finite, require_shape
-from .directional import EPS, directional_derivative
+from .backend import EPS, TOLERANCES, rng as seeded
+from .compare import CheckResult, check_along_directions, random_direction
+from .directional import directional_derivative, function_noise, precision_of, rms
 from .frobenius import frob
 
-SAFETY = 10.0
-DEFAULT_RTOL = 1e-8
+__all__ = ["CheckResult", "DEFAULT_RTOL", "assert_gradient", "call_real", "check_differential", "check_gradient",
+           "prepare", "precision_setting"]
+
+DEFAULT_RTOL = TOLERANCES["gradient"]
+CLAIM_ULPS = 16.0  # rounding error of a claimed G:V, in ulps of sum |G * V|
 
 
-@dataclass(frozen=True)
-class Direction:
-    """The comparison along one random direction."""
+def call_real(fn, args, name, what):
+    """``fn(*args)`` as a real array (its original dtype kept), or a ValueError naming ``name``.
 
-    claimed: object  # float for a gradient, array for a differential
-    numeric: object
-    numeric_error: float
-    disagreement: float
-    allowed: float
-    method: str
-    note: str
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """Outcome of :func:`check_gradient` or :func:`check_differential`.
-
-    ``passed`` is the verdict, ``error`` the largest relative disagreement measured (compare
-    it with ``tolerance``), ``evaluations`` the number of calls of the function checked.
-    ``bool(result)`` is ``result.passed``; ``str(result)`` shows claimed and numeric values
-    side by side.
+    >>> call_real(lambda x: x + 1, (1.0,), "f", "its value")
+    array(2.)
     """
-
-    kind: str
-    passed: bool
-    error: float
-    tolerance: float
-    evaluations: int
-    shape: tuple
-    directions: tuple = field(repr=False)
-
-    def __bool__(self):
-        return self.passed
-
-    @property
-    def method(self):
-        """The numerical method(s) used, e.g. ``'complex step'``."""
-        return ", ".join(sorted({d.method for d in self.directions}))
-
-    def __str__(self):
-        verdict = "PASSED" if self.passed else "FAILED"
-        rel = "<=" if self.passed else ">"
-        lines = [f"{self.kind} check {verdict}: relative error {self.error:.2e} {rel} "
-                 f"tolerance {self.tolerance:.0e} (variable of shape {self.shape}, "
-                 f"{len(self.directions)} random directions, {self.evaluations} evaluations, "
-                 f"{self.method})"]
-        scalar = bool(self.directions) and np.ndim(self.directions[0].claimed) == 0
-        if self.kind == "gradient" or (self.kind == "hessian" and scalar):
-            label = "claimed G:V" if self.kind == "gradient" else "claimed W:H[V]"
-            lines.append(f"  {'direction':>9}  {label:>22}  {'numeric':>22}  "
-                         f"{'|difference|':>12}  {'allowed':>8}")
-            for k, d in enumerate(self.directions, 1):
-                lines.append(f"  {k:>9}  {d.claimed:>22.15e}  {d.numeric:>22.15e}  "
-                             f"{d.disagreement:>12.2e}  {d.allowed:>8.1e}")
-        else:
-            lines.append(f"  {'direction':>9}  {'worst entry':>12}  {'claimed dF':>22}  "
-                         f"{'numeric':>22}  {'‖difference‖':>12}  {'allowed':>8}")
-            for k, d in enumerate(self.directions, 1):
-                c, n = np.atleast_1d(d.claimed), np.atleast_1d(d.numeric)
-                i = np.unravel_index(int(np.argmax(np.abs(c - n))), c.shape)
-                where = str(tuple(int(t) for t in i)) if np.ndim(d.claimed) else "()"
-                lines.append(f"  {k:>9}  {where:>12}  {c[i]:>22.15e}  {n[i]:>22.15e}  "
-                             f"{d.disagreement:>12.2e}  {d.allowed:>8.1e}")
-        notes = sorted({d.note for d in self.directions if d.note})
-        lines += [f"  note: {n}" for n in notes]
-        return "\n".join(lines)
-
-    __repr__ = __str__
-
-
-def _compare(claimed, claim_rounding, estimate, rtol):
-    diff = float(np.linalg.norm(np.ravel(np.asarray(claimed) - estimate.value)))
-    size = max(float(np.linalg.norm(np.ravel(claimed))),
-               float(np.linalg.norm(np.ravel(estimate.value))))
-    num_err = float(np.linalg.norm(np.ravel(estimate.error)))
-    scale = max(size, SAFETY * (num_err + claim_rounding) / rtol)
-    rel = diff / scale if scale > 0 else 0.0
-    note = estimate.note
-    # An estimate whose error is neither small against the derivative nor at the rounding
-    # floor says nothing: report it rather than pass on a meaningless comparison.
-    unresolved = (num_err > 1e-2 * size and num_err > 1e3 * estimate.noise
-                  and num_err > claim_rounding)
-    if unresolved:
-        note = (f"numeric derivative not resolved (estimated error {num_err:.1e} against a "
-                f"derivative of size {size:.1e}); {note}")
-        rel = np.inf
-    claimed_out = float(claimed) if np.ndim(claimed) == 0 else np.asarray(claimed)
-    numeric_out = float(estimate.value) if np.ndim(estimate.value) == 0 else estimate.value
-    return Direction(claimed_out, numeric_out, num_err, diff, rtol * scale,
-                     estimate.method, note), rel
-
-
-def _call_real(fn, args, name, what):
     try:
         out = fn(*args)
     except Exception as exc:
@@ -128,12 +56,16 @@ def _call_real(fn, args, name, what):
                          f"{what} must be real")
     if arr.dtype.kind not in "fiub":
         raise ValueError(f"{name} returned dtype {arr.dtype}; {what} must be real numbers")
-    arr = arr.astype(np.float64)
-    require_finite(arr, f"{name}(X)")
+    require_finite(arr.astype(np.float64), f"{name}(X)")
     return arr
 
 
-def _prepare(X, seed, directions, rtol):
+def prepare(X, directions, rtol):
+    """Validate the common arguments of a check; returns X as a float64 array.
+
+    >>> prepare([[1, 2]], 3, 1e-8)
+    array([[1., 2.]])
+    """
     X = as_real_array(X, "X")
     if X.size == 0:
         raise ValueError(f"X is empty (shape {X.shape}); there is nothing to differentiate")
@@ -141,19 +73,38 @@ def _prepare(X, seed, directions, rtol):
         raise ValueError(f"directions must be a positive integer, got {directions!r}")
     if not (0 < rtol < 1):
         raise ValueError(f"rtol must lie strictly between 0 and 1, got {rtol!r}")
-    # Salted so the directions differ from arrays a caller drew with default_rng(seed).
-    return X, np.random.default_rng([int(seed), 0x6D617463])
+    return X
 
 
-def _direction(rng, shape, project):
-    V = rng.standard_normal(shape)
-    if project is None:
-        return V
-    P = np.asarray(project(V), dtype=float)
-    require_shape(P, shape, "project(V)", "X", "a projected direction has the shape of X")
-    if not np.any(P):
-        raise ValueError("project(V) returned zero: the allowed directions are empty")
-    return P
+def precision_setting(rtol, *values):
+    """``(eps, rtol, name)``: the precision the values were computed in and the tolerance a
+    check can demand there (raised to ``TOLERANCES["gradient_float32"]`` below float64).
+
+    >>> import numpy as np
+    >>> precision_setting(1e-8, np.float32(1.0))[1:]
+    (0.0005, 'float32')
+    """
+    eps = precision_of(*values)
+    if eps <= EPS:
+        return EPS, rtol, "float64"
+    name = next(str(np.asarray(v).dtype) for v in values
+                if np.asarray(v).dtype.kind == "f" and np.finfo(np.asarray(v).dtype).eps == eps)
+    return eps, max(rtol, TOLERANCES["gradient_float32"]), name
+
+
+def _numeric(F, X, out_shape, method, eps, noise):
+    def estimate(V, resolution, relative):
+        return directional_derivative(F, X, V, method=method, out_shape=out_shape,
+                                      resolution=resolution, noise=noise, eps=eps,
+                                      relative_resolution=relative)
+    return estimate
+
+
+def _noise(F, X, f0, eps, draw_first, method):
+    if method == "complex":  # the complex step alone needs no rounding floor
+        return 0.0, 0
+    counter = [0]
+    return function_noise(F, X, draw_first, f0, eps, counter), counter[0]
 
 
 def check_gradient(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto",
@@ -173,26 +124,27 @@ def check_gradient(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, metho
     >>> check_gradient(lambda X: np.sum(X ** 2), lambda X: X, X).passed  # factor 2 lost
     False
     """
-    X, rng = _prepare(X, seed, directions, rtol)
-    f0 = _call_real(f, (X,), "f", "its value")
+    X = prepare(X, directions, rtol)
+    gen = seeded("directions", seed)
+    f0 = call_real(f, (X,), "f", "its value")
     if f0.shape != ():
         raise ValueError(f"f must return a real scalar, but f(X) has shape {f0.shape} for X "
                          f"of shape {X.shape}; for a matrix-valued function use "
                          f"check_differential")
-    G = _call_real(grad, (X,), "grad", "the gradient")
+    G = call_real(grad, (X,), "grad", "the gradient")
     require_shape(G, X.shape, "grad(X)", "X", "a gradient has the shape of its variable")
-    records, errors, evaluations = [], [], 1
-    for _ in range(int(directions)):
-        V = _direction(rng, X.shape, project)
-        claimed = frob(G, V)
-        claim_rounding = 16 * EPS * float(np.sum(np.abs(G * V)))
-        est = directional_derivative(f, X, V, method=method, out_shape=(),
-                                     resolution=0.1 * rtol * abs(claimed) + claim_rounding)
-        rec, rel = _compare(claimed, claim_rounding, est, rtol)
-        records.append(rec)
-        errors.append(rel)
-        evaluations += est.evaluations
-    return _result("gradient", records, errors, rtol, evaluations, X.shape)
+    eps, rtol, precision = precision_setting(rtol, f0, G)
+    G = G.astype(np.float64)
+    noise, evaluations = _noise(f, X, f0.astype(np.float64), eps, np.ones_like(X), method)
+
+    def claim(V):
+        return (frob(G, V), CLAIM_ULPS * eps * float(np.sum(np.abs(G * V))),
+                float(np.linalg.norm(G)) * rms(V))
+
+    return check_along_directions(
+        "gradient", X.shape, directions=directions, draw=lambda: random_direction(gen, X.shape, project),
+        claim=claim, estimate=_numeric(f, X, (), method, eps, noise), rtol=rtol,
+        evaluations=1 + evaluations, precision=precision)
 
 
 def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto",
@@ -210,26 +162,38 @@ def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, met
     >>> check_differential(lambda X: X @ X, lambda X, dX: 2 * X @ dX, X).passed
     False
     """
-    X, rng = _prepare(X, seed, directions, rtol)
-    Y0 = _call_real(F, (X,), "F", "its values")
-    records, errors, evaluations = [], [], 1
-    for _ in range(int(directions)):
-        V = _direction(rng, X.shape, project)
-        claimed = _call_real(dF, (X, V), "dF", "the differential")
-        require_shape(claimed, Y0.shape, "dF(X, dX)", "F(X)",
+    X = prepare(X, directions, rtol)
+    gen = seeded("directions", seed)
+    Y0 = call_real(F, (X,), "F", "its values")
+    eps, rtol, precision = precision_setting(rtol, Y0)
+    noise, evaluations = _noise(F, X, Y0.astype(np.float64), eps, np.ones_like(X), method)
+
+    def claim(V):
+        out = call_real(dF, (X, V), "dF", "the differential")
+        require_shape(out, Y0.shape, "dF(X, dX)", "F(X)",
                       "a differential has the shape of the function's value")
-        est = directional_derivative(
-            F, X, V, method=method, out_shape=Y0.shape,
-            resolution=0.1 * rtol * float(np.max(np.abs(claimed), initial=0.0)))
-        rec, rel = _compare(claimed, 0.0, est, rtol)
-        records.append(rec)
-        errors.append(rel)
-        evaluations += est.evaluations
-    return _result("differential", records, errors, rtol, evaluations, X.shape)
+        return out.astype(np.float64), 0.0, 0.0
+
+    return check_along_directions(
+        "differential", X.shape, directions=directions,
+        draw=lambda: random_direction(gen, X.shape, project), claim=claim,
+        estimate=_numeric(F, X, Y0.shape, method, eps, noise), rtol=rtol,
+        evaluations=1 + evaluations, precision=precision)
 
 
-def _result(kind, records, errors, rtol, evaluations, shape):
-    error = float(max(errors))
-    passed = all(r.disagreement <= r.allowed and np.isfinite(e)
-                 for r, e in zip(records, errors))
-    return CheckResult(kind, passed, error, rtol, evaluations, tuple(shape), tuple(records))
+def assert_gradient(f, grad, X, **options):
+    """:func:`check_gradient` for a test suite: raises AssertionError with the side-by-side
+    table unless the check PASSED (an UNRESOLVED check raises too, saying what to do).
+
+    >>> import numpy as np
+    >>> assert_gradient(lambda X: np.sum(X ** 2), lambda X: 2 * X, np.ones((2, 2)))
+    >>> try:
+    ...     assert_gradient(lambda X: np.sum(X ** 2), lambda X: X, np.ones((2, 2)))
+    ... except AssertionError as err:
+    ...     print(str(err).splitlines()[0][:29])
+    gradient check FAILED: relati
+    """
+    result = check_gradient(f, grad, X, **options)
+    if not result.passed:
+        raise AssertionError(str(result))
+    return None

@@ -1,16 +1,32 @@
-"""Numerical directional derivatives with an estimate of their own error.
+"""Numerical directional derivatives with a conservative estimate of their own error.
 
 The derivative of F at X along V is estimated two ways:
 
-* complex step, ``Im F(X + ihV) / h`` with ``h`` around 1e-20: no subtraction, so no
-  cancellation, and accurate to rounding error, *if* F is complex-analytic as written;
+* complex step, ``Im F(X + ihV) / h`` with ``h = COMPLEX_STEP_SIZE`` (relative to X and V):
+  no subtraction, so no cancellation, and accurate to rounding error, *if* F is
+  complex-analytic as written;
 * central differences ``(F(X + hV) - F(X - hV)) / 2h`` on a ladder of steps shrinking by 4,
-  improved by Richardson extrapolation, whose disagreement between levels estimates the
-  error (as in Numerical Recipes' ``dfridr``).
+  improved by Richardson extrapolation. The error of a level is the disagreement of its
+  extrapolants with each other and with the previous level, plus the rounding error at that
+  step, and it is raised whenever a *later* (smaller-step) level disagrees with it by more
+  than that later level's own error: a value that looked settled at coarse steps (an
+  eigenvector sign flip, a step across a singularity) loses to the finer steps. The ladder
+  stops when the error is small enough for the caller, or when rounding dominates and
+  ``patience`` further levels did not improve on the best; never merely because coarse
+  levels agree.
 
-The complex step is accepted only where the central differences confirm it, so a function
-that is not analytic (``abs``, ``slogdet``, a conjugate) falls back to central differences
-instead of silently reporting a zero or a wrong derivative.
+The complex step is trusted only where central differences confirm it to ``CONFIRM``
+relative accuracy (or to their rounding floor), and even then it is credited with an error
+no smaller than its observed distance to them. A function that numpy does not compute
+complex-analytically (``abs``, ``eigh``, ``svd``, ``cholesky``, ``slogdet``, a conjugate)
+therefore falls back to central differences instead of silently reporting something else.
+
+Evaluations of F that raise ``ValueError`` (numpy's ``LinAlgError`` is one) or an
+``ArithmeticError``, or return NaN, inf or complex values, count as leaving F's domain: that
+step is skipped and smaller ones are tried.
+
+The precision the function computes in enters as ``eps`` (machine epsilon of its output
+dtype): the rounding errors scale with it.
 """
 
 import warnings
@@ -18,56 +34,148 @@ from dataclasses import dataclass
 
 import numpy as np
 
-EPS = np.finfo(np.float64).eps
+from .backend import EPS
+
+__all__ = ["Estimate", "central_difference", "complex_step", "directional_derivative",
+           "function_noise", "precision_of", "rms"]
+
 COMPLEX_STEP = "complex step"
 CENTRAL = "central differences"
+#: The one complex-step size, relative to rms(X) / rms(V).
+COMPLEX_STEP_SIZE = 1e-20
+#: A confirmed complex step is credited with at least this many ulps of relative error.
+COMPLEX_STEP_ULPS = 100.0
+#: A confirmed complex step is credited with at least 1/CS_GAIN of the error of the central
+#: differences that confirmed it (and at least its distance to them).
+CS_GAIN = 10.0
+#: Central differences must agree with the complex step to this relative accuracy (or to
+#: their own rounding floor) before the complex step is trusted.
+CONFIRM = 1e-10
+#: An error within this factor of the rounding floor is "rounding-limited": smaller steps
+#: cannot improve it.
+ROUNDING_LIMITED = 30.0
+#: Rounding at a step is counted this many times the measured noise over the step: the
+#: measured noise is one sample, and extrapolation amplifies it (calibrated in
+#: tests/test_checker_hard.py on log|det|, inverse and solve at condition 1e2..1e8).
+NOISE_SAFETY = 12.0
+#: Below float64 (float32 functions), the rounding of the *input* to the function's precision
+#: dominates; it is decorrelated between nearby points, so the measured noise is
+#: representative and a smaller factor suffices (calibrated on a float32 MLP loss).
+NOISE_SAFETY_LOW_PRECISION = 1.0
+#: The disagreement between extrapolants is counted twice: it estimates the truncation error
+#: of the less accurate of them, and underestimated it by up to 1.4x in that calibration.
+TRUNCATION_SAFETY = 2.0
+#: Exceptions that mean "F is not defined there" at a perturbed point.
+DOMAIN_ERRORS = (ValueError, ArithmeticError)
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """A numerical directional derivative and its estimated absolute error (both arrays)."""
+    """A numerical directional derivative and its estimated absolute error.
+
+    ``noise`` is the rounding floor at the step used; ``rounding_limited`` says that the
+    error is at that floor (a smaller step would not help).
+    """
 
     value: np.ndarray
     error: np.ndarray
-    noise: float  # rounding-error floor of the estimate
+    noise: float
     method: str
     step: float
     evaluations: int
     note: str = ""
 
+    @property
+    def rounding_limited(self):
+        return float(np.max(self.error, initial=0.0)) <= ROUNDING_LIMITED * self.noise
+
 
 def rms(A):
-    """Root mean square of the entries of A (0 for an empty array)."""
+    """Root mean square of the entries of A (0 for an empty array).
+
+    >>> rms([3.0, 4.0])
+    3.5355339059327378
+    """
     A = np.asarray(A)
     return float(np.sqrt(np.mean(np.abs(A) ** 2))) if A.size else 0.0
+
+
+def precision_of(*values):
+    """Machine epsilon of the least precise floating dtype among ``values`` (float64 if none).
+
+    >>> import numpy as np
+    >>> precision_of(np.float32(1.0), 2.0) == float(np.finfo(np.float32).eps)
+    True
+    """
+    eps = EPS
+    for v in values:
+        dtype = np.asarray(v).dtype
+        if dtype.kind in "fc":
+            eps = max(eps, float(np.finfo(dtype).eps))
+    return eps
 
 
 def _evaluator(F, X, V, out_shape, counter):
     def phi(t):
         counter[0] += 1
-        with np.errstate(all="ignore"):
-            out = np.asarray(F(X + t * V))
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out = np.asarray(F(X + t * V))
+        except DOMAIN_ERRORS:
+            return None  # left the domain: cholesky of a non-SPD matrix, a singular solve...
         if out.shape != out_shape:
             raise ValueError(f"F returned shape {out.shape} at a perturbed point, but shape "
                              f"{out_shape} at X")
-        if np.iscomplexobj(out) or not np.all(np.isfinite(out)):
-            return None  # left the domain (log of a negative, a singular matrix, ...)
+        if np.iscomplexobj(out) or out.dtype.kind not in "fiub" or not np.all(np.isfinite(out)):
+            return None  # left the domain: log of a negative, a singular matrix, ...
         return out.astype(np.float64)
     return phi
 
 
+def function_noise(F, X, V, f0, eps=EPS, counter=None):
+    """Measured rounding noise of F near X (absolute, a float).
+
+    F is evaluated at ``X + t V`` for ``t = ±δ, ±2δ`` with ``δ`` a thousand ulps of X; the
+    second differences there are pure rounding (the curvature term is ~δ², negligible).
+    This is what "the rounding level of the computation" means for a function such as
+    ``tr(X^-1 A X) - tr(A)``, whose value is all rounding.
+
+    >>> import numpy as np
+    >>> X = np.eye(2)
+    >>> function_noise(lambda Z: np.sum(Z ** 2), X, X, 2.0) < 1e-13
+    True
+    """
+    counter = [0] if counter is None else counter
+    delta = 1e3 * eps * (rms(X) or 1.0) / rms(V)
+    phi = _evaluator(F, X, V, np.shape(f0), counter)
+    f0 = np.asarray(f0, dtype=float)
+    values = [phi(t) for t in (delta, -delta, 2 * delta, -2 * delta)]
+    if any(v is None for v in values):
+        return float(eps * np.max(np.abs(f0), initial=0.0))
+    p1, m1, p2, m2 = values
+    second = np.maximum(np.abs(p1 + m1 - 2 * f0), np.abs(p2 + m2 - 2 * f0))
+    return float(max(np.max(second, initial=0.0), eps * np.max(np.abs(f0), initial=0.0)))
+
+
 def complex_step(F, X, V, h, out_shape):
-    """``Im F(X + ihV) / h``, or ``(None, reason)`` when F cannot be evaluated that way."""
+    """``Im F(X + ihV) / h``, or ``(None, reason)`` when F cannot be evaluated that way.
+
+    >>> import numpy as np
+    >>> value, why_not = complex_step(lambda Z: np.sum(Z ** 2), np.ones(2), np.ones(2), 1e-20, ())
+    >>> float(value), why_not
+    (4.0, '')
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("error", np.exceptions.ComplexWarning)
         try:
             with np.errstate(all="ignore"):
                 out = np.asarray(F(X + 1j * h * V))
-        except Exception as exc:  # noqa: BLE001 - any failure means "not usable"
-            return None, f"F failed on a complex argument ({type(exc).__name__}: {exc})"
+        except Exception as exc:  # any failure means "not usable"
+            return None, f"F failed on a complex argument ({type(exc).__name__})"
     if not np.iscomplexobj(out):
-        return None, ("F returned real values for a complex argument (abs, real parts or a "
-                      "cast inside it), so it is not complex-analytic as written")
+        return None, ("F returned real values for a complex argument (abs, eigh, svd, a cast "
+                      "inside it), so it is not complex-analytic as written")
     if out.shape != out_shape:
         return None, f"F returned shape {out.shape} for a complex argument, not {out_shape}"
     if not np.all(np.isfinite(out)):
@@ -75,64 +183,118 @@ def complex_step(F, X, V, h, out_shape):
     return out.imag / h, ""
 
 
-def central_difference(phi, h0, *, resolution=0.0, good_enough=None, ratio=4.0,
-                       max_steps=16, max_order=3, patience=3):
+def _richardson_row(D, prev_row, ratio, max_order):
+    """Extrapolants of one level and their internal errors: [(value, error array)]."""
+    row, candidates = [D], []
+    if prev_row is None:
+        return row, candidates
+    candidates.append((D, np.abs(D - prev_row[0])))
+    for j in range(1, min(len(prev_row), max_order) + 1):
+        fac = ratio ** (2 * j)
+        row.append(row[j - 1] + (row[j - 1] - prev_row[j - 1]) / (fac - 1))
+        err = np.maximum(np.abs(row[j] - row[j - 1]), np.abs(row[j] - prev_row[j - 1]))
+        candidates.append((row[j], err))
+    return row, candidates
+
+
+def central_difference(phi, h0, *, noise=0.0, eps=EPS, resolution=0.0, good_enough=None,
+                       ratio=4.0, max_steps=20, max_order=3, patience=3, relative_resolution=None,
+                       noise_safety=None):
     """Richardson-extrapolated central differences of ``phi`` at 0, steps ``h0 / ratio**k``.
 
     Returns ``(value, error, noise, step)``; ``value`` is None if no step could be evaluated.
-    ``resolution`` is an absolute error below which refining further is pointless;
-    ``good_enough(value, error)`` may stop the ladder earlier.
+    ``noise`` is the measured rounding noise of ``phi`` (see :func:`function_noise`),
+    ``resolution`` an absolute error below which refining further is pointless (and
+    ``relative_resolution`` the same relative to the value found: a small value that looks
+    settled at coarse steps is refined further), and
+    ``good_enough(value, error, noise)`` may stop the ladder earlier.
+
+    >>> import numpy as np
+    >>> value, error, noise, step = central_difference(np.exp, 0.1)
+    >>> bool(abs(value - 1) <= error < 1e-9)
+    True
     """
-    prev_row = None
-    best = None  # (scalar error, value, error array, noise, step)
-    since_best = 0
+    levels = []  # [value, error array, noise floor, step] per evaluated level
+    if noise_safety is None:
+        noise_safety = NOISE_SAFETY if eps <= EPS else NOISE_SAFETY_LOW_PRECISION
+    prev_row, best = None, None
     for k in range(max_steps):
         h = h0 / ratio ** k
         fp, fm = phi(h), phi(-h)
         if fp is None or fm is None:
             prev_row = None
             continue
-        row = [(fp - fm) / (2 * h)]
-        noise = 2 * EPS * (np.abs(fp) + np.abs(fm)) / (2 * h)
-        candidates = []
-        if prev_row is not None:
-            candidates.append((row[0], np.abs(row[0] - prev_row[0])))
-            for j in range(1, min(len(prev_row), max_order) + 1):
-                fac = ratio ** (2 * j)
-                row.append(row[j - 1] + (row[j - 1] - prev_row[j - 1]) / (fac - 1))
-                err = np.maximum(np.abs(row[j] - row[j - 1]), np.abs(row[j] - prev_row[j - 1]))
-                candidates.append((row[j], err))
-        prev_row = row
-        since_best += 1
-        noise_max = float(np.max(noise, initial=0.0))
-        for value, err in candidates:
-            err = err + 2 * noise
-            scalar = float(np.max(err, initial=0.0))
-            if best is None or scalar < best[0]:
-                best = (scalar, value, err, noise_max, h)
-                since_best = 0
-        if best is None:
+        floor = np.maximum(eps * (np.abs(fp) + np.abs(fm)), noise) / (2 * h)
+        prev_row, candidates = _richardson_row((fp - fm) / (2 * h), prev_row, ratio, max_order)
+        if not candidates:
             continue
-        scalar, value, err, noise_max, _ = best
-        if scalar <= resolution or (good_enough is not None and good_enough(value, err)):
+        value, err = min(((v, TRUNCATION_SAFETY * e + noise_safety * floor)
+                          for v, e in candidates),
+                         key=lambda c: float(np.max(c[1], initial=0.0)))
+        # Earlier levels that disagree with this one by more than its error were wrong; the
+        # level just before is off by at least its distance to this one.
+        for level in levels:
+            level[1] = np.maximum(level[1], np.abs(level[0] - value) - err)
+        if levels:
+            levels[-1][1] = np.maximum(levels[-1][1], np.abs(levels[-1][0] - value))
+        levels.append([value, err, float(np.max(floor, initial=0.0)), h])
+        best = min(range(len(levels)), key=lambda i: float(np.max(levels[i][1], initial=0.0)))
+        b_value, b_err, b_noise, _ = levels[best]
+        b_scalar = float(np.max(b_err, initial=0.0))
+        if good_enough is not None and good_enough(b_value, b_err, b_noise):
             break
-        size = float(np.max(np.abs(value), initial=0.0))
-        resolved = scalar <= 1e-2 * size or scalar <= 1e3 * noise_max
-        if since_best >= patience and resolved:
+        # Resolved: a level already checked against a finer one is accurate enough.
+        checked = min(range(len(levels) - 1), default=None,
+                      key=lambda i: float(np.max(levels[i][1], initial=0.0)))
+        if checked is not None and float(np.max(levels[checked][1], initial=0.0)) <= _enough(
+                resolution, relative_resolution, levels[checked][0]):
+            best = checked
+            break
+        if len(levels) - 1 - best >= patience and b_scalar <= ROUNDING_LIMITED * b_noise:
             break
     if best is None:
         return None, None, 0.0, h0
-    _, value, err, noise_max, step = best
-    return value, err, noise_max, step
+    value, err, noise_floor, step = levels[best]
+    return value, err, noise_floor, step
 
 
-def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=None):
+def _max(A):
+    return float(np.max(np.abs(A), initial=0.0))
+
+
+def _enough(resolution, relative_resolution, value):
+    """The absolute error at which refining stops: ``resolution``, or less for a value
+    smaller than the claim (so that a small value settled at coarse steps is refined)."""
+    if relative_resolution is None:
+        return resolution
+    return min(resolution, relative_resolution * _max(value))
+
+
+def _confirms(cs, value, err, floor):
+    """Central differences (value, err) confirm the complex step: they agree within 3
+    errors, and the error is below CONFIRM relative or at the rounding floor."""
+    err_max = _max(err)
+    agree = _max(cs - value) <= 3 * err_max
+    return agree and (err_max <= CONFIRM * max(_max(value), _max(cs))
+                      or err_max <= ROUNDING_LIMITED * floor)
+
+
+def _cs_estimate(cs, err, noise, h, evaluations, note):
+    return Estimate(cs, np.broadcast_to(np.asarray(err, dtype=float), np.shape(cs)), noise,
+                    COMPLEX_STEP, h, evaluations, note)
+
+
+def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=None,
+                           noise=None, eps=EPS, relative_resolution=None, noise_safety=None):
     """Estimate the derivative of ``F`` at ``X`` along ``V`` (arrays), with its error.
 
     ``method``: ``"auto"`` (complex step where central differences confirm it, else central
     differences), ``"complex"`` (complex step only: trusts that F is analytic) or
     ``"central"``. Pass ``out_shape`` (the shape of F(X)) if known, to save one evaluation;
-    ``evaluations`` counts every call of F made here.
+    ``noise`` (the rounding noise of F near X, :func:`function_noise`; measured here, at
+    four evaluations, if not given) and ``eps`` (machine epsilon of the precision F computes
+    in); ``noise_safety`` overrides the factor on the measured noise (see NOISE_SAFETY). ``evaluations`` counts every call of
+    F made here.
 
     >>> import numpy as np
     >>> X = np.array([[1.0, 2.0], [3.0, 4.0]])
@@ -143,55 +305,59 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
     if method not in ("auto", "complex", "central"):
         raise ValueError(f"method must be 'auto', 'complex' or 'central', got {method!r}")
     counter = [0]
-    if out_shape is None:
+    f0 = None
+    if out_shape is None or (noise is None and method != "complex"):
         counter[0] += 1
         with np.errstate(all="ignore"):
-            out_shape = np.asarray(F(X)).shape
-    scale = rms(X) or 1.0
-    vscale = rms(V)
+            f0 = np.asarray(F(X))
+        out_shape = f0.shape
+    scale, vscale = rms(X) or 1.0, rms(V)
     if vscale == 0:
-        raise ValueError(f"the direction V (shape {V.shape}) is zero")
+        raise ValueError(f"the direction V (shape {np.shape(V)}) is zero")
+    h_cs = COMPLEX_STEP_SIZE * scale / vscale
 
     cs, why_not = None, "not tried (method='central')"
     if method in ("auto", "complex"):
         counter[0] += 1
-        cs, why_not = complex_step(F, X, V, 1e-20 * scale / vscale, out_shape)
+        cs, why_not = complex_step(F, X, V, h_cs, out_shape)
         if method == "complex":
             if cs is None:
                 raise ValueError(f"method='complex' cannot be used: {why_not}")
-            err = np.full(cs.shape, 1e3 * EPS * float(np.max(np.abs(cs), initial=0.0)))
-            return Estimate(cs, err, float(err.max(initial=0.0)), COMPLEX_STEP,
-                            1e-20 * scale / vscale, counter[0], "not validated (method='complex')")
+            err = COMPLEX_STEP_ULPS * eps * float(np.max(np.abs(cs), initial=0.0))
+            return _cs_estimate(cs, err, err, h_cs, counter[0],
+                                "not validated (method='complex')")
 
-    def confirms_cs(value, err):
-        size = max(float(np.max(np.abs(value), initial=0.0)),
-                   float(np.max(np.abs(cs), initial=0.0)))
-        return (float(np.max(np.abs(cs - value), initial=0.0)) <= 3 * float(np.max(err, initial=0.0))
-                and float(np.max(err, initial=0.0)) <= max(1e-4 * size, resolution))
-
+    if noise is None:
+        noise = function_noise(F, X, V, f0, eps, counter)
     phi = _evaluator(F, X, V, out_shape, counter)
-    value, err, noise, step = central_difference(
-        phi, 0.1 * scale / vscale, resolution=resolution,
-        good_enough=confirms_cs if cs is not None else None)
+    h0 = 0.1 * scale / vscale
+    settled = None
+    if cs is not None:
+        def settled(value, err, floor):  # confirmed, or clearly rejected and accurate enough
+            enough = _enough(resolution, relative_resolution, value)
+            return _confirms(cs, value, err, floor) or (
+                _max(cs - value) > 3 * _max(err) and _max(err) <= enough)
+    value, err, floor, step = central_difference(
+        phi, h0, noise=noise, eps=eps, ratio=4.0 if eps <= EPS else 2.0,
+        resolution=0.0 if cs is not None else resolution, good_enough=settled,
+        relative_resolution=relative_resolution, noise_safety=noise_safety)
     if value is None:
         raise ValueError("F could not be evaluated at any perturbed point X + hV "
-                         f"(h from {0.1 * scale / vscale:.1e} down by factors of 4): every "
-                         "value was NaN, inf or complex")
-    if cs is not None:
-        size = float(np.max(np.abs(value), initial=0.0))
-        err_max = float(np.max(err, initial=0.0))
-        gap = float(np.max(np.abs(cs - value), initial=0.0))
-        if err_max > 0.5 * size and err_max > 1e3 * noise and err_max > resolution:
-            note = "complex step not used: central differences too inaccurate to confirm it"
-        elif gap <= 3 * err_max:
-            cs_err = np.full(cs.shape, 1e3 * EPS * float(np.max(np.abs(cs), initial=0.0)))
-            return Estimate(cs, cs_err, float(cs_err.max(initial=0.0)), COMPLEX_STEP,
-                            1e-20 * scale / vscale, counter[0],
+                         f"(h from {h0:.1e} down by factors of 4): every value was NaN, inf "
+                         "or complex, or F raised an error")
+    if cs is not None and _confirms(cs, value, err, floor):
+        # Trusted at most CS_GAIN times beyond what central differences verified.
+        cs_err = np.maximum.reduce([
+            np.full(np.shape(cs), COMPLEX_STEP_ULPS * eps * _max(cs)), np.abs(cs - value),
+            err / CS_GAIN])
+        return _cs_estimate(cs, cs_err, floor, h_cs, counter[0],
                             "confirmed by central differences")
-        else:
-            note = (f"complex step rejected: it differs from central differences by {gap:.3e}, "
-                    f"more than their error {err_max:.1e} (F is not complex-analytic as "
-                    f"written)")
-    else:
+    if cs is None:
         note = f"complex step not used: {why_not}"
-    return Estimate(value, err, noise, CENTRAL, step, counter[0], note)
+    elif _max(cs - value) > 3 * _max(err):
+        note = ("complex step not used: it differs from central differences (F is not "
+                "complex-analytic as written)")
+    else:
+        note = ("complex step not used: central differences could not confirm it to "
+                f"{CONFIRM:.0e} relative accuracy")
+    return Estimate(value, err, floor, CENTRAL, step, counter[0], note)

@@ -1,9 +1,14 @@
-"""The full Jacobian array of an array function, built numerically one coordinate at a time."""
+"""The full Jacobian array of an array function, built numerically one coordinate at a time.
+
+Each column is a directional derivative (:mod:`matcalc.directional`) along a coordinate
+direction; perturbed points where F raises (a Cholesky factorisation leaving the
+positive-definite matrices) are treated as outside F's domain, as in the checks.
+"""
 
 import numpy as np
 
 from ._inputs import as_real_array, require_finite
-from .directional import directional_derivative
+from .directional import directional_derivative, precision_of
 
 
 def jacobian(F, X, *, method="auto"):
@@ -25,15 +30,19 @@ def jacobian(F, X, *, method="auto"):
     X = as_real_array(X, "X")
     if X.size == 0:
         raise ValueError(f"X is empty (shape {X.shape}); its Jacobian has no columns")
-    Y0 = np.asarray(F(X))
+    try:
+        Y0 = np.asarray(F(X))
+    except Exception as exc:
+        raise ValueError(f"F raised {type(exc).__name__} at X: {exc}") from exc
     if np.iscomplexobj(Y0) or Y0.dtype.kind not in "fiub":
         raise ValueError(f"F must return real values, got dtype {Y0.dtype}")
     require_finite(Y0.astype(np.float64), "F(X)")
+    eps = precision_of(Y0)
     J = np.empty(Y0.shape + X.shape)
     for index in np.ndindex(X.shape):
         E = np.zeros_like(X)
         E[index] = 1.0
-        J[(Ellipsis,) + index] = directional_derivative(F, X, E, method=method,
+        J[(Ellipsis,) + index] = directional_derivative(F, X, E, method=method, eps=eps,
                                                           out_shape=Y0.shape).value
     return J
 

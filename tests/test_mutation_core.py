@@ -1,0 +1,457 @@
+"""Small, fast tests of the checker's internals, written to kill surviving mutants
+(benchmarks/mutation.md lists what remains and why)."""
+
+import numpy as np
+import pytest
+
+from matcalc import check_differential, check_gradient, check_hessian, jacobian
+from matcalc.backend import EPS, TOLERANCES
+from matcalc.check import call_real, precision_setting, prepare
+from matcalc.compare import (SAFETY, ZERO, CheckResult, Direction, check_along_directions,
+                             compare, random_direction, verdict_of)
+from matcalc.directional import (CONFIRM, Estimate, central_difference, complex_step,
+                                 directional_derivative, function_noise, precision_of, rms)
+from matcalc.hessian import hvp_from_hessian
+
+
+def est(value, error, noise=0.0, method="m", note="n"):
+    return Estimate(value, error, noise, method, 1e-3, 7, note)
+
+
+# --- compare: the three verdicts and their boundaries ----------------------------------------
+
+def test_verdict_of():
+    assert verdict_of(["PASSED", "PASSED"]) == "PASSED"
+    assert verdict_of(["PASSED", "UNRESOLVED"]) == "UNRESOLVED"
+    assert verdict_of(["UNRESOLVED", "FAILED", "PASSED"]) == "FAILED"
+    assert verdict_of([]) == "PASSED"
+
+
+def test_compare_passes_resolved_agreement_and_reports_numbers():
+    d, rel = compare(1.0, 0.0, est(1.0 + 1e-12, 1e-13), 1e-8)
+    assert d.status == "PASSED" and d.method == "m" and d.note == "n"
+    assert rel == pytest.approx(1e-12, rel=1e-3)
+    assert d.disagreement == pytest.approx(1e-12, rel=1e-3)
+    assert d.allowed == pytest.approx(1e-8 * (1 + 1e-12))
+    assert d.numeric_error == 1e-13
+    assert isinstance(d.claimed, float) and isinstance(d.numeric, float)
+
+
+def test_compare_fails_beyond_tolerance_and_beyond_safety_times_error():
+    assert compare(1.0, 0.0, est(1.0 + 2e-8, 1e-13), 1e-8)[0].status == "FAILED"
+    # within SAFETY x error: not a failure (but unresolved, the error being > rtol)
+    e = 1e-6
+    d, rel = compare(1.0 + 0.9 * SAFETY * e, 0.0, est(1.0, e), 1e-8)
+    assert d.status == "UNRESOLVED" and rel <= 1e-8
+    d, _ = compare(1.0 + 1.1 * SAFETY * e, 0.0, est(1.0, e), 1e-8)
+    assert d.status == "FAILED"
+
+
+def test_compare_resolution_boundary_uses_error_plus_claim_rounding():
+    d, _ = compare(1.0, 0.0, est(1.0, 0.9e-8), 1e-8)
+    assert d.status == "PASSED"
+    d, _ = compare(1.0, 0.2e-8, est(1.0, 0.9e-8), 1e-8)  # 1.1e-8 > rtol * size
+    assert d.status == "UNRESOLVED"
+    d, _ = compare(1.0, 0.0, est(1.0, 2e-8), 1e-8, reference=3.0)  # resolved against 3
+    assert d.status == "PASSED"
+
+
+def test_compare_zero_to_rounding_needs_rounding_limited_error():
+    # numeric 1e-15 with error 1e-14 at its noise floor: both zero to rounding
+    d, _ = compare(0.0, 0.0, est(1e-15, 1e-14, noise=1e-14), 1e-8)
+    assert d.status == "PASSED" and d.note.startswith("zero to rounding")
+    # the same error, not at the rounding floor: unresolved
+    d, _ = compare(0.0, 0.0, est(1e-15, 1e-14, noise=1e-17), 1e-8)
+    assert d.status == "UNRESOLVED"
+    # a value far above the rounding-limited error is not zero to rounding
+    d, _ = compare(2 * ZERO * 1e-14, 0.0, est(2 * ZERO * 1e-14, 1e-14, noise=1e-14), 1e-20)
+    assert d.status == "UNRESOLVED"
+
+
+def test_compare_arrays_use_norms():
+    d, rel = compare(np.array([3.0, 4.0]), 0.0, est(np.array([3.0, 4.0 + 5e-9]),
+                                                     np.array([1e-12, 1e-12])), 1e-8)
+    assert d.status == "PASSED" and rel == pytest.approx(1e-9, rel=1e-6)
+    assert isinstance(d.claimed, np.ndarray) and isinstance(d.numeric, np.ndarray)
+    assert d.numeric_error == pytest.approx(np.sqrt(2) * 1e-12)
+
+
+def test_compare_all_zero():
+    d, rel = compare(0.0, 0.0, est(0.0, 0.0), 1e-8)
+    assert rel == 0.0 and d.status in ("PASSED", "UNRESOLVED")
+
+
+# --- CheckResult ------------------------------------------------------------------------------
+
+def direction(status="PASSED", claimed=2.0, numeric=2.0, error=1e-9, note=""):
+    return Direction(claimed, numeric, error, abs(claimed - numeric), 1e-8, "central", note,
+                     status)
+
+
+def test_result_defaults_verdict_from_passed():
+    assert CheckResult("gradient", True, 0.0, 1e-8, 3, (2,), ()).verdict == "PASSED"
+    assert CheckResult("gradient", False, 1.0, 1e-8, 3, (2,), ()).verdict == "FAILED"
+    r = CheckResult("gradient", False, 0.0, 1e-8, 3, (2,), (), "UNRESOLVED")
+    assert r.verdict == "UNRESOLVED" and not bool(r)
+
+
+def test_result_achievable_and_unresolved_text():
+    r = CheckResult("gradient", False, 1e-9, 1e-8, 9, (2, 2),
+                    (direction(error=2e-6), direction(claimed=4.0, numeric=4.0, error=4e-6),
+                     direction(claimed=0.0, numeric=0.0, error=1.0)), "UNRESOLVED")
+    assert r.achievable == pytest.approx(1e-6)
+    text = str(r)
+    assert text.startswith("gradient check UNRESOLVED: relative error 1.00e-09 <= tolerance")
+    assert "accurate only to 1.0e-06 relative" in text and "rtol=3e-06" in text
+    assert "9 evaluations" in text and "3 random directions" in text and "(2, 2)" in text
+
+
+def test_result_text_precision_notes_and_failed_sign():
+    r = CheckResult("gradient", False, 0.5, 5e-4, 9, (2,),
+                    (direction(note="b"), direction(note="a"), direction(note="a")),
+                    "FAILED", "float32")
+    text = str(r)
+    assert "relative error 5.00e-01 > tolerance 5e-04" in text
+    assert ", f computes in float32)" in text
+    assert text.splitlines()[-2:] == ["  note: a", "  note: b"]
+    assert "f computes in" not in str(CheckResult("gradient", True, 0.0, 1e-8, 1, (2,),
+                                                  (direction(),)))
+
+
+def test_result_text_for_a_differential_names_the_worst_entry():
+    d = Direction(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 2.0], [3.5, 4.0]]),
+                  1e-9, 0.5, 1e-8, "central", "", "FAILED")
+    text = str(CheckResult("differential", False, 0.1, 1e-8, 5, (2, 2), (d,)))
+    row = text.splitlines()[2].split()
+    assert row[1:3] == ["(1,", "0)"] and float(row[3]) == 3.0 and float(row[4]) == 3.5
+
+
+def test_result_method_lists_each_method_once():
+    r = CheckResult("gradient", True, 0.0, 1e-8, 1, (2,),
+                    (direction(), dataclass_replace(direction(), method="complex step")))
+    assert r.method == "central, complex step"
+
+
+def dataclass_replace(obj, **kw):
+    import dataclasses
+    return dataclasses.replace(obj, **kw)
+
+
+# --- the per-direction loop -------------------------------------------------------------------
+
+def test_check_along_directions_passes_resolution_and_counts():
+    seen = []
+
+    def estimate(d, resolution, relative):
+        seen.append((resolution, relative))
+        return est(d, 1e-12, method="exact")
+
+    r = check_along_directions("gradient", (3,), directions=2, draw=lambda: 2.0,
+                               claim=lambda d: (d, 1e-15, 0.0), estimate=estimate, rtol=1e-8,
+                               evaluations=5, precision="float32")
+    assert r.evaluations == 5 + 2 * 7 and r.shape == (3,) and r.precision == "float32"
+    assert len(r.directions) == 2 and r.tolerance == 1e-8 and r.passed
+    assert seen[0][0] == pytest.approx(0.1 * 1e-8 * 2.0 + 1e-15) and seen[0][1] == 1e-9
+
+
+def test_check_along_directions_reference_is_the_typical_claim():
+    draws = iter([10.0, 1e-3])
+
+    def estimate(d, resolution, relative):
+        return est(d, 2e-10 * (1 + (d < 1)))  # error 4e-10 on the cancelled direction
+
+    r = check_along_directions("gradient", (1,), directions=2, draw=lambda: next(draws),
+                               claim=lambda d: (d, 0.0, 0.0), estimate=estimate, rtol=1e-8)
+    assert r.verdict == "PASSED"  # 4e-10 <= 1e-8 * rms(10, 1e-3) although > 1e-8 * 1e-3
+
+
+# --- random directions, inputs, precision -------------------------------------------------------
+
+def test_random_direction_projection():
+    gen = np.random.default_rng(0)
+    P = random_direction(gen, (3, 3), lambda V: (V + V.T) / 2)
+    assert np.allclose(P, P.T) and P.shape == (3, 3)
+    with pytest.raises(ValueError, match="zero"):
+        random_direction(gen, (2,), lambda V: 0 * V)
+    with pytest.raises(ValueError, match=r"project\(V\) has shape \(3,\)"):
+        random_direction(gen, (2,), lambda V: np.ones(3))
+
+
+def test_prepare_and_call_real():
+    assert prepare(np.ones(2), 1, 0.5).dtype == np.float64
+    for bad in (0, 1.5, -1):
+        with pytest.raises(ValueError, match="directions"):
+            prepare(np.ones(2), bad, 1e-8)
+    for bad in (0.0, 1.0, -1e-8):
+        with pytest.raises(ValueError, match="rtol"):
+            prepare(np.ones(2), 1, bad)
+    assert call_real(lambda: np.float32(1.0), (), "f", "v").dtype == np.float32
+    with pytest.raises(ValueError, match="dtype <U1"):
+        call_real(lambda: "a", (), "f", "its value")
+    with pytest.raises(ValueError, match="f raised KeyError at X"):
+        call_real(lambda: {}["k"], (), "f", "its value")
+
+
+def test_precision_setting_and_precision_of():
+    assert precision_setting(1e-8, 1.0) == (EPS, 1e-8, "float64")
+    eps32 = float(np.finfo(np.float32).eps)
+    assert precision_setting(1e-8, np.float32(1), 1.0) == (eps32, TOLERANCES["gradient_float32"],
+                                                            "float32")
+    assert precision_setting(0.5, np.float32(1))[1] == 0.5
+    assert precision_setting(1e-8, np.float16(1))[2] == "float16"
+    assert precision_of(np.int64(3)) == EPS and precision_of() == EPS
+    assert precision_of(np.complex64(1)) == eps32
+    assert rms([]) == 0.0 and rms([[3.0, 4.0]]) == pytest.approx(np.sqrt(12.5))
+
+
+# --- numerical derivatives --------------------------------------------------------------------
+
+def test_function_noise_measures_rounding_not_curvature():
+    X = np.linspace(1, 2, 6)
+    smooth = function_noise(lambda Z: np.sum(Z ** 2), X, np.ones(6), np.sum(X ** 2))
+    assert smooth < 1e-12
+    rng = np.random.default_rng(0)
+    noisy = lambda Z: np.sum(Z) + 1e-9 * rng.standard_normal()
+    assert 1e-10 < function_noise(noisy, X, np.ones(6), noisy(X)) < 1e-7
+    # leaving the domain at once: falls back to eps |f|
+    f = lambda Z: np.sum(Z) if np.array_equal(Z, X) else np.nan
+    assert function_noise(f, X, np.ones(6), 9.0) == pytest.approx(9.0 * EPS)
+
+
+def test_central_difference_estimate_and_stops():
+    calls = []
+
+    def phi(t):
+        calls.append(t)
+        return np.exp(t)
+
+    value, error, noise, step = central_difference(phi, 0.1)
+    assert abs(value - 1) <= error < 1e-9 and 0 < step < 0.1 and noise > 0
+    n_full = len(calls)
+    calls.clear()
+    central_difference(phi, 0.1, resolution=1e-3)
+    assert 6 <= len(calls) < n_full  # stops once resolved, but only after a later level
+    calls.clear()
+    central_difference(phi, 0.1, good_enough=lambda v, e, n: True)
+    assert len(calls) == 4
+    assert central_difference(lambda t: None, 0.1) == (None, None, 0.0, 0.1)
+    calls.clear()
+    central_difference(phi, 0.1, max_steps=5)
+    assert len(calls) == 10 and min(abs(t) for t in calls) == pytest.approx(0.1 / 4 ** 4)
+    v2, e2, _, _ = central_difference(phi, 0.1, ratio=2.0)
+    assert abs(v2 - 1) <= e2 < 1e-8
+
+
+def test_central_difference_skips_a_domain_hole_and_resets_extrapolation():
+    phi = lambda t: None if abs(t) > 0.01 else np.sin(t)
+    value, error, _, step = central_difference(phi, 1.0)
+    assert abs(value - 1) <= error < 1e-9 and step < 0.01
+
+
+def test_relative_resolution_refines_a_small_value():
+    calls = []
+
+    def phi(t):  # derivative 1e-3 at 0, large higher derivatives
+        calls.append(t)
+        return 1e-3 * t + 0.1 * (np.sin(10 * t) - 10 * t)
+
+    v_abs, e_abs, *_ = central_difference(phi, 0.1, resolution=1e-2)
+    n_abs = len(calls)
+    calls.clear()
+    v_rel, e_rel, *_ = central_difference(phi, 0.1, resolution=1e-2, relative_resolution=1e-6)
+    assert len(calls) > n_abs and e_rel < e_abs
+    assert abs(v_rel - 1e-3) <= e_rel <= 1e-9
+
+
+def test_complex_step_refusals():
+    X, V = np.ones(2), np.ones(2)
+    assert complex_step(lambda Z: np.abs(Z).sum(), X, V, 1e-20, ())[0] is None
+    assert "shape" in complex_step(lambda Z: Z, X, V, 1e-20, ())[1]
+    assert "non-finite" in complex_step(lambda Z: np.sum(Z) / 0, X, V, 1e-20, ())[1]
+    assert "ValueError" in complex_step(lambda Z: int("x"), X, V, 1e-20, ())[1]
+    value, why = complex_step(lambda Z: np.sum(Z ** 3), X, V, 1e-20, ())
+    assert why == "" and float(value) == pytest.approx(6.0, rel=1e-15)
+
+
+def test_directional_derivative_methods_errors_and_counts():
+    X = np.array([1.0, 2.0])
+    with pytest.raises(ValueError, match="method must be"):
+        directional_derivative(np.sum, X, X, method="forward")
+    with pytest.raises(ValueError, match="direction V .* is zero"):
+        directional_derivative(np.sum, X, np.zeros(2))
+    forced = directional_derivative(lambda Z: np.sum(Z ** 2), X, np.ones(2), method="complex")
+    assert forced.method == "complex step" and forced.evaluations == 2
+    assert float(forced.error) == pytest.approx(100 * EPS * 6.0)
+    auto = directional_derivative(lambda Z: np.sum(Z ** 3), X, np.ones(2), out_shape=(),
+                                  noise=0.0)
+    assert auto.method == "complex step" and auto.note == "confirmed by central differences"
+    assert float(auto.value) == 15.0 and float(np.max(auto.error)) < 1e-10
+    central = directional_derivative(lambda Z: np.sum(np.abs(Z) ** 3), X, np.ones(2))
+    assert central.method == "central differences" and "real values" in central.note
+    assert abs(float(central.value) - 15.0) <= float(np.max(central.error)) < 1e-8
+
+
+def test_a_subtly_wrong_complex_step_is_rejected():
+    # The imaginary part is perturbed by 1e-8 relative: not analytic, and central
+    # differences at 1e-10 see it.
+    def f(Z):
+        out = np.sum(Z ** 3)
+        return out + 1j * 1e-8 * np.imag(out) if np.iscomplexobj(out) else out
+    e = directional_derivative(f, np.array([1.0, 2.0]), np.ones(2))
+    assert e.method == "central differences" and "differs" in e.note
+    assert abs(float(e.value) - 15.0) < 1e-9
+    assert CONFIRM <= 1e-10
+
+
+# --- hessian and jacobian ------------------------------------------------------------------------
+
+def test_hvp_from_hessian_shapes():
+    V = np.arange(6.0).reshape(2, 3)
+    H4 = np.einsum("ik,jl->ijkl", np.eye(2), np.eye(3)) * 2
+    assert np.allclose(hvp_from_hessian(H4, V), 2 * V)
+    assert np.allclose(hvp_from_hessian(2 * np.eye(6), V), 2 * V)
+    with pytest.raises(ValueError, match=r"\(2, 3, 2, 3\).*\(6, 6\).*\(5, 5\)"):
+        hvp_from_hessian(np.eye(5), V)
+
+
+def test_check_hessian_arguments_and_verdicts():
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    f = lambda x: 0.5 * x @ A @ x
+    x = np.array([1.0, -2.0])
+    with pytest.raises(ValueError, match="exactly one"):
+        check_hessian(f, x)
+    with pytest.raises(ValueError, match="exactly one"):
+        check_hessian(f, x, hvp=lambda x, V: A @ V, hessian=lambda x: A)
+    with pytest.raises(ValueError, match="real scalar"):
+        check_hessian(lambda x: x, x, hessian=lambda x: A)
+    r = check_hessian(f, x, hessian=lambda x: A)
+    assert r.verdict == "PASSED" and r.tolerance == TOLERANCES["hessian_nested"]
+    assert r.kind == "hessian" and r.shape == (2,) and r.evaluations > 10
+    g = check_hessian(f, x, hessian=lambda x: A, grad=lambda x: A @ x)
+    assert g.verdict == "PASSED" and g.tolerance == TOLERANCES["gradient"]
+    bad_grad = check_hessian(f, x, hessian=lambda x: A, grad=lambda x: 2 * A @ x)
+    assert bad_grad.verdict == "FAILED" and "gradient itself is FAILED" in str(bad_grad)
+    B = np.array([[2.0, 1.0], [0.0, 3.0]])  # not symmetric
+    asym = check_hessian(lambda x: 0.5 * x @ B @ x, x, hessian=lambda x: B)
+    assert asym.verdict == "FAILED" and "not symmetric" in str(asym)
+    wrong = check_hessian(f, x, hvp=lambda x, V: 1.01 * A @ V)
+    assert wrong.verdict == "FAILED"
+    assert r.passed is True and g.passed is True and wrong.passed is False
+    loose = check_hessian(f, x, hessian=lambda x: A, grad=lambda x: A @ x, rtol=1e-3)
+    assert loose.tolerance == 1e-3 and loose.passed is True
+    loose = check_hessian(f, x, hessian=lambda x: A, rtol=1e-3)
+    assert loose.tolerance == 1e-3
+    with pytest.raises(ValueError, match="Hessian-vector product has the shape"):
+        check_hessian(f, x, hvp=lambda x, V: np.ones(3))
+
+
+def test_jacobian_precision_and_values():
+    A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    J = jacobian(lambda x: A @ x, np.array([1.0, 1.0]))
+    assert np.allclose(J, A, atol=1e-12)
+    J32 = jacobian(lambda x: (A @ x).astype(np.float32), np.array([1.0, 1.0]))
+    assert np.allclose(J32, A, rtol=1e-4)
+
+
+def test_check_differential_float32_and_zero_claim_rounding():
+    A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    r = check_differential(lambda X: (A @ X).astype(np.float32), lambda X, dX: A @ dX,
+                           np.eye(2))
+    assert r.precision == "float32" and r.tolerance == TOLERANCES["gradient_float32"]
+    assert r.verdict == "PASSED"
+
+
+def test_check_gradient_counts_noise_evaluations_and_reports_float32():
+    calls = []
+
+    def f(X):
+        calls.append(1)
+        return np.sum(X ** 2)
+
+    r = check_gradient(f, lambda X: 2 * X, np.ones(3))
+    assert r.evaluations == len(calls)
+    r32 = check_gradient(lambda X: np.float32(np.sum(X ** 2)), lambda X: 2 * X, np.ones(3))
+    assert r32.precision == "float32" and r32.verdict == "PASSED"
+
+
+# --- killing survivors of the first mutation run ------------------------------------------------
+
+def counted(f):
+    calls = []
+
+    def g(*args):
+        calls.append(1)
+        return f(*args)
+    return g, calls
+
+
+def test_every_check_counts_every_evaluation():
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    x = np.array([1.0, -2.0])
+    f, calls = counted(lambda x: 0.5 * x @ A @ x)
+    assert check_hessian(f, x, hessian=lambda x: A).evaluations == len(calls)
+    g, gcalls = counted(lambda x: A @ x)
+    calls.clear()
+    r = check_hessian(f, x, hessian=lambda x: A, grad=g)
+    # check_hessian's own f(X) and the gradient check's grad(X) are not counted
+    assert r.evaluations == len(calls) + len(gcalls) - 2
+    F, fcalls = counted(lambda X: X @ X)
+    r = check_differential(F, lambda X, dX: X @ dX + dX @ X, np.eye(2) + 0.1)
+    assert r.evaluations == len(fcalls) and r.kind == "differential"
+
+
+def test_check_differential_uses_the_projection():
+    # d tr(X X) = 2 tr(X dX) = 2 X^T : dX, equal to 2 X : dX for symmetric dX only
+    X = np.array([[1.0, 2.0], [0.5, 3.0]])
+    claim = lambda X, dX: 2 * np.sum(X * dX)
+    sym = lambda V: (V + V.T) / 2
+    F = lambda X: np.trace(X @ X)
+    assert check_differential(F, claim, X, project=sym).verdict == "PASSED"
+    assert check_differential(F, claim, X).verdict == "FAILED"
+
+
+def test_hessian_report_lists_directions_from_one():
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    text = str(check_hessian(lambda x: 0.5 * x @ A @ x, np.ones(2), hvp=lambda x, V: A @ V))
+    lines = text.splitlines()
+    assert "claimed W:H[V]" in lines[1] and lines[2].split()[0] == "1"
+    assert lines[4].split()[0] == "3"
+
+
+def test_jacobian_passes_its_method_and_as_vec_jacobian():
+    with pytest.raises(ValueError, match="method='complex' cannot be used"):
+        jacobian(np.abs, np.ones(2), method="complex")
+    from matcalc.jacobian import as_vec_jacobian
+    A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    J = jacobian(lambda X: A @ X, np.ones((2, 3)))
+    assert np.allclose(as_vec_jacobian(J), np.kron(np.eye(3), A))
+    assert as_vec_jacobian(J, out_ndim=1).shape == (2, 18)
+    with pytest.raises(ValueError, match="out_ndim=5"):
+        as_vec_jacobian(J, out_ndim=5)
+
+
+def test_random_direction_float_projection_and_default():
+    gen = np.random.default_rng(1)
+    P = random_direction(gen, (2, 2), lambda V: (V > 0).astype(int))
+    assert P.dtype == np.float64
+
+
+def test_hvp_from_hessian_column_major():
+    V = np.array([[1.0, 2.0], [3.0, 4.0]])
+    H = np.diag([1.0, 2.0, 3.0, 4.0])  # on vec(V) = [1, 3, 2, 4] (column-major)
+    assert np.allclose(hvp_from_hessian(H, V), [[1.0, 6.0], [6.0, 16.0]])
+    assert hvp_from_hessian(np.eye(4, dtype=int), V.astype(int)).dtype == np.float64
+
+
+def test_nested_hessian_of_a_non_analytic_function():
+    # |x|^3 is not complex-analytic in numpy: the inner derivative is the fixed stencil
+    x = np.array([0.7, -1.3, 2.1])
+    f = lambda x: np.sum(np.abs(x) ** 3)
+    right = check_hessian(f, x, hessian=lambda x: np.diag(6 * np.abs(x)))
+    assert right.verdict == "PASSED" and right.passed is True
+    assert right.directions[0].numeric == pytest.approx(right.directions[0].claimed, rel=1e-7)
+    wrong = check_hessian(f, x, hessian=lambda x: np.diag(6.06 * np.abs(x)))
+    assert wrong.verdict == "FAILED"
+    f32 = check_hessian(lambda x: np.float32(f(x)), x, hessian=lambda x: np.diag(6 * np.abs(x)),
+                        grad=lambda x: 3 * np.abs(x) * x)
+    assert f32.precision == "float32"
