@@ -41,7 +41,7 @@ def _eigen_rules():
         return V @ (eigen.gap_matrix(w) * (V.T @ dA @ V)) @ E @ V.T
 
     def wrong_nonsymmetric(A, dA):  # the symmetric formula with right eigenvectors only
-        _, V = eigen._eig_real(A, strict=True)
+        _, V = eigen.eig_real(A, strict=True)
         return np.einsum("ji,jk,ki->i", V, dA, V) / np.einsum("ji,ji->i", V, V)
 
     return [
@@ -71,11 +71,11 @@ def _svd_rules():
         return np.einsum("ji,jk,ki->i", V, dA.T @ A + A.T @ dA, V)
 
     def right_untransposed(A, dA):
-        _, s, V, P, F = svd._parts(A, dA)
+        _, s, V, P, F = svd.svd_parts(A, dA)
         return V @ (F * (s[:, None] * P + P * s[None, :]))
 
     def left_square_only(A, dA):  # the thin-SVD term (I − UUᵀ) dA V S⁻¹ forgotten
-        U, s, V, P, F = svd._parts(A, dA)
+        U, s, V, P, F = svd.svd_parts(A, dA)
         return U @ (F * (P * s[None, :] + s[:, None] * P.T))
 
     tall = _sampler("tall")
@@ -102,11 +102,11 @@ def _factor_rules():
         return L @ np.tril(Li @ dA @ Li.T)
 
     def r_unreflected(A, dA):
-        _, R, _, C, _ = qr._qr_parts(A, dA)
+        _, R, _, C, _ = qr.qr_parts(A, dA)
         return np.triu(C) @ R
 
     def q_no_rotation(A, dA):
-        Q, _, Ri, C, _ = qr._qr_parts(A, dA)
+        Q, _, Ri, C, _ = qr.qr_parts(A, dA)
         return dA @ Ri - Q @ C
 
     def polar_naive(A, dA):

@@ -142,10 +142,12 @@ def eigenvalues_real(A):
     >>> eigenvalues_real(np.array([[1., 5.], [0., 2.]])).tolist()
     [1.0, 2.0]
     """
-    return _eig_real(A)[0]
+    return eig_real(A)[0]
 
 
-def _eig_real(A, strict=False):
+def eig_real(A, strict=False):
+    """Eigenvalues and right eigenvectors of a real square A, sorted by real part; with
+    ``strict``, a ValueError when the spectrum is complex."""
     A = real_matrix(A, "eigenvalues_real", square=True)
     w, V = np.linalg.eig(A)
     order = np.argsort(w.real)
@@ -164,7 +166,7 @@ def d_eigenvalues_real(A, dA):
     >>> d_eigenvalues_real(np.array([[1., 5.], [0., 2.]]), np.array([[0., 0.], [1., 0.]]))
     array([-5.,  5.])
     """
-    _, V = _eig_real(A, strict=True)
+    _, V = eig_real(A, strict=True)
     return np.einsum("ij,jk,ki->i", np.linalg.inv(V), dA, V)
 
 
@@ -175,5 +177,5 @@ def eigenvalues_real_vjp(A, G):
     array([[0., 0.],
            [5., 1.]])
     """
-    _, V = _eig_real(A, strict=True)
+    _, V = eig_real(A, strict=True)
     return np.linalg.inv(V).T @ (np.asarray(G, dtype=float)[:, None] * V.T)

@@ -50,7 +50,9 @@ def qr_r(A):
     return qr(A)[1]
 
 
-def _qr_parts(A, dA):
+def qr_parts(A, dA):
+    """Q, R, R^-1, C = Qᵀ dA R^-1 and the skew part of C's strict lower triangle: the pieces
+    of the QR differentials."""
     Q, R = qr(A)
     Ri = np.linalg.inv(R)
     C = Q.T @ dA @ Ri
@@ -64,7 +66,7 @@ def d_qr_r(A, dA):
     >>> d_qr_r(np.eye(2), np.array([[0., 0.], [1., 0.]])).tolist()
     [[0.0, 1.0], [0.0, 0.0]]
     """
-    _, R, _, C, omega = _qr_parts(A, dA)
+    _, R, _, C, omega = qr_parts(A, dA)
     return (C - omega) @ R
 
 
@@ -74,7 +76,7 @@ def d_qr_q(A, dA):
     >>> d_qr_q(np.eye(2), np.array([[0., 0.], [1., 0.]])).tolist()
     [[0.0, -1.0], [1.0, 0.0]]
     """
-    Q, _, Ri, C, omega = _qr_parts(A, dA)
+    Q, _, Ri, C, omega = qr_parts(A, dA)
     return Q @ omega + dA @ Ri - Q @ C
 
 

@@ -64,7 +64,9 @@ def right_singular_vectors(A):
     return svd(A)[2]
 
 
-def _parts(A, dA):
+def svd_parts(A, dA):
+    """U, s, V, Uᵀ dA V and the gap matrix 1/(σ_j² − σ_i²): the pieces of the SVD
+    differentials."""
     U, s, V = svd(A)
     return U, s, V, U.T @ dA @ V, gap_matrix(s, squared=True)
 
@@ -85,7 +87,7 @@ def d_right_singular_vectors(A, dA):
     >>> d_right_singular_vectors(np.diag([2., 1.]), np.array([[0., 1.], [0., 0.]])).tolist()
     [[0.0, -0.6666666666666666], [0.6666666666666666, 0.0]]
     """
-    _, s, V, P, F = _parts(A, dA)
+    _, s, V, P, F = svd_parts(A, dA)
     return V @ (F * (s[:, None] * P + P.T * s[None, :]))
 
 
@@ -95,7 +97,7 @@ def d_left_singular_vectors(A, dA):
     >>> d_left_singular_vectors(np.array([[2.], [0.]]), np.array([[0.], [1.]])).tolist()
     [[0.0], [0.5]]
     """
-    U, s, V, P, F = _parts(A, dA)
+    U, s, V, P, F = svd_parts(A, dA)
     inside = U @ (F * (P * s[None, :] + s[:, None] * P.T))
     return inside + (dA @ V - U @ P) / s[None, :]
 
