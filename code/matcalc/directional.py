@@ -203,7 +203,7 @@ def central_difference(phi, h0, *, noise=0.0, eps=EPS, resolution=0.0, good_enou
     """Richardson-extrapolated central differences of ``phi`` at 0, steps ``h0 / ratio**k``.
 
     Returns ``(value, error, noise, step)``; ``value`` is None if no step could be evaluated.
-    ``noise`` is the measured rounding noise of ``phi`` (see :func:`function_noise`),
+    ``noise`` is the measured rounding noise of ``phi`` (see :func:`~matcalc.directional.function_noise`),
     ``resolution`` an absolute error below which refining further is pointless (and
     ``relative_resolution`` the same relative to the value found: a small value that looks
     settled at coarse steps is refined further), and
@@ -291,7 +291,7 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
     ``method``: ``"auto"`` (complex step where central differences confirm it, else central
     differences), ``"complex"`` (complex step only: trusts that F is analytic) or
     ``"central"``. Pass ``out_shape`` (the shape of F(X)) if known, to save one evaluation;
-    ``noise`` (the rounding noise of F near X, :func:`function_noise`; measured here, at
+    ``noise`` (the rounding noise of F near X, :func:`~matcalc.directional.function_noise`; measured here, at
     four evaluations, if not given) and ``eps`` (machine epsilon of the precision F computes
     in); ``noise_safety`` overrides the factor on the measured noise (see NOISE_SAFETY). ``evaluations`` counts every call of
     F made here.

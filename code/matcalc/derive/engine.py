@@ -155,7 +155,7 @@ def derive(L, wrt, *, exact=None, sizes=None, rules=None, moves=None, name=None)
     ``exact``: None (default) runs the exact check unless the expression has exp, log, tanh,
     sigmoid, softplus or softmax; True/False force it. ``sizes`` overrides the numeric
     check's sizes (e.g. ``{"m": 5, "n": 3}`` where X must be tall). ``rules``/``moves`` replace the
-    differential rules or Frobenius moves (for tests: :func:`.rules.corrupted`).
+    differential rules or Frobenius moves (for tests: ``matcalc.derive.rules.corrupted``).
 
     >>> from .expr import vector, matrix
     >>> x, A = vector("x", "n"), matrix("A", "n", "n")
