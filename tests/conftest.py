@@ -9,6 +9,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 # The tests' helpers, `make run`'s module and the book's Sphinx extension, imported by name.
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(ROOT / "tools"), str(BOOK / "_ext")]
+# One verification cache for the whole session (keyed on the code: see
+# matcalc.catalogue.cache): the build's catalogue page, the catalogue tests and the notebooks
+# run in a fresh environment share the entries' results instead of verifying them three times.
+os.environ.setdefault("MATCALC_VERIFY_CACHE", str(ROOT / "_build" / ".verify-cache"))
 
 
 def build_book(source, tmp_path, execute=True, builder="html", cache=None):

@@ -136,8 +136,10 @@ def _evaluator(F, X, V, out_shape, counter):
 def function_noise(F, X, V, f0, eps=EPS, counter=None):
     """Measured rounding noise of F near X (absolute, a float).
 
-    F is evaluated at ``X + t V`` for ``t = ±δ, ±2δ`` with ``δ`` a thousand ulps of X; the
-    second differences there are pure rounding (the curvature term is ~δ², negligible).
+    F is evaluated at ``X + t V`` for ``t = ±δ, ±2δ`` with ``δ`` a thousand ulps of X (or
+    wider, up to 1e-4 relative, until F responds at all: a float32 computation inside a
+    float64 function); the second differences there are pure rounding (the curvature term is
+    ~δ², negligible).
     This is what "the rounding level of the computation" means for a function such as
     ``tr(X^-1 A X) - tr(A)``, whose value is all rounding.
 
@@ -147,12 +149,20 @@ def function_noise(F, X, V, f0, eps=EPS, counter=None):
     True
     """
     counter = [0] if counter is None else counter
-    delta = 1e3 * eps * (rms(X) or 1.0) / rms(V)
     phi = _evaluator(F, X, V, np.shape(f0), counter)
     f0 = np.asarray(f0, dtype=float)
-    values = [phi(t) for t in (delta, -delta, 2 * delta, -2 * delta)]
-    if any(v is None for v in values):
-        return float(eps * np.max(np.abs(f0), initial=0.0))
+    # A function that computes in lower precision than its input and output show (a float32
+    # cast inside) does not move at all at a thousand float64 ulps: its values only change
+    # at the precision it computes in. Widen the step until F responds, so that the noise
+    # measured is that of the computation (at most 1e-4 relative: the curvature term stays
+    # negligible).
+    for widen in (1.0, 1e3, 1e6, 1e9):
+        delta = widen * 1e3 * eps * (rms(X) or 1.0) / rms(V)
+        values = [phi(t) for t in (delta, -delta, 2 * delta, -2 * delta)]
+        if any(v is None for v in values):
+            return float(eps * np.max(np.abs(f0), initial=0.0))
+        if any(np.any(v != f0) for v in values):
+            break
     p1, m1, p2, m2 = values
     second = np.maximum(np.abs(p1 + m1 - 2 * f0), np.abs(p2 + m2 - 2 * f0))
     return float(max(np.max(second, initial=0.0), eps * np.max(np.abs(f0), initial=0.0)))
