@@ -42,7 +42,7 @@ EXPRESSIONS = {
     "log|det X|": lambda V: L.logdet(V["X"]),
     "det(X^k)": lambda V: L.det(_cube(V["X"])),
     "det(X^-1)": lambda V: L.det(L.inv(V["X"])),
-    "log det S, S spd": lambda V: L.logdet(V["X"]),
+    "log det S, S spd": lambda V: L.logdet(V["S"]),
     "det(X + A)": lambda V: L.det(V["X"] + V["A"]),
     "a^T X^-1 b": lambda V: V["a"].T @ L.inv(V["X"]) @ V["b"],
     "tr(A X^-1 B)": lambda V: L.tr(V["A"] @ L.inv(V["X"]) @ V["B"]),
@@ -107,6 +107,13 @@ EXPRESSIONS = {
                                                  @ (V["X"].T @ V["B"] @ V["X"])),
     "tr[(A + X^T C X)^-1 (X^T B X)]": lambda V: L.tr(
         L.inv(V["A"] + V["X"].T @ V["C"] @ V["X"]) @ (V["X"].T @ V["B"] @ V["X"])),
+    "tr[(X^T C X)^-1 (X^T B X)], general B, C": lambda V: L.tr(
+        L.inv(V["X"].T @ V["C"] @ V["X"]) @ (V["X"].T @ V["B"] @ V["X"])),
+    "tr[(A + X^T C X)^-1 (X^T B X)], general A, B, C": lambda V: L.tr(
+        L.inv(V["A"] + V["X"].T @ V["C"] @ V["X"]) @ (V["X"].T @ V["B"] @ V["X"])),
+    "(sum of X)^2": lambda V: L.sum(V["X"]) ** 2,
+    "a^T (X^k)^T X^k b": lambda V: V["a"].T @ _cube(V["X"]).T @ _cube(V["X"]) @ V["b"],
+    "tr(A X^-1 B), Cookbook form": lambda V: L.tr(V["A"] @ L.inv(V["X"]) @ V["B"]),
     "||x - a||_2": lambda V: L.norm2(V["x"] - V["a"]),
     "||x||_2^2": lambda V: L.norm2(V["x"]) ** 2,
     "||X||_F^2": lambda V: L.fro(V["X"]) ** 2,
