@@ -65,10 +65,10 @@ lock: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# Mutation testing of the checker core (not part of `make test`; tens of minutes on 2 cores).
-# Configuration in setup.cfg ([mutmut]); the result is recorded in benchmarks/mutation.md.
+# Mutation testing of the checker core (not part of `make test`; about 20 minutes on 2 cores).
+# Configuration in benchmarks/mutmut.cfg; the result is recorded in benchmarks/mutation.md.
 mutation: $(STAMP)
-	cd code && PATH=$(CURDIR)/$(BIN):$$PATH ../$(BIN)/mutmut run; ../$(BIN)/mutmut results
+	sh benchmarks/run_mutation.sh $(BIN)
 
 clean:
 	rm -rf $(BUILDDIR)
