@@ -436,4 +436,28 @@ _BASIC = (
           lambda X, dX: -dX.T),
 )
 
-ENTRIES = _EIGEN + _SVD + _FACTORS + _FUNCTIONS + _COOKBOOK + _BASIC
+def _one_claim(entry):
+    """A row reads "d f = result": a name given to the function ("P = V_k V_k^T") or a
+    definition after the formula (",\\ Y = BX") moves to the note."""
+    import dataclasses
+    import re
+
+    notes, latex, result = [], entry.latex, entry.result
+    named = re.match(r"^([A-Za-z])\s*=\s*(.*)$", latex)
+    if named:
+        notes.append(f"${latex}$")
+        latex = named.group(2)
+    for part in ("latex", "result"):
+        text = latex if part == "latex" else result
+        head, sep, rest = text.partition(r",\ ")
+        if sep:
+            notes.append(f"where ${rest}$")
+            latex, result = (head, result) if part == "latex" else (latex, head)
+    if not notes:
+        return entry
+    note = "; ".join(notes + ([entry.note] if entry.note else []))
+    return dataclasses.replace(entry, latex=latex, result=result, note=note)
+
+
+ENTRIES = tuple(_one_claim(e) for e in
+                _EIGEN + _SVD + _FACTORS + _FUNCTIONS + _COOKBOOK + _BASIC)
