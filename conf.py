@@ -114,7 +114,34 @@ latex_engine = "pdflatex"
 # Characters the book's text and outputs use that pdflatex does not know by default.
 LATEX_UNICODE = {"2713": r"\ensuremath{\checkmark}", "2717": r"\ensuremath{\times}",
                  "2223": r"\ensuremath{\mid}", "2016": r"\ensuremath{\Vert}",
-                 "2202": r"\ensuremath{\partial}", "2207": r"\ensuremath{\nabla}"}
+                 "2202": r"\ensuremath{\partial}", "2207": r"\ensuremath{\nabla}",
+                 # matcalc.plaintext's notation in printed reports, and Greek in the prose
+                 "1D40": r"\ensuremath{^{\mathsf{T}}}", "207B": r"\ensuremath{^{-}}",
+                 "2218": r"\ensuremath{\circ}", "2297": r"\ensuremath{\otimes}",
+                 "221A": r"\ensuremath{\surd}", "211D": r"\ensuremath{\mathbb{R}}",
+                 "2264": r"\ensuremath{\le}", "2265": r"\ensuremath{\ge}",
+                 "2260": r"\ensuremath{\ne}", "2192": r"\ensuremath{\to}",
+                 "21A6": r"\ensuremath{\mapsto}", "2248": r"\ensuremath{\approx}",
+                 "221E": r"\ensuremath{\infty}", "2113": r"\ensuremath{\ell}",
+                 "220E": r"\ensuremath{\blacksquare}", "03BB": r"\ensuremath{\lambda}",
+                 "03C3": r"\ensuremath{\sigma}", "03A3": r"\ensuremath{\Sigma}",
+                 "03BC": r"\ensuremath{\mu}", "03B4": r"\ensuremath{\delta}",
+                 "03B1": r"\ensuremath{\alpha}", "03B2": r"\ensuremath{\beta}",
+                 "03B5": r"\ensuremath{\varepsilon}", "03B8": r"\ensuremath{\theta}",
+                 "03A9": r"\ensuremath{\Omega}", "03C6": r"\ensuremath{\phi}",
+                 "03A6": r"\ensuremath{\Phi}", "03C0": r"\ensuremath{\pi}",
+                 "03B3": r"\ensuremath{\gamma}", "0393": r"\ensuremath{\Gamma}",
+                 "03C1": r"\ensuremath{\rho}", "03C4": r"\ensuremath{\tau}",
+                 "03B7": r"\ensuremath{\eta}", "03BD": r"\ensuremath{\nu}",
+                 "039B": r"\ensuremath{\Lambda}", "0394": r"\ensuremath{\Delta}",
+                 "2211": r"\ensuremath{\sum}", "22C5": r"\ensuremath{\cdot}",
+                 "2212": r"\ensuremath{-}", "2032": r"\ensuremath{'}",
+                 "0176": r"\ensuremath{\hat{Y}}", "1E20": r"\ensuremath{\bar{G}}",
+                 "0302": r"\^{}", "0304": r"\={}", "1D62": r"\ensuremath{_i}",
+                 "2099": r"\ensuremath{_n}", "2080": r"\ensuremath{_0}",
+                 "2081": r"\ensuremath{_1}", "2082": r"\ensuremath{_2}",
+                 "2074": r"\ensuremath{^4}", "2070": r"\ensuremath{^0}",
+                 "1D34": r"\ensuremath{^{H}}"}
 latex_elements = {
     "preamble": "\\usepackage{amsmath,amssymb}\n" + latex_macros(MACROS) + "\n"
     + "\n".join(f"\\DeclareUnicodeCharacter{{{k}}}{{{v}}}" for k, v in LATEX_UNICODE.items()),
