@@ -333,7 +333,7 @@ class Derived:
 
     def _repr_markdown_(self):
         g, defs = self.named()
-        rows = ["| | expression | rule |", "|---|---|---|"]
+        rows = ["| step | expression | rule |", "|---|---|---|"]
         for k, s in enumerate(self.steps.steps):
             head = r"$\d L$" if k == 0 else ""
             rows.append(f"| {head} | $= {s.latex}$ | {s.why} |")
