@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from .backend import TOLERANCES, relative_difference, rng, scalar as _scalar
+from .backend import TOLERANCES, relative_difference, rng, sizes_text
+from .backend import scalar as _scalar
 from .check import check_differential, check_gradient
 from .frobenius import frob
 from .plaintext import markdown, plain
@@ -105,8 +106,8 @@ class DerivationResult:
 
     def __str__(self):
         head = "PASSED" if self.passed else "FAILED"
-        sizes = ", ".join(f"{k}={v}" for k, v in self.exact_sizes.items())
-        num = ", ".join(f"{k}={v}" for k, v in self.numeric_sizes.items())
+        sizes = sizes_text(self.exact_sizes) if self.exact_sizes else ""
+        num = sizes_text(self.numeric_sizes) if self.numeric_sizes else ""
         lines = [f"derivation {self.name!r} {head}: {len(self.links)} links, exact at "
                  f"{sizes or 'no sizes'}, numeric at {num}"]
         for link in self.links:

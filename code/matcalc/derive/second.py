@@ -18,6 +18,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..backend import sizes_text
 from ..derivation import Derivation, Step
 from ..hessian import check_hessian
 from ..jacobian import as_vec_jacobian, jacobian
@@ -147,7 +148,7 @@ def _small(plan):
 
 
 def _small_text(plan):
-    return ", ".join(f"{k}={v}" for k, v in _small(plan).items()) or "-"
+    return sizes_text(_small(plan))
 
 
 def _point(expr_vars, sizes, seed=0):
@@ -286,7 +287,7 @@ def hessian(L, wrt, *, exact=None, sizes=None):
 
 
 def sizes_text_of(plan):
-    return ", ".join(f"{k}={v}" for k, v in plan.numeric.items())
+    return sizes_text(plan.numeric)
 
 
 def _substitute(e, old, new):
