@@ -60,6 +60,21 @@ def test_identity_that_needs_care_with_logs():
     assert verify(sp.exp(X.trace()), sp.exp(X[0, 0]) * sp.exp(X[1, 1])).passed
 
 
+def test_wrong_rule_with_exp_and_tanh_is_disproved_not_simplified_forever():
+    # The stored mistake of Cookbook (93) once made sympy's simplify and factor run for
+    # hours: a transcendental difference is first evaluated at integer points.
+    x, dx = matrix("x", 2, 1), matrix("dx", 2, 1)
+    exact = differential(lambda v: v.applyfunc(sp.tanh), x, dx)
+    right = sp.Matrix([(1 - sp.tanh(x[i]) ** 2) * dx[i] for i in range(2)])
+    wrong = sp.Matrix([(1 + sp.tanh(x[i]) ** 2) * dx[i] for i in range(2)])
+    assert verify(exact, right).passed
+    result = verify(exact, wrong)
+    assert result.status == "disproved"
+    index, point, value = result.counter_example
+    assert abs(complex((exact - wrong)[index].subs(point)) - complex(value)) < 1e-9
+    assert abs(complex(value)) > 0.1
+
+
 def test_gradient_and_symmetric_trap():
     X = matrix("X", 2, 3)
     A = matrix("A", 3, 2)

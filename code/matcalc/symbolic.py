@@ -52,17 +52,57 @@ def _as_matrix(x, name):
     raise ValueError(f"{name} must be a sympy matrix or expression, got {type(x).__name__}")
 
 
+def _as_fraction(expr):
+    """expr as an element of the field of rational functions over the rationals in its
+    symbols (exact polynomial arithmetic, cancelled to lowest terms), or None when expr is
+    not a rational function with rational coefficients (a sqrt, an exp, a float)."""
+    symbols = sorted(expr.free_symbols, key=str)
+    if not symbols:
+        return None
+    try:
+        return sp.polys.fields.field(symbols, sp.QQ)[0].from_expr(expr)
+    except (ValueError, TypeError, sp.polys.polyerrors.PolynomialError,
+            sp.polys.polyerrors.CoercionFailed):
+        return None
+
+
 def _vanishes(expr):
     """``(verdict, canonical)``: verdict True if expr is identically zero (exactly), False if
-    not, None if undecided; canonical is expr as one cancelled fraction."""
+    not, None if undecided; canonical is expr as one cancelled fraction.
+
+    A rational function is decided in sympy's field of fractions (a canonical form: zero
+    exactly when its numerator is the zero polynomial), which is many times faster than
+    expanding and cancelling the expression tree; anything else is expanded and simplified.
+    """
     if expr == 0:
         return True, sp.S.Zero
+    fraction = _as_fraction(expr)
+    if fraction is not None:
+        return (True, sp.S.Zero) if fraction == 0 else (False, fraction.as_expr())
     rational = sp.cancel(sp.together(sp.expand(expr)))
     if rational == 0:
         return True, rational
     if rational.is_rational_function(*rational.free_symbols):
         return False, rational  # a nonzero rational function in independent symbols is not 0
+    if _nonzero_somewhere(rational):
+        return False, rational  # simplify can run for hours on an expression that is not 0
     return (True if sp.simplify(rational) == 0 else None), rational
+
+
+def _nonzero_somewhere(expr, digits=30):
+    """True when expr (with exp, tanh, log, ...) is clearly nonzero at one of three integer
+    probe points, evaluated to ``digits`` significant digits; a point where it is not defined
+    or nearly zero decides nothing."""
+    symbols = sorted(expr.free_symbols, key=str)
+    for shift in range(3):
+        point = {s: _PROBES[(k + shift) % len(_PROBES)] for k, s in enumerate(symbols)}
+        try:
+            value = complex(expr.evalf(digits, subs=point))
+        except (ZeroDivisionError, ValueError, TypeError):
+            continue
+        if value == value and abs(value) > 1e-12:  # a NaN decides nothing
+            return True
+    return False
 
 
 def _readable(expr, max_terms=24):
@@ -76,9 +116,10 @@ def _counter_example(expr):
     symbols = sorted(expr.free_symbols, key=str)
     for shift in range(len(_PROBES)):
         point = {s: _PROBES[(k + shift) % len(_PROBES)] for k, s in enumerate(symbols)}
-        try:
-            value = sp.simplify(expr.subs(point))
-            numeric = complex(sp.N(value))
+        try:  # a rational expression evaluates exactly; exp, tanh, ... to 15 digits
+            value = expr.subs(point)
+            value = value if value.is_Number else value.evalf(15)
+            numeric = complex(value)
         except (ZeroDivisionError, ValueError, TypeError):
             continue
         if value.is_finite and abs(numeric) > 1e-9:
