@@ -35,6 +35,7 @@ extensions = [
 # The API page (book/api.md) documents matcalc from its docstrings, in source order.
 autodoc_member_order = "bysource"
 autodoc_default_options = {"undoc-members": False}
+autodoc_preserve_defaults = True  # "eps=EPS", not "eps=2.220446049250313e-16"
 # Type annotations name numpy's array class; numpy's own inventory is not fetched (offline).
 nitpick_ignore = [("py:class", "numpy.ndarray"), ("py:class", "np.ndarray")]
 
@@ -141,7 +142,15 @@ LATEX_UNICODE = {"2713": r"\ensuremath{\checkmark}", "2717": r"\ensuremath{\time
                  "2099": r"\ensuremath{_n}", "2080": r"\ensuremath{_0}",
                  "2081": r"\ensuremath{_1}", "2082": r"\ensuremath{_2}",
                  "2074": r"\ensuremath{^4}", "2070": r"\ensuremath{^0}",
-                 "1D34": r"\ensuremath{^{H}}"}
+                 "1D34": r"\ensuremath{^{H}}", "207A": r"\ensuremath{^{+}}"}
+# Every Greek letter with a LaTeX command (printed reports may show any of them).
+GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
+         "rho varsigma sigma tau upsilon phi chi psi omega").split()
+LATEX_UNICODE |= {f"{0x3B1 + k:04X}": rf"\ensuremath{{\{name}}}" for k, name in enumerate(GREEK)
+                  if name != "omicron"} | {"03B5": r"\ensuremath{\varepsilon}"}
+LATEX_UNICODE |= {f"{0x391 + k:04X}": rf"\ensuremath{{\{name.capitalize()}}}"
+                  for k, name in enumerate(GREEK)
+                  if name in "gamma delta theta lambda xi pi sigma upsilon phi psi omega".split()}
 latex_elements = {
     "preamble": "\\usepackage{amsmath,amssymb}\n" + latex_macros(MACROS) + "\n"
     + "\n".join(f"\\DeclareUnicodeCharacter{{{k}}}{{{v}}}" for k, v in LATEX_UNICODE.items()),

@@ -1,3 +1,5 @@
+import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -30,7 +32,23 @@ def build_book(source, tmp_path, execute=True, builder="html", cache=None):
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
+def built(tmp_path_factory, worker_id):
     """One clean strict build of the book, shared by the build, browser and reproducibility
-    tests: (completed process, output directory)."""
-    return build_book(ROOT / "book", tmp_path_factory.mktemp("build"))
+    tests: (completed process, output directory). Under pytest-xdist the first worker that
+    needs it builds it and the others wait for it and read the same output."""
+    if worker_id == "master":  # a plain, single-process run
+        return build_book(ROOT / "book", tmp_path_factory.mktemp("build"))
+    shared = tmp_path_factory.getbasetemp().parent  # the same for every worker of the run
+    record = shared / "built.json"
+    with open(shared / "built.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not record.exists():
+            (shared / "build").mkdir(exist_ok=True)
+            proc, out = build_book(ROOT / "book", shared / "build")
+            record.write_text(json.dumps({"args": proc.args, "returncode": proc.returncode,
+                                          "stdout": proc.stdout, "stderr": proc.stderr,
+                                          "out": str(out)}))
+    data = json.loads(record.read_text())
+    proc = subprocess.CompletedProcess(data["args"], data["returncode"], data["stdout"],
+                                       data["stderr"])
+    return proc, Path(data["out"])

@@ -15,6 +15,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+# One worker of `pytest -n` runs this whole module: one browser, one pass over the pages.
+pytestmark = pytest.mark.xdist_group("browser")
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "_build" / "test-artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -86,27 +89,45 @@ def pages(out):
     return sorted(p.name for p in out.glob("*.html"))
 
 
-def test_every_page_loads_offline_and_typesets(site, browser):
+@pytest.fixture(scope="module")
+def visits(site, browser):
+    """Every page loaded once at desktop width: console errors, foreign requests, the
+    MathJax report and axe-core's violations, per page (one pass serves two tests: typesetting
+    the catalogue's formulas is the slow part)."""
+    from axe_playwright_python.sync_playwright import Axe
+
     base, out = site
+    axe, report = Axe(), {}
     context = browser.new_context()
-    report = {}
     for name in pages(out):
         page = context.new_page()
         rec = Recorder(page)
         page.goto(f"{base}/{name}", wait_until="load")
         math = page.evaluate(MATH_REPORT)
         page.wait_for_timeout(100)
-        report[name] = math["count"]
-        assert not rec.errors, f"{name}: console errors {rec.errors}"
-        assert not rec.foreign(), f"{name}: requests off 127.0.0.1: {rec.foreign()}"
+        # Only violations come back in full: the passes' node lists are what is slow to send.
+        violations = axe.run(page, options={"resultTypes": ["violations"]}).response[
+            "violations"]
+        report[name] = {"math": math, "errors": list(rec.errors), "foreign": rec.foreign(),
+                        "violations": violations}
+        page.close()
+    context.close()
+    return report
+
+
+def test_every_page_loads_offline_and_typesets(site, visits):
+    _, out = site
+    for name, visit in visits.items():
+        math = visit["math"]
+        assert not visit["errors"], f"{name}: console errors {visit['errors']}"
+        assert not visit["foreign"], f"{name}: requests off 127.0.0.1: {visit['foreign']}"
         has_math = 'class="math' in (out / name).read_text()
         assert math["mathjax"] or not has_math, f"{name}: MathJax did not load"
         if has_math:
             assert math["count"] > 0, f"{name}: no formula was typeset"
         assert not math["bad"], f"{name}: formulas with errors or undefined macros: {math['bad']}"
-        page.close()
-    context.close()
-    assert report["differentials.html"] > 100 and report["catalogue.html"] > 200, report
+    counts = {name: visit["math"]["count"] for name, visit in visits.items()}
+    assert counts["differentials.html"] > 100 and counts["catalogue.html"] > 200, counts
 
 
 def test_nothing_overflows_a_narrow_window(site, browser):
@@ -148,23 +169,26 @@ def test_search_finds_a_term_of_the_book(site, browser):
     page.close()
 
 
+VISIBLE_ROWS = """() => Array.from(document.querySelectorAll('table tbody tr'))
+    .filter(r => r.offsetParent !== null).map(r => r.innerText)"""
+
+
 def test_catalogue_filter_by_number_and_expression(site, browser):
     base, _ = site
     page = browser.new_page()
     page.goto(f"{base}/catalogue.html", wait_until="load")
-    rows = page.locator("table tbody tr")
-    total = rows.count()
-    assert total >= 80
+    total = page.locator("table tbody tr").count()
+    assert total >= 80 and len(page.evaluate(VISIBLE_ROWS)) == total
     box = page.locator("#catalogue-filter")
     box.fill("101")
-    visible = [r for r in rows.all() if r.is_visible()]
-    assert len(visible) == 1 and "tr(AXB)" in visible[0].inner_text()
+    visible = page.evaluate(VISIBLE_ROWS)
+    assert len(visible) == 1 and "tr(AXB)" in visible[0]
     box.fill("log det")
-    names = [r.inner_text() for r in rows.all() if r.is_visible()]
+    names = page.evaluate(VISIBLE_ROWS)
     assert 3 <= len(names) < total and all("log" in n.lower() for n in names)
     assert f"of {total} entries" in page.locator("#catalogue-count").inner_text()
     box.fill("")
-    assert sum(r.is_visible() for r in rows.all()) == total
+    assert len(page.evaluate(VISIBLE_ROWS)) == total
     page.close()
 
 
@@ -233,22 +257,14 @@ TOLERATED = {
 }
 
 
-def test_accessibility_no_serious_violations(site, browser):
-    from axe_playwright_python.sync_playwright import Axe
-
-    base, out = site
-    axe = Axe()
+def test_accessibility_no_serious_violations(visits):
     serious, untolerated = {}, {}
-    for name in pages(out):
-        page = browser.new_page()
-        page.goto(f"{base}/{name}", wait_until="load")
-        page.evaluate(MATH_REPORT)
-        for v in axe.run(page).response["violations"]:
+    for name, visit in visits.items():
+        for v in visit["violations"]:
             where = f"{name}: {v['id']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
             if v["impact"] in ("serious", "critical"):
                 serious[where] = v["nodes"][0].get("failureSummary", "")
             elif v["id"] not in TOLERATED:
                 untolerated[where] = v["impact"]
-        page.close()
-    assert not serious, serious
+    assert visits and not serious, serious
     assert not untolerated, untolerated

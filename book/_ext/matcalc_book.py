@@ -7,7 +7,8 @@
   :func:`coalesce_streams_exactly`);
 - a download link for each chapter's notebook, and the notebooks themselves, standalone
   (tools/standalone.py), with the matcalc wheel they install;
-- LaTeX labels for exercises, so that references to them resolve in the PDF.
+- LaTeX labels for exercises, so that references to them resolve in the PDF;
+- the notebooks executed in parallel before reading (book/_ext/preexecute.py).
 
 conf.py keeps only declarations (extensions, macros, options) and lists this extension.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from sphinx.util import logging
 
+import preexecute  # the chapters' notebooks run in parallel before Sphinx reads them
 import run_chapter  # tools/run_chapter.py: what a chapter is, and its notebook
 
 logger = logging.getLogger(__name__)
@@ -356,6 +358,7 @@ def _label_exercises_for_latex(app, doctree, docname):
 def setup(app):
     """Register the hooks (Sphinx entry point)."""
     patch_stream_merge()
+    preexecute.setup(app)
     app.connect("html-page-context", _notebook_link)
     app.connect("html-page-context", _accessible_citations)
     app.connect("build-finished", _write_notebooks)

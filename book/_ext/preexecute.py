@@ -1,0 +1,112 @@
+"""Execute the chapters' notebooks in parallel, before Sphinx reads them.
+
+myst-nb executes a page's notebook while Sphinx reads that page, one page after another,
+and Sphinx cannot read this book in parallel (sphinx-proof is not parallel-safe). So, just
+before reading (``env-before-read-docs``), the notebooks of the pages about to be read that
+the jupyter-cache does not hold yet are executed here, several at a time, and stored in
+that cache exactly as myst-nb stores them (same reader, same hash, same record). myst-nb
+then finds every one of them in the cache and only renders.
+
+A notebook that fails here is not stored: myst-nb executes it again while reading and
+reports the error as usual, naming the chapter, and the strict build fails.
+``MATCALC_NB_WORKERS`` sets the number of notebooks run at once (default: the number of
+cores; 1 turns this off).
+"""
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["workers", "setup"]
+
+
+def workers():
+    """How many notebooks run at once: ``MATCALC_NB_WORKERS``, else the number of cores.
+
+    >>> workers() >= 1
+    True
+    """
+    value = os.environ.get("MATCALC_NB_WORKERS", "")
+    if value.strip():
+        if not value.strip().isdigit() or int(value) < 1:
+            raise ValueError(f"MATCALC_NB_WORKERS must be a positive integer, got {value!r}")
+        return int(value)
+    return max(1, os.cpu_count() or 1)
+
+
+def _execute(notebook, cwd, timeout):
+    """Run one notebook in a fresh kernel (in a worker process): (notebook, seconds, error)."""
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    result = single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=False,
+                                 meta_override=True)
+    error = None if result.err is None else f"{type(result.err).__name__}: {result.err}"
+    return result.nb, result.time, error
+
+
+def _pending(app, env, docnames, cache):
+    """(path, notebook, read format) of each page to be read whose notebook is not cached."""
+    from myst_nb.core.read import create_nb_reader
+
+    pending = []
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        if path.suffix != ".md":
+            continue
+        text = path.read_text(encoding="utf8")
+        reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
+        if reader is None:
+            continue  # plain Markdown: nothing to execute
+        notebook = reader.read(text)
+        try:
+            cache.match_cache_notebook(notebook)
+        except KeyError:
+            pending.append((path, notebook, reader.read_fmt))
+    return pending
+
+
+def _store(cache, path, notebook, read_fmt, seconds):
+    from jupyter_cache.base import CacheBundleIn
+
+    record = cache.add_nb_to_project(str(path), read_data=read_fmt)
+    cache.cache_notebook_bundle(CacheBundleIn(notebook, record.uri,
+                                              data={"execution_seconds": seconds}),
+                                check_validity=False, overwrite=True)
+
+
+def _before_read(app, env, docnames):
+    config = env.mystnb_config
+    if config.execution_mode != "cache" or workers() < 2:
+        return
+    from jupyter_cache import get_cache
+
+    cache = get_cache(config.execution_cache_path)
+    pending = _pending(app, env, docnames, cache)
+    if len(pending) < 2:
+        return  # nothing to gain: myst-nb executes a single notebook itself
+    pending.sort(key=lambda item: -len(item[0].read_text(encoding="utf8")))  # long ones first
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=min(workers(), len(pending))) as pool:
+        futures = [(path, read_fmt,
+                    pool.submit(_execute, nb, None if config.execution_in_temp else
+                                str(path.parent), config.execution_timeout))
+                   for path, nb, read_fmt in pending]
+        for path, read_fmt, future in futures:
+            notebook, seconds, error = future.result()
+            if error is None:
+                _store(cache, path, notebook, read_fmt, seconds)
+                logger.info(f"executed {path.name} in {seconds:.1f} s")
+            else:  # left for myst-nb, which runs it again and reports the error
+                logger.info(f"{path.name} failed ahead of reading ({error.splitlines()[0]})")
+    logger.info(f"executed {len(pending)} notebooks in {time.perf_counter() - start:.1f} s "
+                f"with {workers()} workers")
+
+
+def setup(app):
+    """Register the pre-execution hook (called from matcalc_book's setup)."""
+    app.connect("env-before-read-docs", _before_read)
