@@ -21,10 +21,10 @@ html: $(STAMP)
 		{ rm -f $(BUILDDIR)/doctrees/environment.pickle; exit 1; }
 	@echo "Book built: open $(BUILDDIR)/html/index.html"
 
-# On every core (pytest-xdist); the browser tests stay together on one worker.
+# On every core (pytest-xdist); expensive fixtures are computed once (tests/conftest.py).
 JOBS       ?= auto
 test: $(STAMP) system
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(JOBS)
 
 # The whole book as a PDF, with Debian's TeX Live (installed by `make system`).
 latexpdf: $(STAMP) system

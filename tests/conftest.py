@@ -31,24 +31,33 @@ def build_book(source, tmp_path, execute=True, builder="html", cache=None):
     return proc, out
 
 
+def shared(name, tmp_path_factory, worker_id, produce):
+    """``produce()``'s JSON-able result, computed once per test run: under pytest-xdist the
+    first worker that asks computes it while the others wait, then all read the same copy.
+    (pytest-xdist's ``loadgroup`` cannot keep tests together on pytest 9: it renames node
+    ids through an attribute pytest 9 no longer reads.)"""
+    if worker_id == "master":  # a plain, single-process run
+        return produce(tmp_path_factory.mktemp(name))
+    root = tmp_path_factory.getbasetemp().parent  # the same for every worker of the run
+    record = root / f"{name}.json"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not record.exists():
+            (root / name).mkdir(exist_ok=True)
+            record.write_text(json.dumps(produce(root / name)))
+    return json.loads(record.read_text())
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, worker_id):
     """One clean strict build of the book, shared by the build, browser and reproducibility
-    tests: (completed process, output directory). Under pytest-xdist the first worker that
-    needs it builds it and the others wait for it and read the same output."""
-    if worker_id == "master":  # a plain, single-process run
-        return build_book(ROOT / "book", tmp_path_factory.mktemp("build"))
-    shared = tmp_path_factory.getbasetemp().parent  # the same for every worker of the run
-    record = shared / "built.json"
-    with open(shared / "built.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not record.exists():
-            (shared / "build").mkdir(exist_ok=True)
-            proc, out = build_book(ROOT / "book", shared / "build")
-            record.write_text(json.dumps({"args": proc.args, "returncode": proc.returncode,
-                                          "stdout": proc.stdout, "stderr": proc.stderr,
-                                          "out": str(out)}))
-    data = json.loads(record.read_text())
+    tests (and by every worker): (completed process, output directory)."""
+    def produce(where):
+        proc, out = build_book(ROOT / "book", where)
+        return {"args": proc.args, "returncode": proc.returncode, "stdout": proc.stdout,
+                "stderr": proc.stderr, "out": str(out)}
+
+    data = shared("build", tmp_path_factory, worker_id, produce)
     proc = subprocess.CompletedProcess(data["args"], data["returncode"], data["stdout"],
                                        data["stderr"])
     return proc, Path(data["out"])

@@ -15,9 +15,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-# One worker of `pytest -n` runs this whole module: one browser, one pass over the pages.
-pytestmark = pytest.mark.xdist_group("browser")
-
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "_build" / "test-artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -90,29 +87,34 @@ def pages(out):
 
 
 @pytest.fixture(scope="module")
-def visits(site, browser):
+def visits(site, browser, tmp_path_factory, worker_id):
     """Every page loaded once at desktop width: console errors, foreign requests, the
-    MathJax report and axe-core's violations, per page (one pass serves two tests: typesetting
-    the catalogue's formulas is the slow part)."""
+    MathJax report and axe-core's violations, per page (one pass serves two tests, and every
+    pytest-xdist worker: typesetting the catalogue and auditing the API page are slow)."""
     from axe_playwright_python.sync_playwright import Axe
+    from conftest import shared
 
     base, out = site
-    axe, report = Axe(), {}
-    context = browser.new_context()
-    for name in pages(out):
-        page = context.new_page()
-        rec = Recorder(page)
-        page.goto(f"{base}/{name}", wait_until="load")
-        math = page.evaluate(MATH_REPORT)
-        page.wait_for_timeout(100)
-        # Only violations come back in full: the passes' node lists are what is slow to send.
-        violations = axe.run(page, options={"resultTypes": ["violations"]}).response[
-            "violations"]
-        report[name] = {"math": math, "errors": list(rec.errors), "foreign": rec.foreign(),
-                        "violations": violations}
-        page.close()
-    context.close()
-    return report
+
+    def produce(_where):
+        axe, report = Axe(), {}
+        context = browser.new_context()
+        for name in pages(out):
+            page = context.new_page()
+            rec = Recorder(page)
+            page.goto(f"{base}/{name}", wait_until="load")
+            math = page.evaluate(MATH_REPORT)
+            page.wait_for_timeout(100)
+            # Only violations come back in full: the passes' node lists are slow to send.
+            violations = axe.run(page, options={"resultTypes": ["violations"]}).response[
+                "violations"]
+            report[name] = {"math": math, "errors": list(rec.errors),
+                            "foreign": rec.foreign(), "violations": violations}
+            page.close()
+        context.close()
+        return report
+
+    return shared("visits", tmp_path_factory, worker_id, produce)
 
 
 def test_every_page_loads_offline_and_typesets(site, visits):

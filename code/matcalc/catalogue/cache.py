@@ -27,12 +27,18 @@ built in a notebook) is always checked live.
 (True, 'proved')
 """
 
+import contextlib
 import hashlib
 import json
 import os
 import platform
 import tempfile
 from pathlib import Path
+
+try:
+    import fcntl  # POSIX: concurrent processes (test workers, notebooks) verify once
+except ImportError:  # pragma: no cover - Windows: each process may verify on its own
+    fcntl = None
 
 __all__ = ["ENVIRONMENT_VARIABLE", "cache_dir", "forget", "source_hash", "verify_all"]
 
@@ -107,6 +113,18 @@ def _save(path, data):
             old.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def _exclusive(directory):
+    """Hold the cache directory's lock: a second process waits, then finds the results."""
+    if directory is None or fcntl is None:
+        yield
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def verify_all(selection=None, *, cache=True):
     """Check the catalogue entries ``selection`` (default: all of them) and return
     ``{name: Summary}`` in the same order, taking results from the cache where it has them
@@ -117,13 +135,19 @@ def verify_all(selection=None, *, cache=True):
     [True]
     """
     from . import entries
-    from .results import Summary
 
     chosen = entries() if selection is None else list(selection)
     catalogue = set(map(id, entries()))
     key = source_hash()
     directory = cache_dir() if cache else None
     path = None if directory is None else directory / f"{key}.json"
+    with _exclusive(directory):
+        return _verify(chosen, catalogue, key, path, cache)
+
+
+def _verify(chosen, catalogue, key, path, cache):
+    from .results import Summary
+
     stored = _load(path)
     results, new = {}, False
     for entry in chosen:
