@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -32,10 +33,12 @@ def build_book(source, tmp_path, execute=True, builder="html", cache=None):
 
 
 def shared(name, tmp_path_factory, worker_id, produce):
-    """``produce()``'s JSON-able result, computed once per test run: under pytest-xdist the
-    first worker that asks computes it while the others wait, then all read the same copy.
-    (pytest-xdist's ``loadgroup`` cannot keep tests together on pytest 9: it renames node
-    ids through an attribute pytest 9 no longer reads.)"""
+    """``produce(directory)``'s JSON-able result, computed once per test run: under
+    pytest-xdist the first worker that asks computes it while the others wait, then all read
+    the same copy; a result the controller started early (see
+    :func:`pytest_xdist_node_collection_finished`) is waited for instead. (pytest-xdist's
+    ``loadgroup`` cannot keep tests together on pytest 9: it renames node ids through an
+    attribute pytest 9 no longer reads.)"""
     if worker_id == "master":  # a plain, single-process run
         return produce(tmp_path_factory.mktemp(name))
     root = tmp_path_factory.getbasetemp().parent  # the same for every worker of the run
@@ -44,20 +47,62 @@ def shared(name, tmp_path_factory, worker_id, produce):
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not record.exists():
             (root / name).mkdir(exist_ok=True)
-            record.write_text(json.dumps(produce(root / name)))
+            _write_json(record, produce(root / name))
     return json.loads(record.read_text())
+
+
+def _write_json(path, data):
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    os.replace(tmp, path)
+
+
+def _build_record(where):
+    proc, out = build_book(ROOT / "book", where)
+    return {"args": proc.args, "returncode": proc.returncode, "stdout": proc.stdout,
+            "stderr": proc.stderr, "out": str(out)}
+
+
+# Test files whose tests need the built book: when a run includes one, the controller of
+# pytest-xdist starts the build as soon as collection ends, while the workers run the tests
+# that need no book (instead of one worker building while the other waits for it).
+NEEDS_BOOK = ("test_browser.py", "test_build.py", "test_outputs.py", "test_pdf.py",
+              "test_reproducible.py")
+_EARLY = {}
+
+
+def pytest_xdist_node_collection_finished(node, ids):
+    """(pytest-xdist, in the controller) Start the shared book build in the background."""
+    if _EARLY or not any(i.split("::")[0].endswith(NEEDS_BOOK) for i in ids):
+        return
+    _EARLY["asked"] = True
+    root = node.config._tmp_path_factory.getbasetemp()  # the workers' parent directory
+    lock = open(root / "build.lock", "w")
+    try:  # the workers wait on this lock, as for their own build
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:  # a worker got there first and builds
+        lock.close()
+        return
+    if (root / "build.json").exists():
+        lock.close()
+        return
+
+    def run():
+        try:
+            (root / "build").mkdir(exist_ok=True)
+            _write_json(root / "build.json", _build_record(root / "build"))
+        finally:
+            lock.close()
+
+    _EARLY["thread"] = threading.Thread(target=run, daemon=True)
+    _EARLY["thread"].start()
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, worker_id):
     """One clean strict build of the book, shared by the build, browser and reproducibility
     tests (and by every worker): (completed process, output directory)."""
-    def produce(where):
-        proc, out = build_book(ROOT / "book", where)
-        return {"args": proc.args, "returncode": proc.returncode, "stdout": proc.stdout,
-                "stderr": proc.stderr, "out": str(out)}
-
-    data = shared("build", tmp_path_factory, worker_id, produce)
+    data = shared("build", tmp_path_factory, worker_id, _build_record)
     proc = subprocess.CompletedProcess(data["args"], data["returncode"], data["stdout"],
                                        data["stderr"])
     return proc, Path(data["out"])
