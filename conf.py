@@ -12,10 +12,6 @@ ROOT = Path(__file__).resolve().parent
 # Executed cells render their Markdown displays as MyST (roles become links): see
 # matcalc.plaintext.markdown. The kernels inherit the variable.
 os.environ["MATCALC_MARKDOWN"] = "myst"
-# JAX (the oracle some chapters compare with) on one thread: XLA's multi-threaded CPU
-# reductions change the last bits from run to run, and the printed agreement with them.
-os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false "
-                                   "intra_op_parallelism_threads=1")
 sys.path[:0] = [str(ROOT / "book" / "_ext"), str(ROOT / "tools")]
 
 from matcalc_book import code_fingerprint, latex_macros, mathjax_macros, prune_caches  # noqa: E402
