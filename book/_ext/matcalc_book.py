@@ -190,9 +190,12 @@ def _write_notebooks(app, exception):
     chapters = [p for p in chapters if run_chapter.is_chapter(p)]
     if not chapters:
         return
+    dest = Path(app.outdir) / "_notebooks"
+    written = all((dest / f"{p.stem}.ipynb").is_file() for p in chapters)
+    if not _READ.get(app) and written and _current_wheel(app, dest) is not None:
+        return  # nothing was read again: the notebooks and the wheel written last time stand
     macros = ((app.config.mathjax3_config or {}).get("tex") or {}).get("macros") or {}
     base = (app.config.html_baseurl.rstrip("/") + "/") if app.config.html_baseurl else "../"
-    dest = Path(app.outdir) / "_notebooks"
     problems = standalone.export_chapters(
         chapters, dest, macros,
         numbers=sphinx_numbers(app.env), citations=_citations(app), base=base,
@@ -204,6 +207,13 @@ def _write_notebooks(app, exception):
         logger.warning(f"downloadable notebook: {problem}")
     logger.info(f"notebooks and matcalc wheel written to _notebooks/ "
                 f"in {time.perf_counter() - start:.1f} s")
+
+
+_READ = {}  # app -> the documents this build reads (an unchanged rebuild reads none)
+
+
+def _remember_reading(app, env, docnames):
+    _READ[app] = list(docnames)
 
 
 def _wheel_stamp(app, dest):
@@ -361,6 +371,7 @@ def setup(app):
     preexecute.setup(app)
     app.connect("html-page-context", _notebook_link)
     app.connect("html-page-context", _accessible_citations)
+    app.connect("env-before-read-docs", _remember_reading)
     app.connect("build-finished", _write_notebooks)
     app.connect("build-finished", _copy_mathjax)
     app.connect("doctree-read", _printed_outputs_unsearchable)
