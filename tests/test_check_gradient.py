@@ -230,7 +230,7 @@ def test_str_shows_claimed_and_numeric_side_by_side():
 shapes = st.tuples(st.integers(1, 6), st.integers(1, 6))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)  # the same draw in every run
 @given(shape=shapes, seed=st.integers(0, 2**32 - 1), scale=st.sampled_from([1e-6, 1.0, 1e6]))
 def test_property_correct_gradients_pass(shape, seed, scale):
     rng = np.random.default_rng(seed)
@@ -242,7 +242,7 @@ def test_property_correct_gradients_pass(shape, seed, scale):
     assert result.passed, str(result)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)  # the same draw in every run
 @given(shape=shapes, seed=st.integers(0, 2**32 - 1),
        mistake=st.sampled_from(["sign", "factor", "drop term", "relative 1e-6"]))
 def test_property_mistakes_fail(shape, seed, mistake):

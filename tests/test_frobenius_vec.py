@@ -9,7 +9,7 @@ from matcalc.symbolic import matrix
 dims = st.integers(1, 6)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50, deadline=None, derandomize=True)  # the same draw in every run
 @given(m=dims, n=dims, seed=st.integers(0, 2**32 - 1))
 def test_frob_is_trace_and_vec_inner_product(m, n, seed):
     rng = np.random.default_rng(seed)
@@ -50,7 +50,7 @@ def test_vec_is_column_major():
     assert unvec(vec(S), (2, 3)) == S
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50, deadline=None, derandomize=True)  # the same draw in every run
 @given(m=dims, n=dims, p=dims, seed=st.integers(0, 2**32 - 1))
 def test_vec_of_product_is_kronecker(m, n, p, seed):
     # vec(AXB) = (B^T kron A) vec(X): the identity that fixes the column-major convention.
@@ -59,7 +59,7 @@ def test_vec_of_product_is_kronecker(m, n, p, seed):
     assert np.allclose(vec(A @ X @ B), np.kron(B.T, A) @ vec(X))
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50, deadline=None, derandomize=True)  # the same draw in every run
 @given(m=dims, n=dims, seed=st.integers(0, 2**32 - 1))
 def test_commutation_matrix(m, n, seed):
     A = np.random.default_rng(seed).standard_normal((m, n))
