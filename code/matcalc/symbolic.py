@@ -89,13 +89,18 @@ def _vanishes(expr):
     return (True if sp.simplify(rational) == 0 else None), rational
 
 
+def _probe_point(symbols, shift):
+    """The small integers of _PROBES given to the symbols in turn, starting at ``shift``."""
+    return {s: _PROBES[(k + shift) % len(_PROBES)] for k, s in enumerate(symbols)}
+
+
 def _nonzero_somewhere(expr, digits=30):
     """True when expr (with exp, tanh, log, ...) is clearly nonzero at one of three integer
     probe points, evaluated to ``digits`` significant digits; a point where it is not defined
     or nearly zero decides nothing."""
     symbols = sorted(expr.free_symbols, key=str)
     for shift in range(3):
-        point = {s: _PROBES[(k + shift) % len(_PROBES)] for k, s in enumerate(symbols)}
+        point = _probe_point(symbols, shift)
         try:
             value = complex(expr.evalf(digits, subs=point))
         except (ZeroDivisionError, ValueError, TypeError):
@@ -115,7 +120,7 @@ def _readable(expr, max_terms=24):
 def _counter_example(expr):
     symbols = sorted(expr.free_symbols, key=str)
     for shift in range(len(_PROBES)):
-        point = {s: _PROBES[(k + shift) % len(_PROBES)] for k, s in enumerate(symbols)}
+        point = _probe_point(symbols, shift)
         try:  # a rational expression evaluates exactly; exp, tanh, ... to 15 digits
             value = expr.subs(point)
             value = value if value.is_Number else value.evalf(15)
