@@ -116,7 +116,7 @@ latex_engine = "pdflatex"
 LATEX_UNICODE = {"2713": r"\ensuremath{\checkmark}", "2717": r"\ensuremath{\times}",
                  "2223": r"\ensuremath{\mid}", "2016": r"\ensuremath{\Vert}",
                  "2202": r"\ensuremath{\partial}", "2207": r"\ensuremath{\nabla}",
-                 # matcalc.plaintext's notation in printed reports, and Greek in the prose
+                 # matcalc.plaintext's notation in printed reports (Greek: GREEK below)
                  "1D40": r"\ensuremath{^{\mathsf{T}}}", "207B": r"\ensuremath{^{-}}",
                  "2218": r"\ensuremath{\circ}", "2297": r"\ensuremath{\otimes}",
                  "221A": r"\ensuremath{\surd}", "211D": r"\ensuremath{\mathbb{R}}",
@@ -124,17 +124,7 @@ LATEX_UNICODE = {"2713": r"\ensuremath{\checkmark}", "2717": r"\ensuremath{\time
                  "2260": r"\ensuremath{\ne}", "2192": r"\ensuremath{\to}",
                  "21A6": r"\ensuremath{\mapsto}", "2248": r"\ensuremath{\approx}",
                  "221E": r"\ensuremath{\infty}", "2113": r"\ensuremath{\ell}",
-                 "220E": r"\ensuremath{\blacksquare}", "03BB": r"\ensuremath{\lambda}",
-                 "03C3": r"\ensuremath{\sigma}", "03A3": r"\ensuremath{\Sigma}",
-                 "03BC": r"\ensuremath{\mu}", "03B4": r"\ensuremath{\delta}",
-                 "03B1": r"\ensuremath{\alpha}", "03B2": r"\ensuremath{\beta}",
-                 "03B5": r"\ensuremath{\varepsilon}", "03B8": r"\ensuremath{\theta}",
-                 "03A9": r"\ensuremath{\Omega}", "03C6": r"\ensuremath{\phi}",
-                 "03A6": r"\ensuremath{\Phi}", "03C0": r"\ensuremath{\pi}",
-                 "03B3": r"\ensuremath{\gamma}", "0393": r"\ensuremath{\Gamma}",
-                 "03C1": r"\ensuremath{\rho}", "03C4": r"\ensuremath{\tau}",
-                 "03B7": r"\ensuremath{\eta}", "03BD": r"\ensuremath{\nu}",
-                 "039B": r"\ensuremath{\Lambda}", "0394": r"\ensuremath{\Delta}",
+                 "220E": r"\ensuremath{\blacksquare}",
                  "2211": r"\ensuremath{\sum}", "22C5": r"\ensuremath{\cdot}",
                  "2212": r"\ensuremath{-}", "2032": r"\ensuremath{'}",
                  "0176": r"\ensuremath{\hat{Y}}", "1E20": r"\ensuremath{\bar{G}}",
@@ -144,10 +134,10 @@ LATEX_UNICODE = {"2713": r"\ensuremath{\checkmark}", "2717": r"\ensuremath{\time
                  "2074": r"\ensuremath{^4}", "2070": r"\ensuremath{^0}",
                  "1D34": r"\ensuremath{^{H}}", "207A": r"\ensuremath{^{+}}"}
 # Every Greek letter with a LaTeX command (printed reports may show any of them).
-GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
-         "rho varsigma sigma tau upsilon phi chi psi omega").split()
+GREEK = ("alpha beta gamma delta varepsilon zeta eta theta iota kappa lambda mu nu xi omicron "
+         "pi rho varsigma sigma tau upsilon phi chi psi omega").split()
 LATEX_UNICODE |= {f"{0x3B1 + k:04X}": rf"\ensuremath{{\{name}}}" for k, name in enumerate(GREEK)
-                  if name != "omicron"} | {"03B5": r"\ensuremath{\varepsilon}"}
+                  if name != "omicron"}
 LATEX_UNICODE |= {f"{0x391 + k:04X}": rf"\ensuremath{{\{name.capitalize()}}}"
                   for k, name in enumerate(GREEK)
                   if name in "gamma delta theta lambda xi pi sigma upsilon phi psi omega".split()}
