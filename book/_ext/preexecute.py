@@ -49,7 +49,7 @@ def _execute(notebook, cwd, timeout):
     return result.nb, result.time, error
 
 
-def _pending(app, env, docnames, cache):
+def _pending(env, docnames, cache):
     """(path, notebook, read format) of each page to be read whose notebook is not cached."""
     from myst_nb.core.read import create_nb_reader
 
@@ -81,17 +81,20 @@ def _store(cache, path, notebook, read_fmt, seconds):
 
 def _before_read(app, env, docnames):
     config = env.mystnb_config
-    if config.execution_mode != "cache" or workers() < 2:
+    count = workers()
+    if config.execution_mode != "cache" or count < 2:
         return
     from jupyter_cache import get_cache
 
     cache = get_cache(config.execution_cache_path)
-    pending = _pending(app, env, docnames, cache)
+    pending = _pending(env, docnames, cache)
     if len(pending) < 2:
         return  # nothing to gain: myst-nb executes a single notebook itself
-    pending.sort(key=lambda item: -len(item[0].read_text(encoding="utf8")))  # long ones first
+    # Long ones first (by their code), so that no long notebook starts last.
+    pending.sort(key=lambda item: -sum(len(c.source) for c in item[1].cells
+                                       if c.cell_type == "code"))
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=min(workers(), len(pending))) as pool:
+    with ProcessPoolExecutor(max_workers=min(count, len(pending))) as pool:
         futures = [(path, read_fmt,
                     pool.submit(_execute, nb, None if config.execution_in_temp else
                                 str(path.parent), config.execution_timeout))
@@ -104,7 +107,7 @@ def _before_read(app, env, docnames):
             else:  # left for myst-nb, which runs it again and reports the error
                 logger.info(f"{path.name} failed ahead of reading ({error.splitlines()[0]})")
     logger.info(f"executed {len(pending)} notebooks in {time.perf_counter() - start:.1f} s "
-                f"with {workers()} workers")
+                f"with {count} workers")
 
 
 def setup(app):
