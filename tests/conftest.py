@@ -46,15 +46,17 @@ def shared(name, tmp_path_factory, worker_id, produce):
     with open(root / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not record.exists():
-            (root / name).mkdir(exist_ok=True)
-            _write_json(record, produce(root / name))
+            _record(root, name, produce)
     return json.loads(record.read_text())
 
 
-def _write_json(path, data):
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data))
-    os.replace(tmp, path)
+def _record(root, name, produce):
+    """Run ``produce`` in ``root/name`` and write its result to ``root/name.json`` (whole or
+    not at all: a reader never sees half a file)."""
+    (root / name).mkdir(exist_ok=True)
+    tmp = root / f"{name}.tmp"
+    tmp.write_text(json.dumps(produce(root / name)))
+    os.replace(tmp, root / f"{name}.json")
 
 
 def _build_record(where):
@@ -68,14 +70,14 @@ def _build_record(where):
 # that need no book (instead of one worker building while the other waits for it).
 NEEDS_BOOK = ("test_browser.py", "test_build.py", "test_outputs.py", "test_pdf.py",
               "test_reproducible.py")
-_EARLY = {}
+_EARLY_BUILD = []  # non-empty once the controller has decided (one decision per run)
 
 
 def pytest_xdist_node_collection_finished(node, ids):
     """(pytest-xdist, in the controller) Start the shared book build in the background."""
-    if _EARLY or not any(i.split("::")[0].endswith(NEEDS_BOOK) for i in ids):
+    if _EARLY_BUILD or not any(i.split("::")[0].endswith(NEEDS_BOOK) for i in ids):
         return
-    _EARLY["asked"] = True
+    _EARLY_BUILD.append(True)
     root = node.config._tmp_path_factory.getbasetemp()  # the workers' parent directory
     lock = open(root / "build.lock", "w")
     try:  # the workers wait on this lock, as for their own build
@@ -89,13 +91,11 @@ def pytest_xdist_node_collection_finished(node, ids):
 
     def run():
         try:
-            (root / "build").mkdir(exist_ok=True)
-            _write_json(root / "build.json", _build_record(root / "build"))
+            _record(root, "build", _build_record)
         finally:
             lock.close()
 
-    _EARLY["thread"] = threading.Thread(target=run, daemon=True)
-    _EARLY["thread"].start()
+    threading.Thread(target=run, daemon=True).start()
 
 
 @pytest.fixture(scope="session")
