@@ -45,3 +45,28 @@ def test_numeric_derivative_is_not_a_vanished_step():
     result = check_gradient(f, g, X, rtol=1e-3)
     assert result.passed, str(result)
     assert all(abs(d.numeric) > 0 for d in result.directions), str(result)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_quantized_values_on_a_line_do_not_hide_the_noise(seed):
+    """Found 2026-11-27 (a float32 quadratic form returned as a Python float): the four values
+    that measure the noise were quantized and happened to lie on a line, so their second
+    differences were exactly 0, the noise was taken as 4e-17, and the ladder went down to
+    steps at which f no longer moved: numeric 0, "FAILED". Any change of a quantized value is
+    a whole quantum, so the noise is now at least the smallest change seen."""
+    rng = np.random.default_rng(seed)
+    A, x = rng.standard_normal((3, 3)), rng.standard_normal((3, 1))
+    f = lambda x: float(np.float32((x.T @ A @ x)[0, 0]))
+    g = lambda x: (A + A.T) @ x
+    strict = check_gradient(f, g, x)  # rtol 1e-8: beyond float32, so at most UNRESOLVED
+    assert strict.verdict != "FAILED" and all(d.numeric != 0 for d in strict.directions), \
+        str(strict)
+    assert check_gradient(f, g, x, rtol=1e-3).passed
+    assert not check_gradient(f, lambda x: 1.003 * g(x), x, rtol=1e-3).passed
+
+
+def test_a_constant_function_has_zero_gradient():
+    """f does not move at any step the noise measurement tries (no quantum to measure)."""
+    X = np.ones((2, 3))
+    assert check_gradient(lambda X: 1.0, lambda X: 0 * X, X).passed
+    assert not check_gradient(lambda X: 1.0, lambda X: 1e-3 + 0 * X, X).passed

@@ -30,6 +30,7 @@ import sympy as sp
 from .backend import TOLERANCES, relative_difference, rng, sizes_text
 from .backend import scalar as _scalar
 from .check import check_differential, check_gradient
+from .compare import FAILED, UNRESOLVED
 from .frobenius import frob
 from .plaintext import markdown, plain
 from .symbolic import verify
@@ -330,11 +331,10 @@ class Derivation:
         exact = None
         if sym is not None:
             exact = verify(_scalar(self._true_differential(sym)), _scalar(first_fn(sym)))
-        diff_checks = [self._differential_check(first_fn, env) for env in points]
-        worst = max(diff_checks, key=lambda c: c.error)
-        note = "" if worst.passed else "numerical derivative of the function disagrees"
+        checks = [self._differential_check(first_fn, env) for env in points]
+        passed, worst, note = _first_link_verdict(checks)
         links.append(Link(0, self.start, first_latex, first_why or "the differential", exact,
-                          worst.error, all(c.passed for c in diff_checks), note))
+                          worst.error, passed, note))
         return worst
 
     def _differential_check(self, first_fn, env):
@@ -365,6 +365,32 @@ class Derivation:
             return np.concatenate([P.ravel() for P in parts])
 
         return check_differential(F, dF, packed, project=project if any(symmetric) else None)
+
+
+def _first_link_verdict(checks):
+    """Link 0 over several points: wrong if any point FAILED; confirmed if the others PASSED
+    and at least one did. A point where the numerical derivative cannot reach the tolerance
+    (UNRESOLVED: the claim agrees within what the method resolves) says nothing against the
+    step, so it is named in the note instead of failing the link. Returns (passed, the check
+    to report, note)."""
+    failed = [c for c in checks if c.verdict == FAILED]
+    confirmed = [c for c in checks if c.passed]
+    open_ = [c for c in checks if c.verdict == UNRESOLVED]
+    if failed:
+        return False, max(failed, key=lambda c: c.error), \
+            "numerical derivative of the function disagrees"
+    if not confirmed:
+        worst = max(open_, key=lambda c: c.achievable)
+        return False, worst, (f"not confirmed: at every point the numerical derivative is "
+                              f"accurate only to {worst.achievable:.1e} relative, coarser than "
+                              f"the tolerance {worst.tolerance:.0e}")
+    note = ""
+    if open_:
+        coarsest = max(c.achievable for c in open_)
+        note = (f"confirmed at {len(confirmed)} of {len(checks)} points; at the other "
+                f"{len(open_)} the numerical derivative is accurate only to {coarsest:.1e} "
+                f"(agreement there {max(c.error for c in open_):.1e})")
+    return True, max(confirmed, key=lambda c: c.error), note
 
 
 def _link_difference(a, b, src, dst):

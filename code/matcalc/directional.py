@@ -165,7 +165,13 @@ def function_noise(F, X, V, f0, eps=EPS, counter=None):
             break
     p1, m1, p2, m2 = values
     second = np.maximum(np.abs(p1 + m1 - 2 * f0), np.abs(p2 + m2 - 2 * f0))
-    return float(max(np.max(second, initial=0.0), eps * np.max(np.abs(f0), initial=0.0)))
+    noise = max(np.max(second, initial=0.0), eps * np.max(np.abs(f0), initial=0.0))
+    moves = np.abs(np.stack(values) - f0)
+    if widen > 1.0 and np.any(moves > 0):
+        # Values quantized at a lower precision: a second difference can vanish by chance
+        # (the four values happen to lie on a line), but every change is a whole quantum.
+        noise = max(noise, np.min(moves[moves > 0]))
+    return float(noise)
 
 
 def complex_step(F, X, V, h, out_shape):
