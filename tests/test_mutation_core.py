@@ -455,3 +455,93 @@ def test_nested_hessian_of_a_non_analytic_function():
     f32 = check_hessian(lambda x: np.float32(f(x)), x, hessian=lambda x: np.diag(6 * np.abs(x)),
                         grad=lambda x: 3 * np.abs(x) * x)
     assert f32.precision == "float32"
+
+
+# --- killing survivors of the second mutation run (2026-11-27, afternoon) -----------------------
+
+QUARTIC = lambda x: 0.25 * np.sum(x ** 4) + x[0] * x[1]
+
+
+def quartic_hvp(x, V):
+    """H[V] of QUARTIC: depends on x (a constant Hessian hides an ignored argument)."""
+    return 3 * x ** 2 * V + np.array([V[1], V[0], 0.0])
+
+
+def test_check_hessian_evaluates_the_claim_at_x():
+    x = np.array([1.0, -2.0, 0.5])
+    grad = lambda x: x ** 3 + np.array([x[1], x[0], 0.0])
+    assert check_hessian(QUARTIC, x, hvp=quartic_hvp).verdict == "PASSED"
+    assert check_hessian(QUARTIC, x, hvp=quartic_hvp, grad=grad).verdict == "PASSED"
+    at_zero = lambda x, V: quartic_hvp(np.zeros(3), V)
+    assert check_hessian(QUARTIC, x, hvp=at_zero).verdict == "FAILED"
+    assert check_hessian(QUARTIC, x, hvp=at_zero, grad=grad).verdict == "FAILED"
+
+
+def test_check_hessian_shape_error_names_both_shapes():
+    x = np.array([1.0, -2.0])
+    with pytest.raises(ValueError) as err:
+        check_hessian(lambda x: x @ x, x, hvp=lambda x, V: np.ones(3))
+    assert str(err.value) == ("H[V] has shape (3,), but X has shape (2,): a Hessian-vector "
+                              "product has the shape of the variable")
+
+
+def test_check_hessian_value_error_names_f():
+    with pytest.raises(ValueError) as err:
+        check_hessian(lambda x: np.array(["a"]), np.ones(2), hvp=lambda x, V: V)
+    assert str(err.value) == "f returned dtype <U1; its value must be real numbers"
+
+
+def test_check_hessian_symmetry_alone_fails_a_slightly_skew_claim():
+    """Skew by 5e-9 relative: invisible along random directions at rtol 1e-8, caught by the
+    symmetry test alone (threshold 1e-10)."""
+    A = np.array([[2.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 4.0]])
+    K = 5e-9 * np.array([[0.0, 1.0, 2.0], [-1.0, 0.0, 1.0], [-2.0, -1.0, 0.0]])
+    f = lambda x: 0.5 * x @ A @ x
+    x = np.array([1.0, -2.0, 0.5])
+    r = check_hessian(f, x, hvp=lambda x, V: (A + K) @ V, grad=lambda x: A @ x)
+    assert r.verdict == "FAILED" and r.error < 1e-8, str(r)
+    assert r.directions[0].note.startswith("the claimed Hessian is not symmetric: W:H[V] = ")
+    assert "relative difference" in r.directions[0].note
+    loose = check_hessian(f, x, hvp=lambda x, V: (A + K) @ V, grad=lambda x: A @ x,
+                          symmetry_rtol=1e-6)
+    assert loose.verdict == "PASSED", str(loose)
+    # relative to the products themselves, however small they are
+    tiny = check_hessian(lambda x: 1e-6 * f(x), x, hvp=lambda x, V: 1e-6 * (A + K) @ V,
+                         grad=lambda x: 1e-6 * A @ x)
+    assert tiny.verdict == "FAILED" and "not symmetric" in tiny.directions[0].note
+
+
+def test_check_hessian_with_a_wrong_gradient_reports_infinite_error_and_notes_in_order():
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    B = np.array([[2.0, 1.0], [0.0, 3.0]])
+    x = np.array([1.0, -2.0])
+    r = check_hessian(lambda x: 0.5 * x @ A @ x, x, hvp=lambda x, V: B @ V,
+                      grad=lambda x: 2 * A @ x)
+    assert r.error == np.inf and r.verdict == "FAILED"
+    note = r.directions[0].note
+    assert note.index("not symmetric") < note.index("; the gradient itself is FAILED (error ")
+    assert all("not symmetric" not in d.note for d in r.directions[1:])
+    right_grad = check_hessian(lambda x: 0.5 * x @ A @ x, x, hvp=lambda x, V: A @ V,
+                               grad=lambda x: A @ x)
+    assert np.isfinite(right_grad.error) and right_grad.error < 1e-8
+
+
+def test_check_hessian_seed_and_directions_reach_every_inner_check():
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    f, x = (lambda x: 0.5 * x @ A @ x), np.array([1.0, -2.0])
+    kw = dict(hvp=lambda x, V: A @ V, grad=lambda x: A @ x)
+    r0, r1 = check_hessian(f, x, **kw), check_hessian(f, x, seed=1, **kw)
+    assert not np.allclose([d.claimed for d in r0.directions], [d.claimed for d in r1.directions])
+    f_calls, g_calls = counted(f), counted(lambda x: A @ x)
+    five = check_hessian(f_calls[0], x, hvp=lambda x, V: A @ V, grad=g_calls[0], directions=5)
+    assert len(five.directions) == 5
+    _, calls = f_calls
+    three = len(calls)
+    calls.clear()
+    check_hessian(f_calls[0], x, hvp=lambda x, V: A @ V, grad=g_calls[0], directions=1)
+    assert len(calls) < three  # the gradient check used the same number of directions
+    r32 = check_hessian(lambda x: np.float32(f(x)), x, hvp=lambda x, V: A @ V,
+                        grad=lambda x: A @ x)
+    assert r32.precision == "float32"
+    nested32 = check_hessian(lambda x: np.float32(f(x)), x, hvp=lambda x, V: A @ V, rtol=1e-2)
+    assert nested32.precision in ("float32", "float64")
