@@ -545,3 +545,32 @@ def test_check_hessian_seed_and_directions_reach_every_inner_check():
     assert r32.precision == "float32"
     nested32 = check_hessian(lambda x: np.float32(f(x)), x, hvp=lambda x, V: A @ V, rtol=1e-2)
     assert nested32.precision in ("float32", "float64")
+
+
+def test_jacobian_input_errors_name_the_problem():
+    with pytest.raises(ValueError) as err:
+        jacobian(lambda X: X, "abc")
+    assert "X" in str(err.value)
+    with pytest.raises(ValueError) as err:
+        jacobian(lambda X: X + 1j, np.ones(2))
+    assert str(err.value) == "F must return real values, got dtype complex128"
+    with pytest.raises(ValueError) as err:
+        jacobian(lambda X: np.array(["a", "b"]), np.ones(2))
+    assert str(err.value) == "F must return real values, got dtype <U1"
+    with pytest.raises(ValueError) as err:
+        jacobian(lambda X: X / 0.0, np.ones(2))
+    assert "F(X)" in str(err.value)
+    with pytest.raises(ValueError) as err:
+        jacobian(lambda X: 1 / 0, np.ones(2))
+    assert str(err.value) == "F raised ZeroDivisionError at X: division by zero"
+    assert jacobian(lambda X: (X > 0).astype(int) * 2, np.ones(2)).shape == (2, 2)
+
+
+def test_nested_hessian_counts_every_evaluation_on_the_central_path():
+    """|x| inside: not complex-analytic, so the inner derivative is the fixed 4-point stencil."""
+    f, calls = counted(lambda x: np.sum(np.abs(x) ** 3))
+    x = np.array([1.0, -2.0])
+    r = check_hessian(f, x, hvp=lambda x, V: 6 * np.abs(x) * V)
+    assert r.verdict == "PASSED", str(r)
+    assert r.evaluations == len(calls)
+    assert check_hessian(f, x, hvp=lambda x, V: 6.06 * np.abs(x) * V).verdict == "FAILED"
