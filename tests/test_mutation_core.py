@@ -574,3 +574,20 @@ def test_nested_hessian_counts_every_evaluation_on_the_central_path():
     assert r.verdict == "PASSED", str(r)
     assert r.evaluations == len(calls)
     assert check_hessian(f, x, hvp=lambda x, V: 6.06 * np.abs(x) * V).verdict == "FAILED"
+
+
+def test_assert_gradient_passes_options_on():
+    from matcalc import assert_gradient
+    f, X = (lambda X: np.sum(X ** 2)), np.ones((2, 2))
+    assert_gradient(f, lambda X: 2 * X * (1 + 1e-5), X, rtol=1e-3)
+    with pytest.raises(AssertionError, match="FAILED"):
+        assert_gradient(f, lambda X: 2 * X * (1 + 1e-5), X)
+
+
+def test_complex_step_estimate_reports_its_step():
+    X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    V = 2 * np.ones_like(X)
+    est = directional_derivative(lambda Z: np.sum(Z ** 3), X, V)
+    assert est.method == "complex step"
+    assert est.step == pytest.approx(1e-20 * rms(X) / rms(V), rel=1e-12)
+    assert est.error.dtype == np.float64 and est.error.shape == ()
