@@ -95,3 +95,36 @@ def test_verify_errors():
         differential(lambda M: M, matrix("X", 2), matrix("dX", 2, 3))
     with pytest.raises(ValueError, match="scalar"):
         gradient(matrix("X", 2), matrix("X", 2))
+
+
+def test_verify_differential_in_the_field_and_outside_it():
+    from matcalc.symbolic import differential, verify_differential
+    X, dX = matrix("X", 2, 3), matrix("dX", 2, 3)
+    A = matrix("A", 3, 2)
+    f = (X * A).inv()
+    right = -f * dX * A * f
+    assert verify_differential(f, zip(X, dX), right).passed
+    wrong = verify_differential(f, zip(X, dX), -f * A.T * dX.T * f)  # transposed move
+    assert wrong.status == "disproved" and wrong.counter_example is not None
+    index, point, value = wrong.counter_example
+    assert value != 0 and set(point) <= (set(X) | set(dX) | set(A))
+    # not a rational function: sympy's derivative, as differential() computes it
+    g = (X * A).applyfunc(sp.tanh)
+    dg = (dX * A).multiply_elementwise((X * A).applyfunc(lambda z: 1 - sp.tanh(z) ** 2))
+    assert verify_differential(g, zip(X, dX), dg).passed
+    assert not verify_differential(g, zip(X, dX), 2 * dg).passed
+    assert verify(differential(lambda M: (M * A).inv(), X, dX), right).passed
+    # symmetric: X_12 and X_21 are one symbol, moved by one direction symbol
+    S, dS = matrix("S", 2, symmetric=True), matrix("dS", 2, symmetric=True)
+    assert verify_differential(S.inv(), zip(S, dS), -S.inv() * dS * S.inv()).passed
+    # a symmetric matrix moved in a general direction: not one symbol per move
+    with pytest.raises(ValueError, match="one direction symbol"):
+        verify_differential(S.inv(), zip(S, matrix("dX", 2)), -S.inv())
+    with pytest.raises(ValueError, match=r"\(2, 2\).*\(1, 1\)"):
+        verify_differential(S.inv(), zip(S, dS), S[0, 0])
+    # constant entries that do not move are allowed
+    D = sp.Matrix([[S[0, 0], 0], [0, S[1, 1]]])
+    dD = sp.Matrix([[dS[0, 0], 0], [0, dS[1, 1]]])
+    assert verify_differential(D.det(), zip(D, dD), S[1, 1] * dS[0, 0] + S[0, 0] * dS[1, 1]).passed
+    with pytest.raises(ValueError):
+        verify_differential(D.det(), zip(D, dS), 0)

@@ -33,7 +33,7 @@ from .check import check_differential, check_gradient
 from .compare import FAILED, UNRESOLVED
 from .frobenius import frob
 from .plaintext import markdown, plain
-from .symbolic import verify
+from .symbolic import verify, verify_differential
 from .variables import Variables, arguments
 
 __all__ = ["Step", "Derivation", "DerivationResult", "Link", "chain"]
@@ -287,6 +287,19 @@ class Derivation:
                              f"variable")
         return G
 
+    def _exact_first_link(self, sym, first_fn):
+        """The first step against the exact differential of the function: in the field of
+        fractions where the variables' entries are independent symbols, else through
+        d/dt function(wrt + t dwrt)."""
+        moves = [(x, dx) for var, dvar in self.dnames.items()
+                 for x, dx in zip(sym[var], sym[dvar])]
+        claimed = _scalar(first_fn(sym))
+        try:
+            return verify_differential(_scalar(self._call(self.function, sym, "function")),
+                                       moves, claimed)
+        except ValueError:
+            return verify(_scalar(self._true_differential(sym)), claimed)
+
     def _true_differential(self, env):
         """d/dt function(wrt + t dwrt) at t = 0, exactly, for symbolic env."""
         t = sp.Dummy("t")
@@ -330,7 +343,7 @@ class Derivation:
         first_latex, first_why, first_fn = first
         exact = None
         if sym is not None:
-            exact = verify(_scalar(self._true_differential(sym)), _scalar(first_fn(sym)))
+            exact = self._exact_first_link(sym, first_fn)
         checks = [self._differential_check(first_fn, env) for env in points]
         passed, worst, note = _first_link_verdict(checks)
         links.append(Link(0, self.start, first_latex, first_why or "the differential", exact,

@@ -79,6 +79,8 @@ def _vanishes(expr):
     fraction = _as_fraction(expr)
     if fraction is not None:
         return (True, sp.S.Zero) if fraction == 0 else (False, fraction.as_expr())
+    if _nonzero_somewhere(expr):
+        return False, expr  # clearly nonzero at a point: no expansion needed
     rational = sp.cancel(sp.together(sp.expand(expr)))
     if rational == 0:
         return True, rational
@@ -96,11 +98,14 @@ def _probe_point(symbols, shift):
 
 def _nonzero_somewhere(expr, digits=30):
     """True when expr (with exp, tanh, log, ...) is clearly nonzero at one of three integer
-    probe points, evaluated to ``digits`` significant digits; a point where it is not defined
-    or nearly zero decides nothing."""
+    probe points or those points divided by 10, evaluated to ``digits`` significant digits;
+    a point where it is not defined or nearly zero decides nothing."""
     symbols = sorted(expr.free_symbols, key=str)
-    for shift in range(3):
-        point = _probe_point(symbols, shift)
+    integer = [_probe_point(symbols, shift) for shift in range(3)]
+    # and the same points scaled by 1/10: tanh, sigmoid or exp of integer combinations
+    # saturate (1 - tanh^2 of 50 is 1e-43), which decides nothing
+    small = [{k: sp.Rational(v, 10) for k, v in p.items()} for p in integer]
+    for point in integer + small:
         try:
             value = complex(expr.evalf(digits, subs=point))
         except (ZeroDivisionError, ValueError, TypeError):
@@ -195,29 +200,107 @@ def verify(lhs, rhs):
     if L.shape != R.shape:
         raise ValueError(f"lhs has shape {L.shape} and rhs has shape {R.shape}; an identity "
                          f"needs equal shapes")
+    decided = (((i, j), _vanishes(L[i, j] - R[i, j]), L[i, j] - R[i, j])
+               for i in range(L.rows) for j in range(L.cols))
+    scalar = not isinstance(lhs, sp.MatrixBase) and not isinstance(rhs, sp.MatrixBase)
+    return _identity_result(decided, () if scalar else L.shape, L.rows * L.cols)
+
+
+def _identity_result(decided, shape, entries):
+    """An IdentityResult from ``(index, (zero, canonical), lhs - rhs)`` for every entry."""
     failing, undecided, counter = [], False, None
-    for i in range(L.rows):
-        for j in range(L.cols):
-            diff = L[i, j] - R[i, j]
-            zero, canonical = _vanishes(diff)
-            if zero:
-                continue
-            index = (i, j)
-            failing.append((index, _readable(canonical)))
-            if counter is None:
-                point, value = _counter_example(diff)
-                if point is not None:
-                    counter = (index, point, value)
-            undecided |= zero is None
+    for index, (zero, canonical), diff in decided:
+        if zero:
+            continue
+        failing.append((index, _readable(canonical)))
+        if counter is None:
+            point, value = _counter_example(diff)
+            if point is not None:
+                counter = (index, point, value)
+        undecided |= zero is None
     if not failing:
         status = "proved"
     elif counter is not None or not undecided:
         status = "disproved"
     else:
         status = "undecided"
-    scalar = not isinstance(lhs, sp.MatrixBase) and not isinstance(rhs, sp.MatrixBase)
-    shape = () if scalar else L.shape
-    return IdentityResult(not failing, status, shape, L.rows * L.cols, tuple(failing), counter)
+    return IdentityResult(not failing, status, shape, entries, tuple(failing), counter)
+
+
+def _directions(moves):
+    """``{symbol: direction symbol}`` from (entry of X, entry of dX) pairs, or None when the
+    move is not one direction symbol per entry symbol (a structured X moved off its
+    structure, or a constant entry that moves)."""
+    pairs = {}
+    for x, dx in moves:
+        if not isinstance(x, sp.Symbol):
+            if x.is_number and dx == 0:
+                continue
+            return None
+        if not isinstance(dx, sp.Symbol) or pairs.setdefault(x, dx) != dx:
+            return None
+    return pairs
+
+
+def _field_differential(value, claimed, pairs):
+    """``(zero, canonical)`` for sum_s dvalue/ds ds - claimed, computed in the field of
+    fractions (None when either side is not a rational function)."""
+    symbols = sorted(value.free_symbols | claimed.free_symbols | set(pairs.values()), key=str)
+    if not symbols:
+        return None
+    try:
+        K, *gens = sp.polys.fields.field(symbols, sp.QQ)
+        F, C = K.from_expr(value), K.from_expr(claimed)
+    except (ValueError, TypeError, sp.polys.polyerrors.PolynomialError,
+            sp.polys.polyerrors.CoercionFailed):
+        return None
+    gen = dict(zip(symbols, gens))
+    moved = value.free_symbols & set(pairs)
+    difference = sum((F.diff(gen[x]) * gen[pairs[x]] for x in sorted(moved, key=str)),
+                     K.zero) - C
+    return (True, sp.S.Zero) if difference == 0 else (False, difference.as_expr())
+
+
+def verify_differential(value, moves, claimed):
+    """Prove or refute that ``claimed`` is the differential of ``value``, entry by entry.
+
+    ``value`` is a function evaluated at generic symbolic matrices, ``claimed`` its claimed
+    differential in the same symbols and the direction symbols, and ``moves`` pairs each
+    entry of a varying matrix with the same entry of its direction, e.g.
+    ``zip(X, dX)``. The differential is ``sum_s (d value / d s) ds`` over the varying
+    symbols s; for rational functions it is computed and compared in the field of
+    fractions, a canonical form, which is many times faster than differentiating the
+    expression tree; otherwise as :func:`differential` does.
+
+    >>> X, dX = matrix("X", 2), matrix("dX", 2)
+    >>> verify_differential(X.inv(), zip(X, dX), -X.inv() * dX * X.inv()).passed
+    True
+    >>> verify_differential(X.inv(), zip(X, dX), -X.inv() ** 2 * dX).status
+    'disproved'
+    """
+    moves = list(moves)
+    L, R = _as_matrix(value, "value"), _as_matrix(claimed, "claimed")
+    if L.shape != R.shape:
+        raise ValueError(f"value has shape {L.shape} and claimed has shape {R.shape}; a "
+                         f"differential has the shape of the value")
+    pairs = _directions(moves)
+    if pairs is None:
+        raise ValueError("moves must pair each varying entry symbol with one direction "
+                         "symbol (constant entries may only pair with 0); use differential() "
+                         "for a structured matrix moved off its structure")
+    decided = []
+    for i in range(L.rows):
+        for j in range(L.cols):
+            fast = _field_differential(L[i, j], R[i, j], pairs)
+            if fast is None:
+                t = sp.Dummy("t")
+                moved = L[i, j].subs({x: x + t * dx for x, dx in moves}, simultaneous=True)
+                true = sp.diff(moved, t).subs(t, 0)
+                decided.append(((i, j), _vanishes(true - R[i, j]), true - R[i, j]))
+            else:
+                decided.append(((i, j), fast, fast[1]))
+    scalar = not isinstance(value, sp.MatrixBase) and not isinstance(claimed, sp.MatrixBase)
+    return _identity_result(decided, () if scalar else L.shape, L.rows * L.cols)
 
 
 def differential(F, X, dX):
