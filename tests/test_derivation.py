@@ -159,3 +159,50 @@ def test_chain_of_equalities_names_a_wrong_link():
         chain("short", {"x": "m1"}, steps[:1])
     with pytest.raises(ValueError, match="give both wrt and function"):
         Derivation("half", {"x": "m1"}, "x", None, steps)
+
+
+def test_every_construction_error_word_for_word():
+    """The whole message, not a fragment: what a reader sees when a Derivation is mis-built."""
+    one = {"x": "m1"}
+    cases = [
+        (lambda: Derivation("x", SHAPES, "V", loss, GOOD),
+         "wrt='V' is not one of the variables ['W', 'X', 'Y']"),
+        (lambda: Derivation("x", SHAPES, "W", loss, [Step("s", lambda W, dV: W)]),
+         "step 1 (s) of derivation 'x' has parameters ['dV'] that are not variables; known "
+         "names are ['W', 'X', 'Y', 'dW']"),
+        (lambda: Derivation("x", SHAPES, "W", loss, GOOD, numeric_sizes={"m": 2, "n": 3}),
+         "derivation 'x': numeric_sizes has no size for ['k'] (given {'m': 2, 'n': 3})"),
+        (lambda: Derivation("x", {"X": "mn"}, "X", lambda X: X, [Step("s", lambda dX: dX)],
+                            kinds={"X": "spd"}),
+         "derivation 'x': variable 'X' is spd but has shape m x n; it must be square (equal "
+         "dimension letters)"),
+        (lambda: seed_derivation(grad=lambda W, X, Y: gradient(W, X, Y).T,
+                                 exact_sizes=None).check(),
+         "derivation 'seed': the gradient has shape (7, 5) but W has shape (5, 7); a gradient "
+         "has the shape of its variable"),
+        (lambda: chain("short", one, [Step("a", lambda x: x)]),
+         "a chain of equalities needs at least two steps, got 1"),
+        (lambda: Derivation("half", one, "x", None, [Step("a", lambda x: x)] * 2),
+         "derivation 'half': give both wrt and function (a derivation of a differential) or "
+         "neither (a chain of equalities)"),
+        (lambda: Derivation("two", {"x": "m1", "y": "m1"}, ("x", "y"), lambda x, y: x,
+                            [Step("a", lambda dx, dy: dx)], gradient=lambda x, y: x),
+         "a gradient can be claimed for one variable, not for ('x', 'y')"),
+        (lambda: Derivation("none", one, "x", lambda x: x, []),
+         "derivation 'none' has no steps"),
+        (lambda: Derivation("g", one, "x", lambda x: x, [Step("a", lambda dx: dx)],
+                            gradient=lambda x, z: x),
+         "gradient of derivation 'g' has parameters ['z'] that are not variables; known names "
+         "are ['x']"),
+        (lambda: Derivation("f", one, "x", lambda x, q: x, [Step("a", lambda dx: dx)]),
+         "function of derivation 'f' has parameters ['q'] that are not variables; known names "
+         "are ['x']"),
+    ]
+    for build, message in cases:
+        with pytest.raises(ValueError) as err:
+            build()
+        assert str(err.value) == message
+    with pytest.raises(ValueError) as err:
+        seed_derivation([Step("bad", lambda W, X, dW: frob(W @ W, dW))]).check()
+    assert str(err.value).startswith("derivation 'seed': step 1 (bad) raised ShapeError with "
+                                     "W: (2, 3), X: (3, 2), dW: (2, 3): ")
