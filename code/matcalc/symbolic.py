@@ -79,8 +79,6 @@ def _vanishes(expr):
     fraction = _as_fraction(expr)
     if fraction is not None:
         return (True, sp.S.Zero) if fraction == 0 else (False, fraction.as_expr())
-    if _nonzero_somewhere(expr):
-        return False, expr  # clearly nonzero at a point: no expansion needed
     rational = sp.cancel(sp.together(sp.expand(expr)))
     if rational == 0:
         return True, rational
