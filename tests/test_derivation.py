@@ -3,7 +3,7 @@
 import pytest
 
 from matcalc import frob
-from matcalc.derivation import Derivation, Step
+from matcalc.derivation import Derivation, Step, chain
 from matcalc.ops import inv, logdet, tr
 
 SHAPES = {"W": "mn", "X": "nk", "Y": "mk"}
@@ -126,7 +126,6 @@ def test_errors_name_the_problem():
 
 # --- the derivations the chapters show -------------------------------------------------------
 
-from matcalc.derivation import chain  # noqa: E402
 from matcalc.examples.derivations import DERIVATIONS, SLIPS  # noqa: E402
 
 
@@ -206,3 +205,107 @@ def test_every_construction_error_word_for_word():
         seed_derivation([Step("bad", lambda W, X, dW: frob(W @ W, dW))]).check()
     assert str(err.value).startswith("derivation 'seed': step 1 (bad) raised ShapeError with "
                                      "W: (2, 3), X: (3, 2), dW: (2, 3): ")
+
+
+# --- written against surviving mutants (benchmarks/mutation.md) ----------------------------------
+
+def _trace_of(kind):
+    """f(S) = tr(A S); df = A^T : dS. With S symmetric, sym(A) : dS is right too (only there)."""
+    return Derivation("tr(AS)", {"A": "nn", "S": "nn"}, "S", lambda A, S: tr(A @ S),
+                      [Step(r"\operatorname{sym}(A) : \d S",
+                            lambda A, S, dS: frob((A + A.T) / 2, dS))],
+                      gradient=lambda A, S: (A + A.T) / 2, kinds={"S": kind} if kind else None,
+                      exact_sizes={"n": 3}, numeric_sizes={"n": 4})
+
+
+def test_a_symmetric_variable_is_moved_only_in_symmetric_directions():
+    assert _trace_of("symmetric").check().passed
+    general = _trace_of(None).check()
+    assert not general.passed and general.first_wrong.index == 0
+    assert general.links[0].note == "numerical derivative of the function disagrees"
+
+
+def test_three_varying_variables_are_packed_and_unpacked():
+    shapes = {"X": "mn", "Y": "nk", "Z": "kp"}
+    right = Derivation("XYZ", shapes, ("X", "Y", "Z"), lambda X, Y, Z: X @ Y @ Z,
+                       [Step(r"\d X\,YZ + X\,\d Y\,Z + XY\,\d Z",
+                             lambda X, Y, Z, dX, dY, dZ: dX @ Y @ Z + X @ dY @ Z + X @ Y @ dZ)],
+                       exact_sizes={"m": 2, "n": 2, "k": 2, "p": 2},
+                       numeric_sizes={"m": 2, "n": 3, "k": 4, "p": 5})
+    assert right.check().passed
+    wrong = Derivation("XYZ", shapes, ("X", "Y", "Z"), lambda X, Y, Z: X @ Y @ Z,
+                       [Step("forgot dZ", lambda X, Y, Z, dX, dY, dZ: dX @ Y @ Z + X @ dY @ Z)],
+                       numeric_sizes={"m": 2, "n": 3, "k": 4, "p": 5})
+    assert wrong.check().first_wrong.index == 0
+
+
+def test_a_one_by_one_step_of_a_scalar_function():
+    """The function returns a float, the step a 1 x 1 matrix: compared as the same number."""
+    d = Derivation("x^T x", {"x": "n1"}, "x", lambda x: (x.T @ x)[0, 0],
+                   [Step(r"2 x^\T \d x", lambda x, dx: 2 * x.T @ dx)],
+                   exact_sizes={"n": 2}, numeric_sizes={"n": 3})
+    assert d.check().passed
+
+
+def test_keyword_steps_tuple_steps_long_names_and_chains_of_two():
+    d = Derivation("x^T x", {"x1": "n1"}, "x1", lambda x1: (x1.T @ x1)[0, 0],
+                   [(r"2 x_1 : \d x_1", lambda **env: 2 * frob(env["x1"], env["dx1"]))],
+                   gradient=lambda x1: 2 * x1, numeric_sizes={"n": 3})
+    result = d.check()
+    assert result.passed and d.wrt == ("x1",) and d.start == r"\d f"
+    assert result.links[0].why == "the differential"
+    assert result.links[-1].target == r"G : \d x_{1}"
+    c = chain("two", {"x": "n1"}, [Step("x^T x", lambda x: x.T @ x),
+                                   Step("tr(x x^T)", lambda x: tr(x @ x.T))],
+              numeric_sizes={"n": 3})
+    assert c.start == "x^T x" and c.check().passed
+
+
+def test_errors_of_calls_name_what_raised():
+    bad_grad = Derivation("g", {"x": "n1"}, "x", lambda x: (x.T @ x)[0, 0],
+                          [Step("s", lambda x, dx: 2 * frob(x, dx))],
+                          gradient=lambda x: 1 / 0, numeric_sizes={"n": 2})
+    with pytest.raises(ValueError, match=r"^derivation 'g': gradient raised ZeroDivisionError"):
+        bad_grad.check()
+    bad_f = Derivation("f", {"x": "n1"}, "x", lambda x: x[5, 5],
+                       [Step("s", lambda x, dx: 2 * frob(x, dx))],
+                       exact_sizes={"n": 2}, numeric_sizes={"n": 2})
+    with pytest.raises(ValueError, match=r"^derivation 'f': function raised IndexError"):
+        bad_f.check()
+    with pytest.raises(ValueError, match=r"exact_sizes has no size for \['n'\]"):
+        Derivation("s", {"x": "n1"}, "x", lambda x: x, [Step("s", lambda dx: dx)],
+                   exact_sizes={"m": 2})
+    with pytest.raises(ValueError, match="function must be a Python function"):
+        Derivation("b", {"x": "n1"}, "x", max, [Step("s", lambda dx: dx)])
+
+
+def test_first_link_unresolved_at_every_point_is_not_confirmed():
+    """A float32 computation behind a float: the numerical derivative reaches ~1e-4, never
+    the tolerance; the step is not wrong, but it is not confirmed either."""
+    import numpy as np
+    d = Derivation("rounded", {"A": "nn", "x": "n1"}, "x",
+                   lambda A, x: float(np.float32((x.T @ A @ x)[0, 0])),
+                   [Step(r"(A + A^\T)x : \d x", lambda A, x, dx: frob((A + A.T) @ x, dx))],
+                   numeric_sizes={"n": 3})
+    link = d.check().links[0]
+    assert not link.passed
+    assert link.note.startswith("not confirmed: at every point the numerical derivative is "
+                                "accurate only to ")
+    assert link.note.endswith("relative, coarser than the tolerance 1e-08")
+    assert "numerical derivative of the function disagrees" not in link.note
+
+
+def test_an_unresolved_point_is_not_a_wrong_first_step():
+    """Regression (found by a random draw of test_derive_properties, 2026-11-27): a degree-8
+    polynomial in W under an inverse. At one of the three points the numerical derivative is
+    accurate only to ~1.7e-8 (UNRESOLVED at rtol 1e-8) while the claim agrees with it to
+    4.7e-11; link 0 was marked WRONG and derive refused its own correct result."""
+    from matcalc.derive import derive, eye, fro, inv, matrix
+    W, B = matrix("W", "m", "n"), matrix("B", "n", "n")
+    a = (W.T @ W) @ (W.T @ W)
+    L = 0.5 * fro(B.T - inv(a @ a.T + eye("n"))) ** 2
+    r = derive(L, "W", exact=False, sizes={"m": 3, "n": 4, "k": 2})
+    link0 = r.check().links[0]
+    assert link0.passed
+    assert link0.note.startswith("confirmed at 2 of 3 points; at the other 1 the numerical "
+                                 "derivative is accurate only to ")

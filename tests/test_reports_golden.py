@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from matcalc import check_differential, check_gradient, check_hessian, frob
-from matcalc.derivation import Derivation, Step
+from matcalc.derivation import Derivation, Step, chain
 from matcalc.symbolic import matrix, verify
 
 GOLDEN = Path(__file__).parent / "golden" / "reports.txt"
@@ -34,6 +34,17 @@ def reports():
     for wrong in (False, True):
         result = _derivation(wrong).check()
         parts += [str(result), result._repr_markdown_()]
+    general = Derivation("tr(AS)", {"A": "nn", "S": "nn"}, "S", lambda A, S: (A @ S).trace(),
+                         [Step(r"\tfrac12 (A + A^\T) : \d S",
+                               lambda A, S, dS: frob((A + A.T) / 2, dS))],
+                         numeric_sizes={"n": 3})  # right only for a symmetric S
+    result = general.check()
+    parts += [str(result), result._repr_markdown_()]
+    norm = chain("norm", {"x": "n1"}, [Step(r"\|x\|^2", lambda x: frob(x, x)),
+                                      Step(r"x^\T x", lambda x: (x.T @ x)[0, 0], "definition")],
+                 exact_sizes={"n": 2}, numeric_sizes={"n": 3})
+    result = norm.check()
+    parts += [str(result), result._repr_markdown_()]
     A, B = matrix("A", 2), matrix("B", 2)
     parts += [str(verify(A @ B, B @ A)), str(verify(A + B, B + A))]
     X = np.array([[1.0, 2.0], [0.5, 3.0]])

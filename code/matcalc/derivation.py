@@ -138,10 +138,10 @@ class DerivationResult:
         rows = ["| expression | rule | check |", "|---|---|---|"]
         for link in self.links:
             mark = "✓" if link.passed else "✗ **wrong step**"
-            target = link.target.replace("|", r"\vert ")
+            target = _table_safe(link.target)
             rows.append(f"| $= {target}$ | {link.why} | {mark} {self._exact_text(link)}, "
                         f"{link.numeric_error:.0e} |")
-        source = self.links[0].source.replace("|", r"\vert ") if self.links else ""
+        source = _table_safe(self.links[0].source) if self.links else ""
         verdict = "passed" if self.passed else "FAILED"
         sizes = ", ".join(f"${k}={v}$" for k, v in self.exact_sizes.items())
         num = ", ".join(f"${k}={v}$" for k, v in self.numeric_sizes.items())
@@ -154,6 +154,12 @@ class DerivationResult:
         return markdown(f"**Derivation {verdict}**: each link {exact_part}with the largest relative "
                 f"difference at {num} shown.{grad}\n\nStarting from ${source}$:\n\n"
                 + "\n".join(rows) + "\n")
+
+
+def _table_safe(latex):
+    """LaTeX without a bare ``|``, which would end a Markdown table cell: ``\\|`` becomes
+    ``\\Vert`` and ``|`` becomes ``\\vert``."""
+    return latex.replace(r"\|", r"\Vert ").replace("|", r"\vert ")
 
 
 def _sym(V):

@@ -25,7 +25,7 @@ _WORDS = [
     (r"^2", "²"), (r"^3", "³"), (r"\mathbf 1", "1"), (r"\mathbf{1}", "1"),
     (r"\bigl", ""), (r"\bigr", ""), (r"\Bigl", ""), (r"\Bigr", ""), (r"\left", ""),
     (r"\right", ""), (r"\lvert", "|"), (r"\rvert", "|"), (r"\lVert", "‖"), (r"\rVert", "‖"),
-    (r"\vert", "|"), (r"\Vert", "‖"), (r"\tfrac12", "½"), (r"\frac12", "½"),
+    (r"\vert", "|"), (r"\Vert", "‖"), (r"\|", "‖"), (r"\tfrac12", "½"), (r"\frac12", "½"),
     (r"\had", " ∘ "), (r"\kron", " ⊗ "), (r"\circ", " ∘ "), (r"\otimes", " ⊗ "),
     (r"\grad", "∇"), (r"\nabla", "∇"), (r"\partial", "∂"), (r"\sum", "Σ"), (r"\prod", "Π"),
     (r"\lambda", "λ"), (r"\sigma", "σ"), (r"\Sigma", "Σ"), (r"\mu", "μ"), (r"\delta", "δ"),
