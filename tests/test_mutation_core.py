@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from matcalc import check_differential, check_gradient, check_hessian, jacobian
+from matcalc import as_vec_jacobian, check_differential, check_gradient, check_hessian, jacobian
 from matcalc.backend import EPS, TOLERANCES
 from matcalc.check import call_real, precision_setting, prepare
 from matcalc.compare import (SAFETY, ZERO, CheckResult, Direction, check_along_directions,
@@ -591,3 +591,25 @@ def test_complex_step_estimate_reports_its_step():
     assert est.method == "complex step"
     assert est.step == pytest.approx(1e-20 * rms(X) / rms(V), rel=1e-12)
     assert est.error.dtype == np.float64 and est.error.shape == ()
+
+
+def test_check_hessian_passes_rtol_to_the_gradient_check_and_keeps_unresolved():
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    f, x = (lambda x: 0.5 * x @ A @ x), np.array([1.0, -2.0])
+    near = lambda x: (1 + 1e-5) * A @ x  # 1e-5 off: within rtol 1e-3, not within 1e-8
+    assert check_hessian(f, x, hvp=lambda x, V: A @ V, grad=near, rtol=1e-3).passed
+    assert not check_hessian(f, x, hvp=lambda x, V: A @ V, grad=near).passed
+    rounded = lambda x: float(np.float32(f(x)))  # float32 behind a float: unresolved at 1e-8
+    r = check_hessian(rounded, x, hvp=lambda x, V: A @ V, grad=lambda x: A @ x)
+    assert r.verdict == "UNRESOLVED" and not r.passed, str(r)
+
+
+def test_as_vec_jacobian_accepts_every_split():
+    J = np.arange(24.0).reshape(2, 3, 4)
+    assert as_vec_jacobian(J, 0).shape == (1, 24)
+    assert as_vec_jacobian(J, 3).shape == (24, 1)
+    assert np.array_equal(as_vec_jacobian(J, 1), J.reshape(2, 12, order="F"))
+    with pytest.raises(ValueError, match=r"out_ndim=4 does not fit a Jacobian of shape \(2, 3, 4\)"):
+        as_vec_jacobian(J, 4)
+    with pytest.raises(ValueError, match="out_ndim=-1"):
+        as_vec_jacobian(J, -1)

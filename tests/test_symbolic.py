@@ -130,3 +130,46 @@ def test_verify_differential_in_the_field_and_outside_it():
     assert verify_differential(D.det(), zip(D, dD), S[1, 1] * dS[0, 0] + S[0, 0] * dS[1, 1]).passed
     with pytest.raises(ValueError):
         verify_differential(D.det(), zip(D, dS), 0)
+
+
+def test_transcendental_identities_are_proved_and_refuted():
+    """exp, tanh and log go through expansion, a numerical probe and simplify."""
+    x, y = sp.symbols("x y", real=True)
+    assert verify(sp.diff(sp.tanh(x * y), x), y * (1 - sp.tanh(x * y) ** 2)).passed
+    assert verify(sp.exp(x) * sp.exp(y), sp.exp(x + y)).passed
+    wrong = verify(sp.diff(sp.tanh(x * y), x), 1 - sp.tanh(x * y) ** 2)
+    assert wrong.status == "disproved"
+    # saturated at every integer probe (1 - tanh(60)^2 ~ 1e-52): decided at the probes / 10
+    big = 1 - sp.tanh(30 * x * y) ** 2
+    assert verify(2 * big, big).status == "disproved"
+
+
+def test_identity_reports_truncate_long_differences_and_many_symbols():
+    A, B = matrix("A", 3), matrix("B", 3)
+    r = verify(A * B * A * B, A * A * B * B)
+    text = str(r)
+    assert text.splitlines()[0] == ("identity DISPROVED at shape (3, 3): 9 of 9 entries of "
+                                    "lhs - rhs are not 0")
+    first = text.splitlines()[1]
+    assert first.startswith("  entry (0, 0): lhs - rhs = ") and first.endswith(" terms)")
+    assert " ... (" in first and len(first) < 260
+    assert ", ..., entry (" in text.splitlines()[-1]  # more than 6 symbols in the point
+    s = verify(A.trace() * 2, A.trace() + B.trace())
+    assert str(s).startswith("scalar identity DISPROVED: lhs - rhs is not 0\n  lhs - rhs = ")
+    assert str(verify(A.trace(), A.T.trace())) == \
+        "scalar identity PROVED exactly: lhs - rhs simplifies to 0"
+
+
+def test_differential_and_gradient_name_bad_arguments():
+    X = matrix("X", 2)
+    with pytest.raises(ValueError, match="^X must be a sympy matrix or expression, got str$"):
+        differential(lambda M: M, "X", X)
+    with pytest.raises(ValueError, match="^dX must be a sympy matrix or expression, got str$"):
+        differential(lambda M: M, X, "dX")
+    with pytest.raises(ValueError, match="^X must be a sympy matrix or expression, got list$"):
+        gradient(X[0, 0], [1, 2])
+    with pytest.raises(ValueError, match=r"scalar expression, got a matrix of shape \(2, 1\)"):
+        gradient(X[:, 0], X)
+    with pytest.raises(ValueError, match=r"shape \(1, 2\)"):
+        gradient(X[0, :], X)
+    assert gradient(sp.Matrix([[X[0, 1] ** 2]]), X) == sp.Matrix([[0, 2 * X[0, 1]], [0, 0]])
