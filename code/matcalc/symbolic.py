@@ -276,7 +276,6 @@ def verify_differential(value, moves, claimed):
     >>> verify_differential(X.inv(), zip(X, dX), -X.inv() ** 2 * dX).status
     'disproved'
     """
-    moves = list(moves)
     L, R = _as_matrix(value, "value"), _as_matrix(claimed, "claimed")
     if L.shape != R.shape:
         raise ValueError(f"value has shape {L.shape} and claimed has shape {R.shape}; a "
@@ -292,7 +291,8 @@ def verify_differential(value, moves, claimed):
             fast = _field_differential(L[i, j], R[i, j], pairs)
             if fast is None:
                 t = sp.Dummy("t")
-                moved = L[i, j].subs({x: x + t * dx for x, dx in moves}, simultaneous=True)
+                moved = L[i, j].subs({x: x + t * dx for x, dx in pairs.items()},
+                                     simultaneous=True)
                 true = sp.diff(moved, t).subs(t, 0)
                 decided.append(((i, j), _vanishes(true - R[i, j]), true - R[i, j]))
             else:
