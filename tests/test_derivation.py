@@ -309,3 +309,25 @@ def test_an_unresolved_point_is_not_a_wrong_first_step():
     assert link0.passed
     assert link0.note.startswith("confirmed at 2 of 3 points; at the other 1 the numerical "
                                  "derivative is accurate only to ")
+
+
+def test_only_the_symmetric_variable_is_projected():
+    """S symmetric, A general: a claim wrong only along antisymmetric dA must fail."""
+    shapes = {"S": "nn", "A": "nn"}
+    f = lambda S, A: tr(S @ A)
+
+    def build(extra):
+        return Derivation("tr(SA)", shapes, ("S", "A"), f,
+                          [Step(r"\d S : A^\T + S : \d A",
+                                lambda S, A, dS, dA: frob(dS, A.T) + frob(S + extra(A), dA))],
+                          kinds={"S": "symmetric"}, numeric_sizes={"n": 3})
+    assert build(lambda A: 0 * A).check().passed
+    wrong = build(lambda A: A - A.T)  # (A - A^T) : dA vanishes for symmetric dA only
+    assert wrong.check().first_wrong.index == 0
+
+
+def test_a_function_that_raises_is_named_in_the_numeric_check():
+    bad = Derivation("f", {"x": "n1"}, "x", lambda x: 1 / 0,
+                     [Step("s", lambda x, dx: 2 * frob(x, dx))], numeric_sizes={"n": 2})
+    with pytest.raises(ValueError, match=r"derivation 'f': function raised ZeroDivisionError"):
+        bad.check()

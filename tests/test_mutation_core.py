@@ -613,3 +613,19 @@ def test_as_vec_jacobian_accepts_every_split():
         as_vec_jacobian(J, 4)
     with pytest.raises(ValueError, match="out_ndim=-1"):
         as_vec_jacobian(J, -1)
+
+
+def test_check_differential_complex_method_measures_no_noise():
+    F, calls = counted(lambda X: X @ X)
+    r = check_differential(F, lambda X, dX: X @ dX + dX @ X, np.eye(2) + 0.1, method="complex")
+    assert r.verdict == "PASSED" and r.evaluations == len(calls) == 1 + 3  # f(X), 3 steps
+    with pytest.raises(ValueError) as err:
+        check_differential(lambda X: np.array(["a"]), lambda X, dX: dX, np.eye(2))
+    assert str(err.value) == "F returned dtype <U1; its values must be real numbers"
+    with pytest.raises(ValueError) as err:
+        check_differential(lambda X: X, lambda X, dX: np.array(["a"]), np.eye(2))
+    assert str(err.value) == "dF returned dtype <U1; the differential must be real numbers"
+    with pytest.raises(ValueError) as err:
+        check_differential(lambda X: X, lambda X, dX: dX[0], np.eye(2))
+    assert str(err.value) == ("dF(X, dX) has shape (2,), but F(X) has shape (2, 2): a "
+                              "differential has the shape of the function's value")

@@ -41,7 +41,8 @@ def reports():
     result = general.check()
     parts += [str(result), result._repr_markdown_()]
     norm = chain("norm", {"x": "n1"}, [Step(r"\|x\|^2", lambda x: frob(x, x)),
-                                      Step(r"x^\T x", lambda x: (x.T @ x)[0, 0], "definition")],
+                                      Step(r"x^\T x", lambda x: (x.T @ x)[0, 0], "definition"),
+                                      Step(r"|x|^2", lambda x: frob(x, x), "entries")],
                  exact_sizes={"n": 2}, numeric_sizes={"n": 3})
     result = norm.check()
     parts += [str(result), result._repr_markdown_()]
