@@ -629,3 +629,12 @@ def test_check_differential_complex_method_measures_no_noise():
         check_differential(lambda X: X, lambda X, dX: dX[0], np.eye(2))
     assert str(err.value) == ("dF(X, dX) has shape (2,), but F(X) has shape (2, 2): a "
                               "differential has the shape of the function's value")
+
+
+def test_nested_hessian_counts_the_widened_noise_measurement():
+    """A float32 computation behind a float: the noise step is widened (more than four
+    evaluations), and every one is counted."""
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    f, calls = counted(lambda x: float(np.float32(0.5 * x @ A @ x)))
+    r = check_hessian(f, np.array([1.0, -2.0]), hvp=lambda x, V: A @ V, rtol=1e-2)
+    assert r.evaluations == len(calls), str(r)
