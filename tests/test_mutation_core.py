@@ -638,3 +638,35 @@ def test_nested_hessian_counts_the_widened_noise_measurement():
     f, calls = counted(lambda x: float(np.float32(0.5 * x @ A @ x)))
     r = check_hessian(f, np.array([1.0, -2.0]), hvp=lambda x, V: A @ V, rtol=1e-2)
     assert r.evaluations == len(calls), str(r)
+
+
+def test_check_gradient_errors_word_for_word():
+    X = np.ones((2, 2))
+    cases = [
+        (lambda: check_gradient(lambda X: np.array("a"), lambda X: X, X),
+         "f returned dtype <U1; its value must be real numbers"),
+        (lambda: check_gradient(lambda X: 1.0, lambda X: np.array([["a"]]), X),
+         "grad returned dtype <U1; the gradient must be real numbers"),
+        (lambda: check_gradient(lambda X: 1.0, lambda X: X[0], X),
+         "grad(X) has shape (2,), but X has shape (2, 2): a gradient has the shape of its "
+         "variable"),
+        (lambda: check_gradient(lambda X: 1.0, lambda X: X, X, project=lambda V: V[0]),
+         "project(V) has shape (2,), but X has shape (2, 2): a projected direction has the "
+         "shape of X"),
+    ]
+    for call, message in cases:
+        with pytest.raises(ValueError) as err:
+            call()
+        assert str(err.value) == message
+
+
+def test_complex_step_says_why_it_was_not_used():
+    X = np.array([1.0, 2.0])
+    value, why = complex_step(lambda Z: np.abs(Z), X, np.ones(2), 1e-20, (2,))
+    assert value is None and why == ("F returned real values for a complex argument (abs, eigh, "
+                                     "svd, a cast inside it), so it is not complex-analytic "
+                                     "as written")
+    value, why = complex_step(lambda Z: Z / 0, X, np.ones(2), 1e-20, (2,))
+    assert value is None and why == "F returned non-finite values for a complex argument"
+    value, why = complex_step(lambda Z: Z.astype(float), X, np.ones(2), 1e-20, (2,))
+    assert value is None and why == "F failed on a complex argument (ComplexWarning)"
