@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import sympy as sp
 
 from matcalc import check_differential, check_gradient, check_hessian, frob
 from matcalc.derivation import Derivation, Step, chain
@@ -48,6 +49,10 @@ def reports():
     parts += [str(result), result._repr_markdown_()]
     A, B = matrix("A", 2), matrix("B", 2)
     parts += [str(verify(A @ B, B @ A)), str(verify(A + B, B + A))]
+    x, y, z = sp.symbols("x y z", real=True)
+    parts += [str(verify(x * y + x * z, 0)),  # factored when short: x*(y + z)
+              str(verify(2 * sp.tanh(x * y), sp.tanh(x * y))),  # a 15-digit counter-example
+              str(verify(1 / (x - 2) + 1 / (y + 3), 0))]  # the first probe point is a pole
     X = np.array([[1.0, 2.0], [0.5, 3.0]])
     parts += [str(check_gradient(lambda X: np.sum(X ** 3), lambda X: 3 * X ** 2 + 1e-3, X)),
               str(check_differential(lambda X: X @ X, lambda X, dX: 2 * X @ dX, X)),
