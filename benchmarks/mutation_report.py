@@ -27,7 +27,8 @@ KINDS = [
     ("constant", lambda old, new: re.sub(r"\d+(\.\d+)?(e-?\d+)?", "#", old)
      == re.sub(r"\d+(\.\d+)?(e-?\d+)?", "#", new)),
     ("argument", lambda old, new: "None" in new and "None" not in old
-     or len(new) < len(old) and new.rstrip(")") in old),
+     or len(new) < len(old) and set(new.replace(",", " ").split())
+     <= set(old.replace(",", " ").split())),
     ("logic", lambda old, new: True),
 ]
 

@@ -1,0 +1,55 @@
+"""Re-test chosen mutants of a finished `make mutation` run against the fast test files only.
+
+After tests are written against the survivors of a full run, re-running mutmut on them runs
+every covering test of every survivor (minutes each). This runs, for each named mutant, only
+the fast test files of its module, activating the mutant as mutmut does (the environment
+variable MUTANT_UNDER_TEST in the scratch layout's mutants/src). A mutant these files kill is
+killed; one they do not kill is counted as surviving even if a slower test would kill it, so
+the score it gives is a lower bound.
+
+    .venv/bin/python benchmarks/retest_mutants.py names.txt results.json
+(names.txt: one mutant name per line, as `mutmut results` prints them; results.json:
+{name: pytest exit code}, nonzero = killed.)
+"""
+
+import json
+import os
+import subprocess
+import sys
+from multiprocessing import Pool
+from pathlib import Path
+
+WORK = Path(__file__).resolve().parents[1] / "_build" / "mutation"
+FAST = {
+    "check": ["tests/test_mutation_core.py"],
+    "compare": ["tests/test_mutation_core.py", "tests/test_reports_golden.py"],
+    "hessian": ["tests/test_mutation_core.py"],
+    "jacobian": ["tests/test_mutation_core.py"],
+    "directional": ["tests/test_mutation_core.py", "tests/test_checker_float32_inside.py"],
+    "derivation": ["tests/test_derivation.py", "tests/test_reports_golden.py"],
+    "symbolic": ["tests/test_symbolic.py", "tests/test_reports_golden.py"],
+}
+
+
+def run(name):
+    """(name, pytest's exit code) with the mutant ``name`` active."""
+    module = name.split(".")[1]
+    env = dict(os.environ, MUTANT_UNDER_TEST=name, PYTHONPATH=str(WORK / "mutants" / "src"))
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+                           "-W", "ignore", "-k",
+                           "not property and not sympy and not mvn and not sqrtm",
+                           *FAST[module]], cwd=WORK, env=env, capture_output=True, timeout=300)
+    return name, proc.returncode
+
+
+def main(names_file, out_file):
+    names = [line.strip() for line in open(names_file) if line.strip()]
+    with Pool(2) as pool:
+        results = dict(pool.imap_unordered(run, names))
+    Path(out_file).write_text(json.dumps(results, indent=0, sort_keys=True))
+    killed = sum(1 for rc in results.values() if rc != 0)
+    print(f"re-tested {len(results)}: killed {killed}, surviving {len(results) - killed}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
