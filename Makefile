@@ -24,7 +24,7 @@ html: $(STAMP)
 # On every core (pytest-xdist); expensive fixtures are computed once (tests/conftest.py).
 JOBS       ?= auto
 test: $(STAMP) system
-	$(BIN)/python -m pytest -n $(JOBS)
+	$(BIN)/python -m pytest -n $(JOBS) tests
 
 # The whole book as a PDF, with Debian's TeX Live (installed by `make system`).
 latexpdf: $(STAMP) system
