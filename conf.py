@@ -78,8 +78,6 @@ prune_caches(CACHE_ROOT, keep=nb_execution_cache_path)
 nb_execution_raise_on_error = True  # a failing cell fails the build, naming the chapter
 nb_execution_show_tb = True
 nb_execution_timeout = 600
-# Shared verification, started first by book/_ext/preexecute.py (the catalogue page reads it).
-preexecute_warmups = ["matcalc.catalogue.cache:warm"]
 nb_merge_streams = True  # merged by concatenation: see matcalc_book.coalesce_streams_exactly
 # Results such as a checked derivation display as MyST Markdown (tables with math).
 nb_render_markdown_format = "myst"

@@ -11,14 +11,8 @@ A notebook that fails here is not stored: myst-nb executes it again while readin
 reports the error as usual, naming the chapter, and the strict build fails.
 ``MATCALC_NB_WORKERS`` sets the number of notebooks run at once (default: the number of
 cores; 1 turns this off).
-
-Work that several pages share and that is cached across processes (the catalogue's
-verification, in its file cache keyed on the code) is declared in ``preexecute_warmups``
-(``"module:function"`` names, called without arguments): each runs as the first job of the
-pool, so that it starts at once instead of inside whichever page happens to come last.
 """
 
-import importlib
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -53,14 +47,6 @@ def _execute(notebook, cwd, timeout):
                                  meta_override=True)
     error = None if result.err is None else f"{type(result.err).__name__}: {result.err}"
     return result.nb, result.time, error
-
-
-def _warm(name):
-    """Call ``module:function`` (in a worker process); returns (name, seconds)."""
-    module, _, function = name.partition(":")
-    start = time.perf_counter()
-    getattr(importlib.import_module(module), function)()
-    return name, time.perf_counter() - start
 
 
 def _pending(env, docnames, cache):
@@ -109,7 +95,6 @@ def _before_read(app, env, docnames):
                                        if c.cell_type == "code"))
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=min(count, len(pending))) as pool:
-        warmups = [pool.submit(_warm, name) for name in app.config.preexecute_warmups]
         futures = [(path, read_fmt,
                     pool.submit(_execute, nb, None if config.execution_in_temp else
                                 str(path.parent), config.execution_timeout))
@@ -121,14 +106,10 @@ def _before_read(app, env, docnames):
                 logger.info(f"executed {path.name} in {seconds:.1f} s")
             else:  # left for myst-nb, which runs it again and reports the error
                 logger.info(f"{path.name} failed ahead of reading ({error.splitlines()[0]})")
-        for future in warmups:
-            name, seconds = future.result()
-            logger.info(f"warmed {name} in {seconds:.1f} s")
     logger.info(f"executed {len(pending)} notebooks in {time.perf_counter() - start:.1f} s "
                 f"with {count} workers")
 
 
 def setup(app):
     """Register the pre-execution hook (called from matcalc_book's setup)."""
-    app.add_config_value("preexecute_warmups", [], "env", types=[list])
     app.connect("env-before-read-docs", _before_read)

@@ -40,7 +40,7 @@ try:
 except ImportError:  # pragma: no cover - Windows: each process may verify on its own
     fcntl = None
 
-__all__ = ["ENVIRONMENT_VARIABLE", "cache_dir", "forget", "source_hash", "verify_all", "warm"]
+__all__ = ["ENVIRONMENT_VARIABLE", "cache_dir", "forget", "source_hash", "verify_all"]
 
 ENVIRONMENT_VARIABLE = "MATCALC_VERIFY_CACHE"
 PACKAGE = Path(__file__).resolve().parents[1]  # code/matcalc
@@ -168,20 +168,3 @@ def _verify(chosen, catalogue, key, path, cache):
     if new and path is not None:
         _save(path, stored)
     return results
-
-
-def warm():
-    """Verify every entry into the file cache ahead of the pages that read it (the book's
-    build runs this first, in parallel with the chapters); with no file cache, nothing is
-    done, since the results would not reach another process. Returns how many entries the
-    cache holds for this code.
-
-    >>> import os
-    >>> os.environ[ENVIRONMENT_VARIABLE] = "none"
-    >>> warm()
-    0
-    >>> del os.environ[ENVIRONMENT_VARIABLE]
-    """
-    if cache_dir() is None:
-        return 0
-    return len(verify_all())
