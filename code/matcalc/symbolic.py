@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+# What sympy raises when an expression is not a rational function over the rationals.
+_NOT_RATIONAL = (ValueError, TypeError, sp.polys.polyerrors.PolynomialError,
+                 sp.polys.polyerrors.CoercionFailed)
+
 # Small integers used to exhibit a counter-example when an entry does not vanish.
 _PROBES = (2, -3, 5, 1, -2, 7, 3, -5, 11, 4, -7, 13)
 
@@ -61,8 +65,7 @@ def _as_fraction(expr):
         return None
     try:
         return sp.polys.fields.field(symbols, sp.QQ)[0].from_expr(expr)
-    except (ValueError, TypeError, sp.polys.polyerrors.PolynomialError,
-            sp.polys.polyerrors.CoercionFailed):
+    except _NOT_RATIONAL:
         return None
 
 
@@ -249,8 +252,7 @@ def _field_differential(value, claimed, pairs):
     try:
         K, *gens = sp.polys.fields.field(symbols, sp.QQ)
         F, C = K.from_expr(value), K.from_expr(claimed)
-    except (ValueError, TypeError, sp.polys.polyerrors.PolynomialError,
-            sp.polys.polyerrors.CoercionFailed):
+    except _NOT_RATIONAL:
         return None
     gen = dict(zip(symbols, gens))
     moved = value.free_symbols & set(pairs)
@@ -290,10 +292,9 @@ def verify_differential(value, moves, claimed):
         for j in range(L.cols):
             fast = _field_differential(L[i, j], R[i, j], pairs)
             if fast is None:
-                t = sp.Dummy("t")
-                moved = L[i, j].subs({x: x + t * dx for x, dx in pairs.items()},
-                                     simultaneous=True)
-                true = sp.diff(moved, t).subs(t, 0)
+                true = _derivative_at_zero(
+                    lambda t: L[i, j].subs({x: x + t * dx for x, dx in pairs.items()},
+                                           simultaneous=True))
                 decided.append(((i, j), _vanishes(true - R[i, j]), true - R[i, j]))
             else:
                 decided.append(((i, j), fast, fast[1]))
@@ -314,8 +315,13 @@ def differential(F, X, dX):
     X, dX = _as_matrix(X, "X"), _as_matrix(dX, "dX")
     if X.shape != dX.shape:
         raise ValueError(f"X has shape {X.shape} but dX has shape {dX.shape}")
+    return _derivative_at_zero(lambda t: F(X + t * dX))
+
+
+def _derivative_at_zero(moved):
+    """d/dt moved(t) at t = 0, for ``moved`` returning a sympy matrix or expression."""
     t = sp.Dummy("t")
-    value = F(X + t * dX)
+    value = moved(t)
     if isinstance(value, sp.MatrixBase):
         return value.diff(t).subs(t, 0)
     return sp.diff(value, t).subs(t, 0)
