@@ -39,14 +39,41 @@ def workers():
     return max(1, os.cpu_count() or 1)
 
 
-def _execute(notebook, cwd, timeout):
-    """Run one notebook in a fresh kernel (in a worker process): (notebook, seconds, error)."""
-    from jupyter_cache.executors.utils import single_nb_execution
+STARTUP_ATTEMPTS = 2  # a kernel that does not start is started once more
 
-    result = single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=False,
-                                 meta_override=True)
-    error = None if result.err is None else f"{type(result.err).__name__}: {result.err}"
-    return result.nb, result.time, error
+
+def _execute(notebook, cwd, timeout):
+    """Run one notebook in a fresh kernel (in a worker process): (notebook, seconds, error).
+
+    The kernel talks over Unix sockets in a private directory, not TCP ports: on a busy
+    machine a port picked as free can be taken before the kernel binds it, and the client
+    then only sees a kernel that never answers (a CI run failed so, with "Kernel didn't
+    respond in 60 seconds", while two builds ran at once). A kernel may take as long to
+    start as a cell may take to run; one that does not start, or dies starting, is started
+    once more. Any other failure is returned as text, never raised: the notebook is
+    then left to myst-nb, which runs it again and reports the error with its chapter.
+    """
+    import tempfile
+
+    from jupyter_cache.executors.utils import single_nb_execution
+    from traitlets.config import Config
+
+    error = None
+    for _ in range(STARTUP_ATTEMPTS):
+        with tempfile.TemporaryDirectory(prefix="matcalc-kernel-") as sockets:
+            config = Config({"KernelManager": {"transport": "ipc",
+                                               "ip": str(Path(sockets) / "kernel")}})
+            try:
+                result = single_nb_execution(notebook, cwd=cwd, timeout=timeout,
+                                             allow_errors=False, meta_override=True,
+                                             startup_timeout=max(60, timeout or 0),
+                                             config=config)
+            except Exception as exc:  # the kernel did not start or died: try again
+                error = f"{type(exc).__name__}: {exc}"
+                continue
+        error = None if result.err is None else f"{type(result.err).__name__}: {result.err}"
+        return result.nb, result.time, error
+    return notebook, 0.0, error
 
 
 def _pending(env, docnames, cache):

@@ -1,0 +1,32 @@
+"""The notebooks' parallel pre-execution (book/_ext/preexecute.py): a kernel that cannot
+start never crashes the build, and kernels do not use TCP ports."""
+
+import nbformat
+import preexecute
+
+
+def notebook(source, kernel="python3"):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
+    return nb
+
+
+def test_a_notebook_runs_over_unix_sockets(tmp_path):
+    code = ("import json, ipykernel.connect as c\n"
+            "print(json.loads(open(c.get_connection_file()).read())['transport'])")
+    nb, seconds, error = preexecute._execute(notebook(code), str(tmp_path), 60)
+    assert error is None
+    assert nb.cells[0].outputs[0]["text"] == "ipc\n"
+    assert seconds > 0
+
+
+def test_a_kernel_that_cannot_start_is_reported_not_raised(tmp_path):
+    nb, seconds, error = preexecute._execute(notebook("1", kernel="no-such-kernel"),
+                                             str(tmp_path), 60)
+    assert error is not None and "no-such-kernel" in error, error
+    assert seconds == 0.0 and nb.cells[0].outputs == []
+
+
+def test_a_failing_cell_is_reported_with_its_error(tmp_path):
+    nb, _, error = preexecute._execute(notebook("1 / 0"), str(tmp_path), 60)
+    assert error is not None and "ZeroDivisionError" in error, error
