@@ -68,7 +68,7 @@ lock: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# Mutation testing of the checker core (not part of `make test`; about 20 minutes on 2 cores).
+# Mutation testing of the checker core (not part of `make test`; about 45 minutes on 2 cores).
 # Configuration in benchmarks/mutmut.cfg; the result is recorded in benchmarks/mutation.md.
 mutation: $(STAMP)
 	sh benchmarks/run_mutation.sh $(BIN)

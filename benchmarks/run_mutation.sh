@@ -3,10 +3,10 @@
 # Usage: sh benchmarks/run_mutation.sh [path to the venv's bin directory]
 # Builds a scratch layout in _build/mutation (src -> code, tests -> tests, setup.cfg from
 # benchmarks/mutmut.cfg), runs mutmut there at low priority on 2 workers, prints the
-# survivors. Takes about 20 minutes on 2 cores; record the result in benchmarks/mutation.md.
+# survivors. Takes about 45 minutes on 2 cores; record the result in benchmarks/mutation.md.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${1:-$ROOT/.venv/bin}
+BIN=$(cd "${1:-$ROOT/.venv/bin}" && pwd)  # absolute: the run happens in $WORK
 WORK=$ROOT/_build/mutation
 rm -rf "$WORK"
 mkdir -p "$WORK/mutants/src"   # must exist before Python starts (see PYTHONPATH below)
