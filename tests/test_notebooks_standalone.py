@@ -51,7 +51,7 @@ for cell in nb.cells:
         cell.outputs, cell.execution_count = [], None
 nb.cells.append(nbformat.v4.new_code_cell(
     "import sys, matcalc; print('PROBE', sys.prefix, matcalc.__file__)"))
-client = NotebookClient(nb, timeout=600, kernel_name="python3",
+client = NotebookClient(nb, timeout=600, startup_timeout=600, kernel_name="python3",
                         extra_arguments=["--IPKernelApp.log_level=ERROR"],
                         resources={"metadata": {"path": str(path.parent)}})
 start, error = time.perf_counter(), None

@@ -84,7 +84,7 @@ def run(path, out=sys.stdout):
     nb = notebook(path)
     # The kernel's start-up warning about unencrypted local TCP says nothing about the
     # chapter: log errors only (a crashing kernel still reports).
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+    client = NotebookClient(nb, timeout=600, startup_timeout=600, kernel_name="python3",
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(BOOK)}})
     number = 0
