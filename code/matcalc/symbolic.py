@@ -13,9 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-# What sympy raises when an expression is not a rational function over the rationals.
-_NOT_RATIONAL = (ValueError, TypeError, sp.polys.polyerrors.PolynomialError,
-                 sp.polys.polyerrors.CoercionFailed)
+from .rational import NotRational, fractions
 
 # Small integers used to exhibit a counter-example when an entry does not vanish.
 _PROBES = (2, -3, 5, 1, -2, 7, 3, -5, 11, 4, -7, 13)
@@ -56,17 +54,11 @@ def _as_matrix(x, name):
     raise ValueError(f"{name} must be a sympy matrix or expression, got {type(x).__name__}")
 
 
-def _as_fraction(expr):
-    """expr as an element of the field of rational functions over the rationals in its
-    symbols (exact polynomial arithmetic, cancelled to lowest terms), or None when expr is
-    not a rational function with rational coefficients (a sqrt, an exp, a float)."""
-    symbols = sorted(expr.free_symbols, key=str)
-    if not symbols:
-        return None
-    try:
-        return sp.polys.fields.field(symbols, sp.QQ)[0].from_expr(expr)
-    except _NOT_RATIONAL:
-        return None
+def _in_field(expr, symbols):
+    """expr in sympy's field of fractions over the rationals (cancelled to lowest terms):
+    the readable form of a nonzero difference. Only for differences found nonzero; cancelling
+    the uncancelled polynomials of :mod:`matcalc.rational` instead can take minutes."""
+    return sp.polys.fields.field(symbols, sp.QQ)[0].from_expr(expr)
 
 
 def _vanishes(expr):
@@ -79,9 +71,14 @@ def _vanishes(expr):
     """
     if expr == 0:
         return True, sp.S.Zero
-    fraction = _as_fraction(expr)
-    if fraction is not None:
-        return (True, sp.S.Zero) if fraction == 0 else (False, fraction.as_expr())
+    try:  # a rational function is zero exactly when its numerator polynomial is
+        ring, [(numerator, denominator)] = fractions([expr], sorted(expr.free_symbols, key=str))
+    except NotRational:
+        pass
+    else:
+        if numerator == 0:
+            return True, sp.S.Zero
+        return False, _in_field(expr, sorted(expr.free_symbols, key=str)).as_expr()
     rational = sp.cancel(sp.together(sp.expand(expr)))
     if rational == 0:
         return True, rational
@@ -244,21 +241,24 @@ def _directions(moves):
 
 
 def _field_differential(value, claimed, pairs):
-    """``(zero, canonical)`` for sum_s dvalue/ds ds - claimed, computed in the field of
-    fractions (None when either side is not a rational function)."""
+    """``(zero, canonical)`` for sum_s dvalue/ds ds - claimed, computed on numerator and
+    denominator polynomials (None when either side is not a rational function)."""
     symbols = sorted(value.free_symbols | claimed.free_symbols | set(pairs.values()), key=str)
-    if not symbols:
-        return None
     try:
-        K, *gens = sp.polys.fields.field(symbols, sp.QQ)
-        F, C = K.from_expr(value), K.from_expr(claimed)
-    except _NOT_RATIONAL:
+        ring, [(p, q), (r, s)] = fractions([value, claimed], symbols)
+    except NotRational:
         return None
-    gen = dict(zip(symbols, gens))
-    moved = value.free_symbols & set(pairs)
-    difference = sum((F.diff(gen[x]) * gen[pairs[x]] for x in sorted(moved, key=str)),
-                     K.zero) - C
-    return (True, sp.S.Zero) if difference == 0 else (False, difference.as_expr())
+    gen = dict(zip(symbols, ring.gens))
+    # d(p/q) = sum_x (q dp/dx - p dq/dx) dx / q^2, compared with r/s over the denominator q^2 s
+    moved = sorted(value.free_symbols & set(pairs), key=str)
+    top = sum(((q.diff(gen[x]) * -p + p.diff(gen[x]) * q) * gen[pairs[x]] for x in moved),
+              ring.zero)
+    if top * s - r * q**2 == 0:
+        return True, sp.S.Zero
+    F = _in_field(value, symbols)
+    canonical = sum((F.diff(F.field.from_expr(x)) * F.field.from_expr(pairs[x]) for x in moved),
+                    F.field.zero) - _in_field(claimed, symbols)
+    return False, canonical.as_expr()
 
 
 def verify_differential(value, moves, claimed):

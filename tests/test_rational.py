@@ -1,0 +1,64 @@
+"""matcalc.rational: rational functions as uncancelled numerator/denominator polynomials,
+the fast path of every exact check (matcalc.symbolic)."""
+
+import pytest
+import sympy as sp
+
+from matcalc.rational import NotRational, fractions
+from matcalc.symbolic import matrix, verify, verify_differential
+
+x, y = sp.symbols("x y", real=True)
+
+
+def field_value(expr, symbols):
+    return sp.polys.fields.field(symbols, sp.QQ)[0].from_expr(expr)
+
+
+@pytest.mark.parametrize("expr", [
+    x / (x - y) + y / (y - x),                    # = 1 after cancelling
+    (x**2 - y**2) / (x + y) - 3 * x * y ** -2,
+    sp.Rational(2, 3) * (1 / x + 1 / y) ** 3,
+    (x * y - 1) ** -2 * (x + 1),
+])
+def test_pairs_equal_sympys_cancelled_fraction(expr):
+    ring, [(p, q)] = fractions([expr], [x, y])
+    field = ring.to_field()
+    assert field.new(p, q) == field_value(expr, [x, y])
+
+
+def test_equal_denominators_are_reused_not_multiplied():
+    ring, [(p, q)] = fractions([1 / (x - y) + 2 / (x - y)], [x, y])
+    assert q == ring(x - y) and p == ring(3)
+
+
+def test_a_shared_subexpression_is_converted_once_and_zero_is_found():
+    X = matrix("X", 3)
+    residual = X.inv() * X - sp.eye(3)
+    symbols = sorted(X.free_symbols, key=str)
+    ring, pairs = fractions(list(residual), symbols)
+    assert all(p == 0 for p, _ in pairs)
+    assert all(q != 0 for _, q in pairs)
+
+
+@pytest.mark.parametrize("expr, words", [
+    (sp.sqrt(x), "Pow"),
+    (sp.exp(x) + 1, "exp"),
+    (sp.Float(0.5) * x, "Float"),
+    (x * sp.Symbol("z"), "z"),                      # a symbol not in the list
+    (1 / ((x + 1) ** 2 - x**2 - 2 * x - 1), "identically zero"),
+])
+def test_what_is_not_a_rational_function_is_refused_by_name(expr, words):
+    with pytest.raises(NotRational, match=words):
+        fractions([expr], [x, y])
+
+
+def test_exact_checks_through_the_fast_path_still_prove_and_refute():
+    X, dX = matrix("X", 2), matrix("dX", 2)
+    assert verify(X.inv() * X, sp.eye(2)).status == "proved"
+    wrong = verify(X.inv() * X, 2 * sp.eye(2))
+    assert wrong.status == "disproved" and wrong.counter_example is not None
+    f = X.inv() * X.inv()
+    right = -X.inv() * dX * X.inv() ** 2 - X.inv() ** 2 * dX * X.inv()
+    assert verify_differential(f, zip(X, dX), right).passed
+    slip = verify_differential(f, zip(X, dX), -2 * X.inv() ** 2 * dX * X.inv())
+    assert slip.status == "disproved" and slip.failing
