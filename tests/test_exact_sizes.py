@@ -78,3 +78,12 @@ def test_example_derivations_are_proved_at_sizes_two_or_more(name, derivation):
     if derivation.exact_sizes is None:
         pytest.skip(f"{name} has no exact check")
     assert degenerate(derivation.exact_sizes) == [], f"{name}: {derivation.exact_sizes}"
+
+
+def test_square_differential_rules_are_proved_at_three_by_three():
+    """At 2 x 2 a false square rule can expand to zero by coincidence (Cayley-Hamilton)."""
+    square = {key: rule for key, rule in DIFFERENTIAL_RULES.items()
+              if all(tuple(shape) == ("n", "n") for shape in rule.shapes.values())}
+    assert {"inverse", "determinant", "log-determinant", "square", "cube"} <= set(square)
+    assert {key: rule.exact_sizes for key, rule in square.items()} == {
+        key: {"n": 3} for key in square}
