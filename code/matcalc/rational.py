@@ -21,7 +21,14 @@ __all__ = ["NotRational", "fractions"]
 
 class NotRational(ValueError):
     """An expression that is not a rational function with rational coefficients (a float,
-    a sqrt, an exp), or that divides by a polynomial that is identically zero."""
+    a sqrt, an exp), or that divides by a polynomial that is identically zero.
+
+    >>> try:
+    ...     fractions([sp.sqrt(sp.Symbol("x"))], [sp.Symbol("x")])
+    ... except NotRational as error:
+    ...     print(error)
+    not a rational function with rational coefficients in the given symbols: Pow sqrt(x)
+    """
 
 
 def fractions(exprs, symbols):
@@ -30,9 +37,9 @@ def fractions(exprs, symbols):
     (equal as rational functions to the expression). Raises :class:`NotRational`.
 
     >>> x, y = sp.symbols("x y")
-    >>> ring, [(p, q)] = fractions([1 / (x - y) - 1 / (x - y)], [x, y])
-    >>> p == 0, q == ring(x - y)
-    (True, True)
+    >>> ring, [(p, q)] = fractions([x / (x - y) + y / (y - x) - 1], [x, y])
+    >>> p == 0, q
+    (True, -x**2 + 2*x*y - y**2)
     """
     ring, *gens = sp.polys.rings.ring(list(symbols), sp.QQ)
     memo = dict(zip(symbols, ((g, ring.one) for g in gens)))
