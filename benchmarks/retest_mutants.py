@@ -27,7 +27,9 @@ FAST = {
     "jacobian": ["tests/test_mutation_core.py"],
     "directional": ["tests/test_mutation_core.py", "tests/test_checker_float32_inside.py"],
     "derivation": ["tests/test_derivation.py", "tests/test_reports_golden.py"],
-    "symbolic": ["tests/test_symbolic.py", "tests/test_reports_golden.py"],
+    "symbolic": ["tests/test_symbolic.py", "tests/test_rational.py",
+                 "tests/test_reports_golden.py"],
+    "rational": ["tests/test_rational.py", "tests/test_symbolic.py"],
 }
 
 
@@ -44,9 +46,11 @@ def run(name):
 
 def main(names_file, out_file):
     names = [line.strip() for line in open(names_file) if line.strip()]
+    results = {}
     with Pool(2) as pool:
-        results = dict(pool.imap_unordered(run, names))
-    Path(out_file).write_text(json.dumps(results, indent=0, sort_keys=True))
+        for name, code in pool.imap_unordered(run, names):
+            results[name] = code  # written as they come: an interrupted run keeps its part
+            Path(out_file).write_text(json.dumps(results, indent=0, sort_keys=True))
     killed = sum(1 for rc in results.values() if rc != 0)
     print(f"re-tested {len(results)}: killed {killed}, surviving {len(results) - killed}")
 

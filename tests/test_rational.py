@@ -20,7 +20,7 @@ def field_value(expr, symbols):
     sp.Rational(2, 3) * (1 / x + 1 / y) ** 3,
     (x * y - 1) ** -2 * (x + 1),
 ])
-def test_pairs_equal_sympys_cancelled_fraction(expr):
+def test_pairs_equal_the_cancelled_fraction_of_the_field(expr):
     ring, [(p, q)] = fractions([expr], [x, y])
     field = ring.to_field()
     assert field.new(p, q) == field_value(expr, [x, y])
@@ -62,3 +62,12 @@ def test_exact_checks_through_the_fast_path_still_prove_and_refute():
     assert verify_differential(f, zip(X, dX), right).passed
     slip = verify_differential(f, zip(X, dX), -2 * X.inv() ** 2 * dX * X.inv())
     assert slip.status == "disproved" and slip.failing
+
+
+def test_differences_the_fast_path_does_not_take_are_still_decided():
+    """A difference of exactly 1 (the literal-zero shortcut must not take it), and a float
+    coefficient, which is not a rational function over the rationals (sympy's cancel then
+    decides it)."""
+    assert verify(x + 1, x).status == "disproved"
+    assert verify(sp.Float(0.5) * x * y, x * y / 3).status == "disproved"
+    assert verify(sp.Float(0.5) * x * y, x * y / 2).status == "proved"

@@ -173,3 +173,17 @@ def test_differential_and_gradient_name_bad_arguments():
     with pytest.raises(ValueError, match=r"shape \(1, 2\)"):
         gradient(X[0, :], X)
     assert gradient(sp.Matrix([[X[0, 1] ** 2]]), X) == sp.Matrix([[0, 2 * X[0, 1]], [0, 0]])
+
+
+def test_an_identity_only_simplify_can_prove_is_proved():
+    """Not rational, zero at every probe point, unchanged by expansion: simplify decides."""
+    x = sp.Symbol("x", real=True)
+    assert verify(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1).status == "proved"
+    assert verify(sp.sin(x) ** 2 + sp.cos(x) ** 2, 2).status == "disproved"
+
+
+def test_a_value_that_does_not_move_has_differential_zero():
+    from matcalc.symbolic import verify_differential
+    X, dX, A = matrix("X", 2), matrix("dX", 2), matrix("A", 2)
+    assert verify_differential(A * A, zip(X, dX), sp.zeros(2)).passed
+    assert not verify_differential(A * A, zip(X, dX), A).passed
