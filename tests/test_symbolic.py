@@ -187,3 +187,12 @@ def test_a_value_that_does_not_move_has_differential_zero():
     X, dX, A = matrix("X", 2), matrix("dX", 2), matrix("A", 2)
     assert verify_differential(A * A, zip(X, dX), sp.zeros(2)).passed
     assert not verify_differential(A * A, zip(X, dX), A).passed
+
+
+def test_a_wrong_differential_reports_true_minus_claimed():
+    from matcalc.symbolic import verify_differential
+    X, dX = matrix("X", 2), matrix("dX", 2)
+    wrong = verify_differential(X.det(), zip(X, dX), dX[0, 0])
+    (index, difference), = wrong.failing
+    true = X[1, 1] * dX[0, 0] + X[0, 0] * dX[1, 1] - X[0, 1] * dX[1, 0] - X[1, 0] * dX[0, 1]
+    assert index == (0, 0) and sp.expand(difference - (true - dX[0, 0])) == 0
