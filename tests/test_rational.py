@@ -71,3 +71,14 @@ def test_differences_the_fast_path_does_not_take_are_still_decided():
     assert verify(x + 1, x).status == "disproved"
     assert verify(sp.Float(0.5) * x * y, x * y / 3).status == "disproved"
     assert verify(sp.Float(0.5) * x * y, x * y / 2).status == "proved"
+
+
+def test_each_shared_subexpression_is_converted_once():
+    """e_k = x e_{k-1} + y e_{k-1}: a tree of 2^40 leaves stored as 40 shared nodes. Walked
+    once per occurrence (without the memo) it would never finish; once per node, it is
+    instant."""
+    e = x + y
+    for _ in range(39):
+        e = sp.Add(sp.Mul(x, e, evaluate=False), sp.Mul(y, e, evaluate=False), evaluate=False)
+    ring, [(p, q)] = fractions([e], [x, y])
+    assert q == 1 and p == ring((x + y) ** 40)
