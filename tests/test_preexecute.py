@@ -30,3 +30,11 @@ def test_a_kernel_that_cannot_start_is_reported_not_raised(tmp_path):
 def test_a_failing_cell_is_reported_with_its_error(tmp_path):
     nb, _, error = preexecute._execute(notebook("1 / 0"), str(tmp_path), 60)
     assert error is not None and "ZeroDivisionError" in error, error
+
+
+def test_named_notebooks_start_first_then_the_longest_code():
+    from pathlib import Path
+    pending = [(Path(f"book/{stem}.md"), notebook("x = 1\n" * lines), "myst")
+               for stem, lines in (("short", 1), ("catalogue", 2), ("long", 50), ("mid", 9))]
+    pending.sort(key=lambda item: preexecute._start_order(item, ["catalogue"]))
+    assert [path.stem for path, _, _ in pending] == ["catalogue", "long", "mid", "short"]

@@ -106,6 +106,15 @@ def _store(cache, path, notebook, read_fmt, seconds):
                                 check_validity=False, overwrite=True)
 
 
+def _start_order(item, first):
+    """Sort key of a pending (path, notebook, format): the pages named in ``first`` in that
+    order, then the others by decreasing length of their code."""
+    path, notebook, _ = item
+    if path.stem in first:
+        return (0, first.index(path.stem))
+    return (1, -sum(len(c.source) for c in notebook.cells if c.cell_type == "code"))
+
+
 def _before_read(app, env, docnames):
     config = env.mystnb_config
     count = workers()
@@ -117,9 +126,9 @@ def _before_read(app, env, docnames):
     pending = _pending(env, docnames, cache)
     if len(pending) < 2:
         return  # nothing to gain: myst-nb executes a single notebook itself
-    # Long ones first (by their code), so that no long notebook starts last.
-    pending.sort(key=lambda item: -sum(len(c.source) for c in item[1].cells
-                                       if c.cell_type == "code"))
+    # Long ones first, so that no long notebook starts last: those conf.py names, then by
+    # the length of their code.
+    pending.sort(key=lambda item: _start_order(item, app.config.matcalc_notebooks_first))
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=min(count, len(pending))) as pool:
         futures = [(path, read_fmt,
@@ -139,4 +148,5 @@ def _before_read(app, env, docnames):
 
 def setup(app):
     """Register the pre-execution hook (called from matcalc_book's setup)."""
+    app.add_config_value("matcalc_notebooks_first", [], "", types=[list])
     app.connect("env-before-read-docs", _before_read)
