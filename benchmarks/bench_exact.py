@@ -53,7 +53,7 @@ def collect():
 def by_sympy(value, moves, claimed):
     """Every entry in sympy's field of fractions; None if one is not a rational function."""
     pairs = {x: dx for x, dx in moves if isinstance(x, sp.Symbol)}
-    L, R = sp.Matrix(value), sp.Matrix(claimed)
+    L, R = (m if isinstance(m, sp.MatrixBase) else sp.Matrix([[m]]) for m in (value, claimed))
     verdict = True
     for f, c in zip(L, R):
         symbols = sorted(f.free_symbols | c.free_symbols | set(pairs.values()), key=str)
