@@ -38,3 +38,24 @@ def test_named_notebooks_start_first_then_the_longest_code():
                for stem, lines in (("short", 1), ("catalogue", 2), ("long", 50), ("mid", 9))]
     pending.sort(key=lambda item: preexecute._start_order(item, ["catalogue"]))
     assert [path.stem for path, _, _ in pending] == ["catalogue", "long", "mid", "short"]
+
+
+def test_myst_nb_runs_its_own_notebooks_through_the_same_kernels(monkeypatch):
+    import myst_nb.core.execute.cache as cache
+
+    class App:
+        def add_config_value(self, *args, **kwargs):
+            pass
+
+        def connect(self, *args):
+            pass
+
+    monkeypatch.setattr(cache, "single_nb_execution", cache.single_nb_execution)
+    preexecute.setup(App())
+    assert cache.single_nb_execution is preexecute.run_in_kernel
+
+
+def test_run_in_kernel_reports_a_failing_cell_as_jupyter_cache_does(tmp_path):
+    result = preexecute.run_in_kernel(notebook("1 / 0"), str(tmp_path), 60)
+    assert type(result.err).__name__ == "CellExecutionError" and "ZeroDivisionError" in str(
+        result.err)

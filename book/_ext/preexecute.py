@@ -22,7 +22,7 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["workers", "setup"]
+__all__ = ["workers", "run_in_kernel", "setup"]
 
 
 def workers():
@@ -42,35 +42,43 @@ def workers():
 STARTUP_ATTEMPTS = 2  # a kernel that does not start is started once more
 
 
-def _execute(notebook, cwd, timeout):
-    """Run one notebook in a fresh kernel (in a worker process): (notebook, seconds, error).
+def run_in_kernel(notebook, cwd, timeout, allow_errors=False, meta_override=True, **kwargs):
+    """jupyter-cache's ``single_nb_execution`` with a kernel that talks over Unix sockets in
+    a private directory, and may take as long to start as a cell may take to run.
 
-    The kernel talks over Unix sockets in a private directory, not TCP ports: on a busy
-    machine a port picked as free can be taken before the kernel binds it, and the client
-    then only sees a kernel that never answers (a CI run failed so, with "Kernel didn't
-    respond in 60 seconds", while two builds ran at once). A kernel may take as long to
-    start as a cell may take to run; one that does not start, or dies starting, is started
-    once more. Any other failure is returned as text, never raised: the notebook is
-    then left to myst-nb, which runs it again and reports the error with its chapter.
+    On a busy machine a TCP port picked as free can be taken before the kernel binds it, and
+    the client then only sees a kernel that never answers: a CI run failed so, with "Kernel
+    didn't respond in 60 seconds", while two builds ran at once. myst-nb's own execution (a
+    notebook run while its page is read) goes through here too (see :func:`setup`).
     """
     import tempfile
 
     from jupyter_cache.executors.utils import single_nb_execution
     from traitlets.config import Config
 
+    with tempfile.TemporaryDirectory(prefix="matcalc-kernel-") as sockets:
+        kwargs.setdefault("config", Config({"KernelManager": {
+            "transport": "ipc", "ip": str(Path(sockets) / "kernel")}}))
+        kwargs.setdefault("startup_timeout", max(60, timeout or 0))
+        return single_nb_execution(notebook, cwd=cwd, timeout=timeout,
+                                   allow_errors=allow_errors, meta_override=meta_override,
+                                   **kwargs)
+
+
+def _execute(notebook, cwd, timeout):
+    """Run one notebook in a fresh kernel (in a worker process): (notebook, seconds, error).
+
+    A kernel that does not start, or dies starting, is started once more. Any other failure
+    is returned as text, never raised: the notebook is then left to myst-nb, which runs it
+    again and reports the error with its chapter.
+    """
     error = None
     for _ in range(STARTUP_ATTEMPTS):
-        with tempfile.TemporaryDirectory(prefix="matcalc-kernel-") as sockets:
-            config = Config({"KernelManager": {"transport": "ipc",
-                                               "ip": str(Path(sockets) / "kernel")}})
-            try:
-                result = single_nb_execution(notebook, cwd=cwd, timeout=timeout,
-                                             allow_errors=False, meta_override=True,
-                                             startup_timeout=max(60, timeout or 0),
-                                             config=config)
-            except Exception as exc:  # the kernel did not start or died: try again
-                error = f"{type(exc).__name__}: {exc}"
-                continue
+        try:
+            result = run_in_kernel(notebook, cwd, timeout)
+        except Exception as exc:  # the kernel did not start or died: try again
+            error = f"{type(exc).__name__}: {exc}"
+            continue
         error = None if result.err is None else f"{type(result.err).__name__}: {result.err}"
         return result.nb, result.time, error
     return notebook, 0.0, error
@@ -148,5 +156,11 @@ def _before_read(app, env, docnames):
 
 def setup(app):
     """Register the pre-execution hook (called from matcalc_book's setup)."""
+    import myst_nb.core.execute.cache as cache
+
+    if not hasattr(cache, "single_nb_execution"):
+        raise RuntimeError("myst_nb.core.execute.cache no longer calls single_nb_execution: "
+                           "redo the kernel patch in book/_ext/preexecute.py")
+    cache.single_nb_execution = run_in_kernel  # myst-nb's own runs: the same kernels
     app.add_config_value("matcalc_notebooks_first", [], "", types=[list])
     app.connect("env-before-read-docs", _before_read)
