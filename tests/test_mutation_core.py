@@ -670,3 +670,23 @@ def test_complex_step_says_why_it_was_not_used():
     assert value is None and why == "F returned non-finite values for a complex argument"
     value, why = complex_step(lambda Z: Z.astype(float), X, np.ones(2), 1e-20, (2,))
     assert value is None and why == "F failed on a complex argument (ComplexWarning)"
+
+
+# --- written against surviving "logic" mutants read one by one (benchmarks/mutation.md) ---
+
+def test_a_zero_claimed_hessian_of_a_linear_function_passes():
+    from matcalc import check_hessian
+    X = np.arange(1.0, 7.0).reshape(2, 3)
+    for claim in ({"hessian": lambda X: np.zeros((X.size, X.size))},
+                  {"hvp": lambda X, V: np.zeros_like(V)}):
+        result = check_hessian(lambda X: float(np.sum(X)), X, **claim)
+        assert result.passed, result
+
+
+def test_a_float32_gradient_of_a_float64_function_sets_the_precision():
+    from matcalc.check import precision_setting
+    assert precision_setting(1e-8, 2.0, np.float32(1.0))[1:] == (5e-4, "float32")
+    X = np.arange(1.0, 5.0).reshape(2, 2)
+    result = check_gradient(lambda X: float(np.sum(X ** 2)),
+                            lambda X: (2 * X).astype(np.float32), X)
+    assert result.passed and (result.tolerance, result.precision) == (5e-4, "float32"), result

@@ -196,3 +196,23 @@ def test_a_wrong_differential_reports_true_minus_claimed():
     (index, difference), = wrong.failing
     true = X[1, 1] * dX[0, 0] + X[0, 0] * dX[1, 1] - X[0, 1] * dX[1, 0] - X[1, 0] * dX[0, 1]
     assert index == (0, 0) and sp.expand(difference - (true - dX[0, 0])) == 0
+
+
+def test_a_wrong_entry_after_a_right_one_is_found():
+    x, y = sp.symbols("x y", real=True)
+    result = verify(sp.Matrix([[x, y]]), sp.Matrix([[x, 0]]))
+    assert not result.passed and [index for index, _ in result.failing] == [(0, 1)]
+
+
+def test_what_nothing_decides_is_undecided():
+    x = sp.Symbol("x", real=True)
+    assert verify(sp.Function("g")(x), 0).status == "undecided"
+
+
+def test_verify_differential_reports_the_shape_and_the_number_of_entries():
+    from matcalc.symbolic import verify_differential
+    x, dx = sp.symbols("x dx", real=True)
+    assert verify_differential(x**2, [(x, dx)], 2 * x * dx).shape == ()
+    X, dX = matrix("X", 2), matrix("dX", 2)
+    result = verify_differential(X.inv(), zip(X, dX), -X.inv() * dX * X.inv())
+    assert result.shape == (2, 2) and result.entries == 4
