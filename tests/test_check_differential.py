@@ -89,3 +89,9 @@ def test_jacobian_errors():
         jacobian(lambda X: X * 1j, np.ones((2, 2)))
     with pytest.raises(ValueError, match="non-finite"):
         jacobian(lambda X: X / 0, np.ones((2, 2)))
+
+
+def test_an_empty_value_is_refused_by_name():
+    """F(X) of size 0 once crashed deep inside numpy ("argmax of an empty sequence")."""
+    with pytest.raises(ValueError, match=r"F\(X\) is empty \(shape \(0,\)\)"):
+        check_differential(lambda X: X[:0], lambda X, dX: dX[:0], np.ones(3))

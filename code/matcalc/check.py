@@ -165,6 +165,8 @@ def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, met
     X = prepare(X, directions, rtol)
     gen = seeded("directions", seed)
     Y0 = call_real(F, (X,), "F", "its values")
+    if Y0.size == 0:
+        raise ValueError(f"F(X) is empty (shape {Y0.shape}); there is no differential to check")
     eps, rtol, precision = precision_setting(rtol, Y0)
     noise, evaluations = _noise(F, X, Y0.astype(np.float64), eps, np.ones_like(X), method)
 
