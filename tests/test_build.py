@@ -199,3 +199,17 @@ def test_search_index_has_words_not_numbers_from_outputs(built):
     long_numbers = [t for t in terms if re.search(r"\d{5,}", t) and from_outputs(t)]
     assert long_numbers == [], long_numbers[:20]
     assert "frobeniu" in terms or "frobenius" in terms   # prose stays searchable (stemmed)
+
+
+def test_saved_pages_do_not_carry_the_build_environment(built):
+    """MyST's {eval-rst} blocks are parsed in documents of their own whose settings hold the
+    whole environment; a page's saved doctree must not pickle it (api.doctree weighed 3 MB
+    and loaded in 0.5 s on every rebuild before matcalc_book detached them)."""
+    proc, out = built
+    assert proc.returncode == 0
+    doctrees = out.parent / "doctrees-html"
+    api = (doctrees / "api.doctree").read_bytes()
+    assert b"BuildEnvironment" not in api, "api.doctree pickles the build environment"
+    heavy = {p.name: p.stat().st_size for p in doctrees.glob("*.doctree")
+             if b"BuildEnvironment" in p.read_bytes()}
+    assert heavy == {}

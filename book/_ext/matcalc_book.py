@@ -335,6 +335,18 @@ def _printed_outputs_unsearchable(app, doctree):
             block["classes"].append("no-search")
 
 
+def _detach_nested_documents(app, doctree):
+    """MyST parses each ``{eval-rst}`` block into a document of its own, whose settings hold
+    the whole build environment, and the nodes it makes keep that document (``_document``).
+    Sphinx clears the environment from the page's document only, so each such node pickled
+    a copy of the environment: api.doctree weighed 3 MB and took 0.5 s to load in every
+    build (numbered figures load every page). Point those nodes at the page's document."""
+    for node in doctree.findall():
+        inner = node.__dict__.get("_document")
+        if inner is not None and inner is not doctree:
+            node._document = doctree
+
+
 def _exercise_number(app, node, owner, label):
     for mapping in app.env.toc_fignumbers.get(owner, {}).values():
         for key in [label] + list(node.get("ids", [])):
@@ -375,6 +387,7 @@ def setup(app):
     app.connect("build-finished", _write_notebooks)
     app.connect("build-finished", _copy_mathjax)
     app.connect("doctree-read", _printed_outputs_unsearchable)
+    app.connect("doctree-read", _detach_nested_documents)
     app.connect("doctree-resolved", _label_exercises_for_latex)
     app.connect("doctree-resolved", _no_empty_bibliography_chapter)
     return {"parallel_read_safe": False, "parallel_write_safe": True}
