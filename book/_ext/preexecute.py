@@ -3,9 +3,10 @@
 myst-nb executes a page's notebook while Sphinx reads that page, one page after another,
 and Sphinx cannot read this book in parallel (sphinx-proof is not parallel-safe). So, just
 before reading (``env-before-read-docs``), the notebooks of the pages about to be read that
-the jupyter-cache does not hold yet are executed here, several at a time, and stored in
-that cache exactly as myst-nb stores them (same reader, same hash, same record). myst-nb
-then finds every one of them in the cache and only renders.
+the jupyter-cache does not hold yet are started here, several at a time, and Sphinx reads
+the pages that need no run meanwhile; as each page comes to be read (``source-read``), its
+notebook's run is waited for and stored in that cache exactly as myst-nb stores it (same
+reader, same hash, same record). myst-nb then finds it in the cache and only renders.
 
 A notebook that fails here is not stored: myst-nb executes it again while reading and
 reports the error as usual, naming the chapter, and the strict build fails.
@@ -19,6 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sphinx.util import logging
+
+import forkkernel
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +63,8 @@ def run_in_kernel(notebook, cwd, timeout, allow_errors=False, meta_override=True
         kwargs.setdefault("config", Config({"KernelManager": {
             "transport": "ipc", "ip": str(Path(sockets) / "kernel")}}))
         kwargs.setdefault("startup_timeout", max(60, timeout or 0))
+        if forkkernel.enabled():  # forked from a process that has the imports done
+            kwargs.setdefault("kernel_manager_class", forkkernel.ForkingKernelManager)
         return single_nb_execution(notebook, cwd=cwd, timeout=timeout,
                                    allow_errors=allow_errors, meta_override=meta_override,
                                    **kwargs)
@@ -124,6 +129,10 @@ def _start_order(item, first):
 
 
 def _before_read(app, env, docnames):
+    """Start the pending notebooks in a pool and reorder ``docnames`` (in place) so that
+    Sphinx reads the pages that need no run first (the API page takes seconds), then the
+    others in the order their notebooks were started; :func:`_wait_for_notebook` holds each
+    page until its notebook is stored, so reading overlaps the runs."""
     config = env.mystnb_config
     count = workers()
     if config.execution_mode != "cache" or count < 2:
@@ -137,21 +146,37 @@ def _before_read(app, env, docnames):
     # Long ones first, so that no long notebook starts last: those conf.py names, then by
     # the length of their code.
     pending.sort(key=lambda item: _start_order(item, app.config.matcalc_notebooks_first))
-    start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=min(count, len(pending))) as pool:
-        futures = [(path, read_fmt,
-                    pool.submit(_execute, nb, None if config.execution_in_temp else
-                                str(path.parent), config.execution_timeout))
-                   for path, nb, read_fmt in pending]
-        for path, read_fmt, future in futures:
-            notebook, seconds, error = future.result()
-            if error is None:
-                _store(cache, path, notebook, read_fmt, seconds)
-                logger.info(f"executed {path.name} in {seconds:.1f} s")
-            else:  # left for myst-nb, which runs it again and reports the error
-                logger.info(f"{path.name} failed ahead of reading ({error.splitlines()[0]})")
-    logger.info(f"executed {len(pending)} notebooks in {time.perf_counter() - start:.1f} s "
-                f"with {count} workers")
+    pool = ProcessPoolExecutor(max_workers=min(count, len(pending)))
+    runs = {}
+    for path, notebook, read_fmt in pending:
+        cwd = None if config.execution_in_temp else str(path.parent)
+        runs[env.path2doc(str(path))] = (path, read_fmt, pool.submit(
+            _execute, notebook, cwd, config.execution_timeout))
+    pool.shutdown(wait=False)  # the runs go on; the pool's processes end with them
+    later = [docname for docname in runs if docname in docnames]
+    docnames[:] = [d for d in docnames if d not in runs] + later
+    app.matcalc_runs = {"cache": cache, "runs": runs, "start": time.perf_counter(),
+                        "workers": count}
+
+
+def _wait_for_notebook(app, docname, source):
+    """(``source-read``) Before a page is parsed, wait for its notebook's run and store it
+    in the cache, where myst-nb finds it. A run that failed is not stored: myst-nb runs the
+    notebook again while reading and reports the error, naming the chapter."""
+    state = getattr(app, "matcalc_runs", None)
+    if not state or docname not in state["runs"]:
+        return
+    path, read_fmt, future = state["runs"].pop(docname)
+    notebook, seconds, error = future.result()
+    if error is None:
+        _store(state["cache"], path, notebook, read_fmt, seconds)
+        logger.info(f"executed {path.name} in {seconds:.1f} s")
+    else:
+        logger.info(f"{path.name} failed ahead of reading ({error.splitlines()[0]})")
+    if not state["runs"]:
+        logger.info(f"all notebooks executed {time.perf_counter() - state['start']:.1f} s "
+                    f"after the first started, {state['workers']} at a time")
+        app.matcalc_runs = None
 
 
 def setup(app):
@@ -164,3 +189,4 @@ def setup(app):
     cache.single_nb_execution = run_in_kernel  # myst-nb's own runs: the same kernels
     app.add_config_value("matcalc_notebooks_first", [], "", types=[list])
     app.connect("env-before-read-docs", _before_read)
+    app.connect("source-read", _wait_for_notebook)

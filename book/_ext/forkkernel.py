@@ -1,0 +1,232 @@
+"""Kernels forked from a process that has already imported the book's libraries.
+
+A chapter's kernel used to spend about two seconds of CPU before its first cell did any
+work: a new Python, ipykernel and IPython, then numpy, sympy, matplotlib and matcalc imported
+by the first cell. Thirteen chapters, run by every clean build (and by the tests' second
+build), paid it thirteen times on a two-core machine.
+
+Here a *zygote*, a plain single-threaded Python process started once per process that runs
+notebooks, imports ipykernel and :data:`PRELOAD`, then waits. Each kernel is a ``fork`` of
+it: the child takes the kernel's working directory, environment, process group and
+arguments exactly as ``python -m ipykernel_launcher`` would get them from jupyter_client, and
+runs the same ``IPKernelApp``. The notebook sees a fresh kernel (its own process, a fresh
+namespace, nothing run before it) whose imports of the preloaded modules are already done.
+
+:class:`ForkingKernelManager` is jupyter_client's ``AsyncKernelManager`` with only the launch
+replaced; a kernel command that is not this interpreter's ``-m ipykernel_launcher``, a
+platform without ``fork``, ``MATCALC_FORK_KERNELS=0`` or a zygote that cannot start fall
+back to the ordinary launch.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from jupyter_client import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+
+__all__ = ["PRELOAD", "ForkingKernelManager", "enabled", "kernel_arguments"]
+
+# Imported by the zygote before any kernel is forked: what most chapters' first cells import.
+# Not jax (multithreaded once used: fork would be unsafe) and not matplotlib.pyplot's backend
+# (it must meet the kernel's IPython to show figures inline: it is loaded at first use).
+PRELOAD = ("numpy", "scipy.linalg", "sympy", "matplotlib.pyplot", "IPython.display",
+           "matcalc", "matcalc.catalogue", "matcalc.derivation", "matcalc.symbolic",
+           "matcalc.examples")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # as ipykernel sets it
+HERE = str(Path(__file__).resolve().parent)
+
+
+def enabled():
+    """Whether kernels are forked: a POSIX ``fork`` and ``MATCALC_FORK_KERNELS`` not 0/off.
+
+    >>> isinstance(enabled(), bool)
+    True
+    """
+    off = os.environ.get("MATCALC_FORK_KERNELS", "1").strip().lower() in ("0", "off", "no")
+    return hasattr(os, "fork") and not off
+
+
+def kernel_arguments(cmd):
+    """The ipykernel arguments of a kernel command this interpreter can fork, else None.
+
+    >>> kernel_arguments([sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"])
+    ['-f', 'k.json']
+    >>> kernel_arguments(["/usr/bin/R", "--slave", "-f", "k.json"]) is None
+    True
+    """
+    if len(cmd) < 3 or list(cmd[1:3]) != ["-m", "ipykernel_launcher"]:
+        return None
+    if Path(cmd[0]).resolve() != Path(sys.executable).resolve():
+        return None
+    return list(cmd[3:])
+
+
+class _Forked:
+    """The part of ``subprocess.Popen`` that jupyter_client's LocalProvisioner uses, for a
+    kernel that is the zygote's child (not ours: it is watched by pid)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.returncode = None
+
+    def poll(self):
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:  # exited, and reaped by the zygote
+                self.returncode = 0
+            except PermissionError:  # pid reused by another user's process
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout=None):
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum):
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self):
+        self.send_signal(signal.SIGTERM)
+
+
+class _Zygote:
+    """The forking process: requests and replies are JSON lines over two pipes."""
+
+    def __init__(self):
+        requests_read, self._requests = os.pipe()
+        self._replies, replies_write = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", f"import sys; sys.path.insert(0, {HERE!r}); "
+             f"import forkkernel; forkkernel._serve({requests_read}, {replies_write})"],
+            pass_fds=(requests_read, replies_write), stdin=subprocess.DEVNULL)
+        os.close(requests_read)
+        os.close(replies_write)
+        self._reader = os.fdopen(self._replies, "r")
+        self._lock = threading.Lock()
+
+    def fork(self, arguments, cwd, env):
+        """Fork a kernel; its pid. Raises RuntimeError if the zygote is gone."""
+        request = json.dumps({"args": arguments, "cwd": cwd, "env": env}) + "\n"
+        with self._lock:
+            try:
+                os.write(self._requests, request.encode())
+            except OSError as exc:
+                raise RuntimeError(f"the kernel zygote is gone ({exc})") from exc
+            reply = self._reader.readline()
+        if not reply.strip().isdigit():
+            raise RuntimeError(f"the kernel zygote did not fork a kernel (it said {reply!r})")
+        return int(reply)
+
+
+_ZYGOTE = []  # the zygote of this process, started at the first kernel
+
+
+def _zygote():
+    if not _ZYGOTE or _ZYGOTE[0].process.poll() is not None:
+        _ZYGOTE[:] = [_Zygote()]
+    return _ZYGOTE[0]
+
+
+class ForkingKernelManager(AsyncKernelManager):
+    """jupyter_client's kernel manager, with kernels forked from the zygote (see the module
+    docstring); everything else (connection files, messages, interrupt, shutdown) is
+    jupyter_client's own."""
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        arguments = kernel_arguments(kernel_cmd)
+        provisioner = self.provisioner
+        if arguments is None or not enabled() or type(provisioner) is not LocalProvisioner:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        cwd = str(kw.get("cwd") or os.getcwd())
+        env = dict(kw.get("env") or os.environ)
+        try:
+            pid = _zygote().fork(arguments, cwd, env)
+        except (OSError, RuntimeError) as exc:
+            self.log.warning("forking a kernel failed (%s): starting one normally", exc)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        provisioner.process = _Forked(pid)
+        provisioner.pid = provisioner.pgid = pid  # the child leads its own session
+        provisioner.cwd = cwd
+        self._reconcile_connection_info(provisioner.connection_info)
+
+
+def _serve(requests_fd, replies_fd):
+    """The zygote's loop (run by ``python -c``): preload, then fork one kernel per request
+    until the requests pipe closes (its owner exited)."""
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    import importlib
+
+    import ipykernel.kernelapp  # noqa: F401  (the kernel itself)
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a module that fails here fails in the kernel, by name
+            pass
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they exit
+    requests = os.fdopen(requests_fd, "r")
+    for line in requests:
+        pid = os.fork()
+        if pid == 0:
+            _become_kernel(json.loads(line), (requests_fd, replies_fd))
+        os.write(replies_fd, f"{pid}\n".encode())
+
+
+def _become_kernel(request, zygote_fds):
+    """(in the forked child) Become ``python -m ipykernel_launcher <args>``; never returns."""
+    code = 1
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for fd in zygote_fds:
+            os.close(fd)
+        os.setsid()  # as jupyter_client starts kernels: interrupts go to its group
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        zygote = str(os.getppid())
+        os.environ["JPY_PARENT_PID"] = zygote
+        # as ipykernel_launcher leaves it (IPython adds the working directory back)
+        sys.path[:] = [p for p in sys.path if p not in ("", HERE)]
+        import importlib.util
+
+        from ipykernel import kernelapp
+
+        sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin] + request["args"]
+        # ipykernel read JPY_PARENT_PID when the zygote imported it: say it again, so that
+        # the kernel exits if the zygote does (and stays quiet, as under jupyter_client)
+        kernelapp.launch_new_instance(argv=request["args"] + [
+            f"--IPKernelApp.parent_handle={zygote}"])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            import atexit
+
+            atexit._run_exitfuncs()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)

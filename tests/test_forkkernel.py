@@ -1,0 +1,127 @@
+"""Kernels forked from a zygote that has the imports done (book/_ext/forkkernel.py): the
+notebook must not be able to tell them from a kernel jupyter_client starts itself, except
+that the preloaded modules are already imported; interrupts, timeouts, dying kernels and
+the zygote's end behave as with ordinary kernels."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import forkkernel
+import nbformat
+import pytest
+from preexecute import run_in_kernel
+
+PROBE = textwrap.dedent("""\
+    import json, os, sys
+    print(json.dumps({"path": sys.path, "cwd": os.getcwd(), "env": sorted(os.environ),
+                      "argv0": sys.argv[0], "pid": os.getpid(), "ppid": os.getppid(),
+                      "leader": os.getpgid(0) == os.getpid(),
+                      "preloaded": "sympy" in sys.modules}))""")
+
+
+def notebook(*sources):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    return nb
+
+
+def probe(tmp_path, monkeypatch, fork, *cells):
+    monkeypatch.setenv("MATCALC_FORK_KERNELS", "1" if fork else "0")
+    result = run_in_kernel(notebook(PROBE, *cells), str(tmp_path), 120)
+    assert result.err is None, result.err
+    return json.loads(result.nb.cells[0].outputs[0]["text"]), result.nb
+
+
+def test_a_forked_kernel_looks_like_a_started_one(tmp_path, monkeypatch):
+    plot = "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()"
+    forked, nb_forked = probe(tmp_path, monkeypatch, True, plot)
+    started, nb_started = probe(tmp_path, monkeypatch, False, plot)
+    assert forked["ppid"] != os.getpid() and started["ppid"] == os.getpid()  # really forked
+    assert forked["preloaded"] and not started["preloaded"]
+    for key in ("path", "cwd", "env", "argv0", "leader"):
+        assert forked[key] == started[key], key
+    assert forked["cwd"] == str(tmp_path) and forked["leader"]
+    # matplotlib was imported by the zygote, and still shows figures inline
+    kinds = [sorted(o.get("data", {})) for o in nb_forked.cells[1].outputs]
+    assert kinds == [sorted(o.get("data", {})) for o in nb_started.cells[1].outputs]
+    assert any("image/png" in k for k in kinds), kinds
+
+
+def test_each_notebook_gets_a_fresh_kernel(tmp_path, monkeypatch):
+    first, _ = probe(tmp_path, monkeypatch, True, "leaked = 1")
+    second, nb = probe(tmp_path, monkeypatch, True, "print('leaked' in globals())")
+    assert first["pid"] != second["pid"]
+    assert nb.cells[1].outputs[0]["text"] == "False\n"
+
+
+def test_a_cell_that_runs_too_long_is_interrupted_and_its_kernel_ends(tmp_path, monkeypatch):
+    monkeypatch.setenv("MATCALC_FORK_KERNELS", "1")
+    nb = notebook("import os; print(os.getpid())", "import time; time.sleep(60)")
+    start = time.perf_counter()
+    result = run_in_kernel(nb, str(tmp_path), 3)
+    assert time.perf_counter() - start < 30
+    assert type(result.err).__name__ == "CellTimeoutError", result.err
+    pid = int(result.nb.cells[0].outputs[0]["text"])
+    for _ in range(100):  # the kernel is shut down (or killed), and reaped by the zygote
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"kernel {pid} still runs after its notebook timed out")
+
+
+def test_a_kernel_that_dies_is_reported_and_the_next_one_starts(tmp_path, monkeypatch):
+    from nbclient.exceptions import DeadKernelError
+
+    monkeypatch.setenv("MATCALC_FORK_KERNELS", "1")
+    with pytest.raises(DeadKernelError):   # as with a kernel jupyter_client started
+        run_in_kernel(notebook("import os; os._exit(3)"), str(tmp_path), 60)
+    again, _ = probe(tmp_path, monkeypatch, True)
+    assert again["preloaded"] and again["ppid"] != os.getpid()
+
+
+def test_the_zygote_ends_with_the_process_that_started_it(tmp_path):
+    script = textwrap.dedent(f"""\
+        import os, sys
+        sys.path[:0] = {[os.path.dirname(forkkernel.__file__)]!r}
+        import nbformat
+        from preexecute import run_in_kernel
+        import forkkernel
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+        nb.metadata["kernelspec"] = {{"name": "python3", "display_name": "P",
+                                      "language": "python"}}
+        assert run_in_kernel(nb, {str(tmp_path)!r}, 60).err is None
+        print(forkkernel._ZYGOTE[0].process.pid)
+        """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=dict(os.environ, MATCALC_FORK_KERNELS="1"), timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    zygote = int(proc.stdout.split()[-1])
+    for _ in range(100):
+        try:
+            os.kill(zygote, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"the zygote {zygote} outlived the process that started it")
+
+
+def test_only_this_interpreters_ipykernel_is_forked():
+    assert forkkernel.kernel_arguments(
+        [sys.executable, "-m", "ipykernel_launcher", "-f", "c.json"]) == ["-f", "c.json"]
+    assert forkkernel.kernel_arguments(["/usr/bin/python2", "-m", "ipykernel_launcher"]) is None
+    assert forkkernel.kernel_arguments([sys.executable, "-m", "other_kernel", "-f"]) is None
+
+
+def test_the_switch(monkeypatch):
+    monkeypatch.setenv("MATCALC_FORK_KERNELS", "0")
+    assert not forkkernel.enabled()
+    monkeypatch.setenv("MATCALC_FORK_KERNELS", "1")
+    assert forkkernel.enabled() == hasattr(os, "fork")
