@@ -17,6 +17,9 @@ def test_pdf_of_the_whole_book(built, tmp_path):
     proc, html = built
     assert proc.returncode == 0
     cache = html.parent / "cache"   # cells already executed by the HTML build
+    # and pages already read by it: Sphinx's environment does not depend on the builder
+    # (the .tex is byte-identical either way; a fresh one read the book again, 9 s)
+    shutil.copytree(html.parent / "doctrees-html", tmp_path / "doctrees-latex")
     proc, out = build_book(ROOT / "book", tmp_path, builder="latex", cache=cache)
     assert proc.returncode == 0, proc.stderr[-3000:]
     tex = out / "matcalc-book.tex"
