@@ -12,10 +12,6 @@ ROOT = Path(__file__).resolve().parent
 # Executed cells render their Markdown displays as MyST (roles become links): see
 # matcalc.plaintext.markdown. The kernels inherit the variable.
 os.environ["MATCALC_MARKDOWN"] = "myst"
-# One BLAS thread per process: the book's matrices are small, and two kernels run at once
-# on two cores, where OpenBLAS's second thread only spins (measured: a third more CPU per
-# notebook, see benchmarks/README.md). Set before numpy is imported; a reader may override.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path[:0] = [str(ROOT / "book" / "_ext"), str(ROOT / "tools")]
 
 from matcalc_book import code_fingerprint, latex_macros, mathjax_macros, prune_caches  # noqa: E402

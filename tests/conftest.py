@@ -16,9 +16,6 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(ROOT / "tools"), str(B
 # matcalc.catalogue.cache): the build's catalogue page, the catalogue tests and the notebooks
 # run in a fresh environment share the entries' results instead of verifying them three times.
 os.environ.setdefault("MATCALC_VERIFY_CACHE", str(ROOT / "_build" / ".verify-cache"))
-# Small matrices, two test workers on two cores: one BLAS thread each (as conf.py sets for
-# the book's kernels); a second thread per process only spins.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def build_book(source, tmp_path, execute=True, builder="html", cache=None):
