@@ -14,6 +14,7 @@ identities and catalogue entries all draw their points here.
 True
 """
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -147,17 +148,37 @@ def arguments(fn, env):
     >>> sorted(arguments(lambda X, A: None, {"X": 1, "A": 2, "B": 3}))
     ['A', 'X']
     """
-    import inspect
-
-    params = inspect.signature(fn).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+    names, required, everything = _parameters(fn)
+    if everything:
         return dict(env)
-    missing = [p for p, q in params.items() if p not in env and q.default is q.empty
-               and q.kind not in (q.VAR_POSITIONAL, q.VAR_KEYWORD)]
+    missing = [p for p in required if p not in env]
     if missing:
         raise ValueError(f"the function needs {missing}, which are not among the variables "
                          f"{sorted(env)}")
-    return {p: env[p] for p in params if p in env}
+    return {p: env[p] for p in names if p in env}
+
+
+def _parameters(fn):
+    """(parameter names, the required ones, whether it takes ``**kwargs``) of ``fn``: read
+    once per function (``inspect.signature`` was a fifth of a numeric check's time, called
+    once per evaluation); an unhashable callable is read every time."""
+    try:
+        return _cached_parameters(fn)
+    except TypeError:  # unhashable: not cached
+        return _read_parameters(fn)
+
+
+def _read_parameters(fn):
+    import inspect
+
+    params = inspect.signature(fn).parameters
+    everything = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    required = tuple(p for p, q in params.items() if q.default is q.empty
+                     and q.kind not in (q.VAR_POSITIONAL, q.VAR_KEYWORD))
+    return tuple(params), required, everything
+
+
+_cached_parameters = functools.lru_cache(maxsize=4096)(_read_parameters)
 
 
 def call_by_name(fn, env):
