@@ -16,10 +16,15 @@ import pytest
 from preexecute import run_in_kernel
 
 PROBE = textwrap.dedent("""\
-    import json, os, sys
-    print(json.dumps({"path": sys.path, "cwd": os.getcwd(), "env": sorted(os.environ),
+    import json, os, signal, subprocess, sys
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("JPY_PARENT_PID", "MATCALC_FORK_KERNELS")}  # the switch differs
+    print(json.dumps({"path": sys.path, "cwd": os.getcwd(), "env": env,
                       "argv0": sys.argv[0], "pid": os.getpid(), "ppid": os.getppid(),
                       "leader": os.getpgid(0) == os.getpid(),
+                      "sigchld": str(signal.getsignal(signal.SIGCHLD)),
+                      "sigint": str(signal.getsignal(signal.SIGINT)),
+                      "false": subprocess.run(["false"]).returncode,
                       "preloaded": "sympy" in sys.modules}))""")
 
 
@@ -43,8 +48,9 @@ def test_a_forked_kernel_looks_like_a_started_one(tmp_path, monkeypatch):
     started, nb_started = probe(tmp_path, monkeypatch, False, plot)
     assert forked["ppid"] != os.getpid() and started["ppid"] == os.getpid()  # really forked
     assert forked["preloaded"] and not started["preloaded"]
-    for key in ("path", "cwd", "env", "argv0", "leader"):
+    for key in ("path", "cwd", "env", "argv0", "leader", "sigchld", "sigint", "false"):
         assert forked[key] == started[key], key
+    assert forked["false"] == 1   # child processes are waited for (SIGCHLD not ignored)
     assert forked["cwd"] == str(tmp_path) and forked["leader"]
     # matplotlib was imported by the zygote, and still shows figures inline
     kinds = [sorted(o.get("data", {})) for o in nb_forked.cells[1].outputs]
@@ -57,6 +63,22 @@ def test_each_notebook_gets_a_fresh_kernel(tmp_path, monkeypatch):
     second, nb = probe(tmp_path, monkeypatch, True, "print('leaked' in globals())")
     assert first["pid"] != second["pid"]
     assert nb.cells[1].outputs[0]["text"] == "False\n"
+
+
+def test_kernels_of_one_zygote_draw_different_unseeded_numbers(tmp_path, monkeypatch):
+    draw = "import numpy as np, sympy.core.random as r; print(np.random.rand(), r.rng.random())"
+    _, first = probe(tmp_path, monkeypatch, True, draw)
+    _, second = probe(tmp_path, monkeypatch, True, draw)
+    assert first.cells[1].outputs[0]["text"] != second.cells[1].outputs[0]["text"]
+
+
+def test_a_dead_zygote_is_replaced(tmp_path, monkeypatch):
+    before, _ = probe(tmp_path, monkeypatch, True)
+    zygote = forkkernel._ZYGOTE[0].process
+    zygote.kill()
+    zygote.wait()
+    after, _ = probe(tmp_path, monkeypatch, True)
+    assert after["ppid"] not in (before["ppid"], os.getpid()) and after["preloaded"]
 
 
 def test_a_cell_that_runs_too_long_is_interrupted_and_its_kernel_ends(tmp_path, monkeypatch):

@@ -5,12 +5,18 @@ work: a new Python, ipykernel and IPython, then numpy, sympy, matplotlib and mat
 by the first cell. Thirteen chapters, run by every clean build (and by the tests' second
 build), paid it thirteen times on a two-core machine.
 
-Here a *zygote*, a plain single-threaded Python process started once per process that runs
-notebooks, imports ipykernel and :data:`PRELOAD`, then waits. Each kernel is a ``fork`` of
+Here a *zygote*, a plain Python process started once per process that runs notebooks (its
+only threads are OpenBLAS's, which handle ``fork``), imports ipykernel and :data:`PRELOAD`,
+then waits. Each kernel is a ``fork`` of
 it: the child takes the kernel's working directory, environment, process group and
 arguments exactly as ``python -m ipykernel_launcher`` would get them from jupyter_client, and
 runs the same ``IPKernelApp``. The notebook sees a fresh kernel (its own process, a fresh
 namespace, nothing run before it) whose imports of the preloaded modules are already done.
+What a notebook could still tell apart: those modules were imported in the zygote's
+directory and environment (a ``matplotlibrc`` beside the notebook, or ``MPLCONFIGDIR`` set by
+a kernel spec, is not read; import-time warnings go to the build's log), the string hash
+seed is the zygote's, and ``forkkernel`` is in ``sys.modules``. The book's notebooks depend
+on none of these; the random generators seeded at import are reseeded in each kernel.
 
 :class:`ForkingKernelManager` is jupyter_client's ``AsyncKernelManager`` with only the launch
 replaced; a kernel command that is not this interpreter's ``-m ipykernel_launcher``, a
@@ -61,8 +67,8 @@ def kernel_arguments(cmd):
     """
     if len(cmd) < 3 or list(cmd[1:3]) != ["-m", "ipykernel_launcher"]:
         return None
-    if Path(cmd[0]).resolve() != Path(sys.executable).resolve():
-        return None
+    if os.path.abspath(cmd[0]) != os.path.abspath(sys.executable):  # not resolved: a venv's
+        return None                                                # python is a symlink
     return list(cmd[3:])
 
 
@@ -108,7 +114,9 @@ class _Forked:
 
 
 class _Zygote:
-    """The forking process: requests and replies are JSON lines over two pipes."""
+    """The forking process: requests and replies are lines over two pipes. It runs in a
+    session of its own, so that a Ctrl-C meant for the build does not kill it (and the
+    kernels with it) before the build itself stops."""
 
     def __init__(self):
         requests_read, self._requests = os.pipe()
@@ -116,32 +124,57 @@ class _Zygote:
         self.process = subprocess.Popen(
             [sys.executable, "-c", f"import sys; sys.path.insert(0, {HERE!r}); "
              f"import forkkernel; forkkernel._serve({requests_read}, {replies_write})"],
-            pass_fds=(requests_read, replies_write), stdin=subprocess.DEVNULL)
+            pass_fds=(requests_read, replies_write), stdin=subprocess.DEVNULL,
+            start_new_session=True)
         os.close(requests_read)
         os.close(replies_write)
-        self._reader = os.fdopen(self._replies, "r")
         self._lock = threading.Lock()
 
     def fork(self, arguments, cwd, env):
-        """Fork a kernel; its pid. Raises RuntimeError if the zygote is gone."""
-        request = json.dumps({"args": arguments, "cwd": cwd, "env": env}) + "\n"
+        """Fork a kernel; its pid. RuntimeError if the zygote is gone or does not answer
+        within :data:`REPLY_TIMEOUT` seconds (it is then stopped)."""
+        import select
+
+        request = (json.dumps({"args": arguments, "cwd": cwd, "env": env}) + "\n").encode()
         with self._lock:
             try:
-                os.write(self._requests, request.encode())
+                while request:
+                    request = request[os.write(self._requests, request):]
             except OSError as exc:
                 raise RuntimeError(f"the kernel zygote is gone ({exc})") from exc
-            reply = self._reader.readline()
+            reply = b""
+            while not reply.endswith(b"\n"):
+                if not select.select([self._replies], [], [], REPLY_TIMEOUT)[0]:
+                    self.close()
+                    raise RuntimeError(f"the kernel zygote did not answer in {REPLY_TIMEOUT} s")
+                chunk = os.read(self._replies, 64)
+                if not chunk:
+                    break
+                reply += chunk
         if not reply.strip().isdigit():
             raise RuntimeError(f"the kernel zygote did not fork a kernel (it said {reply!r})")
         return int(reply)
 
+    def close(self):
+        """Stop the zygote (its kernels exit with it) and close the pipes."""
+        self.process.kill()
+        self.process.wait()
+        for fd in (self._requests, self._replies):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
+
+REPLY_TIMEOUT = 300  # seconds for the zygote's imports and one fork, on a loaded machine
 _ZYGOTE = []  # the zygote of this process, started at the first kernel
 
 
 def _zygote():
-    if not _ZYGOTE or _ZYGOTE[0].process.poll() is not None:
-        _ZYGOTE[:] = [_Zygote()]
+    if _ZYGOTE and _ZYGOTE[0].process.poll() is not None:
+        _ZYGOTE.pop().close()
+    if not _ZYGOTE:
+        _ZYGOTE.append(_Zygote())
     return _ZYGOTE[0]
 
 
@@ -182,6 +215,7 @@ def _serve(requests_fd, replies_fd):
         except Exception:  # a module that fails here fails in the kernel, by name
             pass
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they exit
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's Ctrl-C is for the build
     requests = os.fdopen(requests_fd, "r")
     for line in requests:
         pid = os.fork()
@@ -190,11 +224,23 @@ def _serve(requests_fd, replies_fd):
         os.write(replies_fd, f"{pid}\n".encode())
 
 
+def _reseed():
+    """Reseed the generators the preloaded modules seeded at import (numpy's global one,
+    sympy's): otherwise every kernel of one zygote would draw the same "random" numbers.
+    (Python's ``random`` reseeds itself after a fork; the string hash seed stays shared.)"""
+    if "numpy.random" in sys.modules:
+        sys.modules["numpy.random"].seed()
+    if "sympy.core.random" in sys.modules:
+        sys.modules["sympy.core.random"].seed()
+
+
 def _become_kernel(request, zygote_fds):
     """(in the forked child) Become ``python -m ipykernel_launcher <args>``; never returns."""
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _reseed()  # a fresh process draws fresh unseeded random numbers
         for fd in zygote_fds:
             os.close(fd)
         os.setsid()  # as jupyter_client starts kernels: interrupts go to its group
@@ -225,6 +271,8 @@ def _become_kernel(request, zygote_fds):
         try:
             import atexit
 
+            if hasattr(threading, "_shutdown"):
+                threading._shutdown()  # wait for non-daemon threads, as an exit does
             atexit._run_exitfuncs()
             sys.stdout.flush()
             sys.stderr.flush()
