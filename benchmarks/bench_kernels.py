@@ -38,13 +38,10 @@ RUNNER = r"""
 import json, os, sys, time
 from pathlib import Path
 root = Path(sys.argv[1])
-sys.path[:0] = [str(root / "book" / "_ext"), str(root / "tools")]
+sys.path[:0] = [str(root / "book" / "_ext"), str(root / "tools"), str(root / "benchmarks")]
 from preexecute import run_in_kernel
 import run_chapter
-
-def busy():
-    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
-    return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6]) / os.sysconf("SC_CLK_TCK")
+from bench_kernels import busy
 
 for name in sys.argv[2:]:
     nb = run_chapter.notebook(root / "book" / f"{name}.md")
@@ -55,11 +52,22 @@ for name in sys.argv[2:]:
 """
 
 
-def run(mode, chapters):
+def busy():
+    """Seconds of CPU the whole machine has spent busy since boot (/proc/stat)."""
+    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6]) / os.sysconf("SC_CLK_TCK")
+
+
+def environment(mode):
+    """The runner's environment for ``mode``: no verification cache, the book's Markdown."""
     env = dict(os.environ, MATCALC_VERIFY_CACHE="off", MATCALC_MARKDOWN="myst")
     env.pop("OPENBLAS_NUM_THREADS", None)
     env.update(MODES[mode])
-    proc = subprocess.run([sys.executable, "-c", RUNNER, str(ROOT)] + chapters, env=env,
+    return env
+
+
+def run(mode, chapters):
+    proc = subprocess.run([sys.executable, "-c", RUNNER, str(ROOT)] + chapters, env=environment(mode),
                           capture_output=True, text=True, timeout=3600)
     rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or len(rows) != len(chapters):
@@ -70,18 +78,11 @@ def run(mode, chapters):
     return {r["chapter"]: r for r in rows}
 
 
-def busy():
-    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
-    return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6]) / os.sysconf("SC_CLK_TCK")
-
-
 def run_two_at_a_time(mode, chapters):
     """Total (CPU s, wall s) of the chapters run by two runners at once."""
     import time
 
-    env = dict(os.environ, MATCALC_VERIFY_CACHE="off", MATCALC_MARKDOWN="myst")
-    env.pop("OPENBLAS_NUM_THREADS", None)
-    env.update(MODES[mode])
+    env = environment(mode)
     cpu, wall = busy(), time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-c", RUNNER, str(ROOT)] + chapters[k::2],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -86,10 +86,8 @@ class _Forked:
         if self.returncode is None:
             try:
                 os.kill(self.pid, 0)
-            except ProcessLookupError:  # exited, and reaped by the zygote
-                self.returncode = 0
-            except PermissionError:  # pid reused by another user's process
-                self.returncode = 0
+            except (ProcessLookupError, PermissionError):  # exited and reaped by the zygote
+                self.returncode = 0                          # (or the pid is reused already)
         return self.returncode
 
     def wait(self, timeout=None):

@@ -153,8 +153,7 @@ def _before_read(app, env, docnames):
         runs[env.path2doc(str(path))] = (path, read_fmt, pool.submit(
             _execute, notebook, cwd, config.execution_timeout))
     pool.shutdown(wait=False)  # the runs go on; the pool's processes end with them
-    later = [docname for docname in runs if docname in docnames]
-    docnames[:] = [d for d in docnames if d not in runs] + later
+    docnames[:] = [d for d in docnames if d not in runs] + list(runs)  # runs: from docnames
     app.matcalc_runs = {"cache": cache, "runs": runs, "start": time.perf_counter(),
                         "workers": count}
 
