@@ -12,6 +12,7 @@ replaced the repository-venv execution in test_chapters.py): a failing cell fail
 chapter's test, naming the chapter and the cell.
 """
 
+import copy
 import doctest
 import json
 import os
@@ -28,6 +29,7 @@ import nbformat
 import pytest
 
 import standalone  # tools/standalone.py
+from matcalc import plaintext
 from chapters import ROOT, chapters, run_chapter
 
 STACK = ["numpy", "scipy", "sympy", "matplotlib", "jax", "jaxlib", "ipykernel", "nbclient"]
@@ -98,14 +100,17 @@ def exported(tmp_path_factory, macros):
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
     """A new virtual environment with only the pinned scientific stack and the notebook
-    runner (from uv's cache when it has them): its python. matcalc must not import there."""
+    runner (from uv's cache when it has them): its python. matcalc must not import there.
+    (One per pytest-xdist worker: a test installs matcalc into it, and one checks that it is
+    not there yet.)"""
+    where = tmp_path_factory.mktemp("fresh")
     if not UV.exists():
         pytest.fail(f"uv (pinned in requirements.txt) is needed next to {sys.executable}")
-    env_dir = tmp_path_factory.mktemp("fresh") / "venv"
+    env_dir = where / "venv"
     pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines()
             if line.split("==")[0].strip().lower() in STACK]
     assert len(pins) == len(STACK), pins
-    requirements = env_dir.parent / "stack.txt"
+    requirements = where / "stack.txt"
     requirements.write_text("\n".join(pins) + "\n")
     start = time.perf_counter()
     subprocess.run([str(UV), "venv", "-q", "--seed", "-p", sys.executable, str(env_dir)],
@@ -118,15 +123,18 @@ def fresh(tmp_path_factory):
         assert proc.returncode == 0, proc.stderr[-3000:]
     TIMES["fresh environment"] = time.perf_counter() - start
     probe = subprocess.run([str(python), "-c", "import matcalc"], capture_output=True,
-                           text=True, env=_clean_env(env_dir), cwd=env_dir.parent)
+                           text=True, env=_clean_env(env_dir), cwd=where)
     assert probe.returncode != 0 and "No module named 'matcalc'" in probe.stderr
     return python
 
 
 def _clean_env(env_dir):
     """The environment of a reader: no PYTHONPATH to this repository, the fresh venv first
-    on PATH, no Jupyter kernels of this machine."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    on PATH, no Jupyter kernels of this machine, and Python's bytecode written as usual (uv
+    installs none; where PYTHONDONTWRITEBYTECODE is set, as on our machines, every kernel
+    compiled numpy, sympy, matplotlib and jax from source again: 5 s of CPU per chapter)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE")}
     jupyter = Path(env_dir).parent / "jupyter"
     env.update(PATH=f"{Path(env_dir) / 'bin'}:{env.get('PATH', '')}", JUPYTER_PATH=str(jupyter),
                JUPYTER_DATA_DIR=str(jupyter), JUPYTER_CONFIG_DIR=str(jupyter),
@@ -227,7 +235,7 @@ def test_install_cell_installs_the_shipped_wheel(exported, fresh, tmp_path):
 
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
-def test_notebook_runs_in_a_fresh_environment(exported, fresh, path, tmp_path):
+def test_notebook_runs_in_a_fresh_environment(exported, fresh, path, tmp_path, build_runs):
     folder = tmp_path / "downloads"
     shutil.copytree(exported[0], folder)
     driver = tmp_path / "driver.py"
@@ -253,6 +261,86 @@ def test_notebook_runs_in_a_fresh_environment(exported, fresh, path, tmp_path):
         if c.cell_type == "code" for o in c.get("outputs", [])))
     assert left == [], (f"{path.stem}: Markdown outputs show {left} raw in Jupyter (reasons "
                         f"written with MyST roles in matcalc, e.g. matcalc/examples/derivations.py)")
+    # The outputs are the build's, cell for cell: a run in another process and another
+    # environment prints and draws the same (half of test_reproducible.py's proof).
+    different = _different_outputs(build_runs[path.stem], executed, MEASURED.get(path.stem))
+    assert different == [], (f"{path.stem}: code cells (from 0) whose outputs differ from the "
+                             f"build's run: {different}")
+
+
+# Cells whose outputs are wall-clock times measured while they run (the chain-rule chapter's
+# cost of the tensor route): the only outputs that may differ from one run to the next.
+MEASURED = {"chainrule": "costs"}
+
+
+def _outputs(cell):
+    """A code cell's outputs as the page shows them: consecutive chunks of one stream merged
+    (myst-nb merges them; how a kernel chunks them varies), no execution counts or metadata,
+    and MyST roles in Markdown replaced by their targets (the build keeps them for MyST to
+    render, matcalc.plaintext.markdown; a reader's Jupyter gets the targets)."""
+    shown = []
+    for output in cell.get("outputs", []):
+        output = {k: v for k, v in output.items() if k not in ("execution_count", "metadata")}
+        if "data" in output and "text/markdown" in output["data"]:
+            output["data"] = dict(output["data"], **{
+                "text/markdown": plaintext.ROLE.sub(r"\1", output["data"]["text/markdown"])})
+        if (shown and output.get("output_type") == "stream"
+                and shown[-1].get("output_type") == "stream" and shown[-1]["name"] == output["name"]):
+            shown[-1] = dict(shown[-1], text=shown[-1]["text"] + output["text"])
+        else:
+            shown.append(output)
+    return shown
+
+
+def _different_outputs(build, reader, measured=None):
+    """Code cells (numbered from 0 in the build's notebook) whose outputs differ between the
+    build's run of a chapter and a reader's run of its notebook, which has one code cell more
+    at the start (it installs matcalc), leaving out the cells whose source names
+    ``measured``."""
+    cells = [c for c in build.cells if c.cell_type == "code"]
+    theirs = [c for c in reader.cells if c.cell_type == "code"][1:]
+    assert [c.source for c in cells] == [c.source for c in theirs], "not the same notebook"
+    return [k for k, (a, b) in enumerate(zip(cells, theirs))
+            if not (measured and measured in a.source) and _outputs(a) != _outputs(b)]
+
+
+@pytest.fixture(scope="module")
+def build_runs(built):
+    """The shared build's runs of the chapters, as its jupyter-cache holds them (before any
+    conversion for download): {chapter: executed notebook}."""
+    from jupyter_cache import get_cache
+
+    proc, out = built
+    assert proc.returncode == 0, "the shared build failed: see test_build.py"
+    (root,) = [p for p in (out.parent / "cache").iterdir() if p.is_dir()]
+    cache = get_cache(str(root))
+    return {Path(r.uri).stem: cache.get_cache_bundle(r.pk).nb for r in cache.list_cache_records()}
+
+
+def test_the_comparison_of_outputs_sees_a_difference(build_runs):
+    build = build_runs["chainrule"]
+    reader = nbformat.from_dict(copy.deepcopy(build))
+    reader.cells.insert(0, nbformat.v4.new_code_cell("import matcalc"))
+    assert _different_outputs(build, reader) == []
+    cells = [c for c in reader.cells if c.cell_type == "code"][1:]
+    timed = next(k for k, c in enumerate(cells) if "costs" in c.source and c.outputs)
+    cells[timed].outputs = [nbformat.v4.new_output("stream", name="stdout", text="changed")]
+    assert _different_outputs(build, reader) == [timed]          # seen unless measured
+    assert _different_outputs(build, reader, MEASURED["chainrule"]) == []
+    stream = next(k for k, c in enumerate(cells) if "costs" not in c.source
+                  and any(o.output_type == "stream" for o in c.outputs))
+    cells[stream].outputs.append(nbformat.v4.new_output("stream", name="stdout", text="more\n"))
+    assert _different_outputs(build, reader, "costs") == [stream]
+    # the same text in two chunks is the same output; a MyST role shows as its target
+    chunks = nbformat.v4.new_code_cell("print('ab')", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="a"),
+        nbformat.v4.new_output("stream", name="stdout", text="b")])
+    whole = nbformat.v4.new_code_cell("print('ab')", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="ab")])
+    assert _outputs(chunks) == _outputs(whole)
+    role = nbformat.v4.new_output("display_data", {"text/markdown": "by {prf:ref}`thm-x`"})
+    target = nbformat.v4.new_output("display_data", {"text/markdown": "by thm-x"})
+    assert _outputs({"outputs": [role]}) == _outputs({"outputs": [target]})
 
 
 def test_report_times():
