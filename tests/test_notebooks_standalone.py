@@ -36,32 +36,43 @@ STACK = ["numpy", "scipy", "sympy", "matplotlib", "jax", "jaxlib", "ipykernel", 
 UV = Path(sys.executable).parent / "uv"
 TIMES = {}
 
-# Runs inside the fresh environment: executes one notebook with nbclient in its folder, with
-# a last cell that reports which Python and which matcalc ran it; prints a JSON summary.
+# Runs inside the fresh environment, one per pytest-xdist worker: for each notebook path it
+# reads on stdin, executes the notebook with nbclient in the notebook's folder, with a last
+# cell that reports which Python and which matcalc ran it, and prints a JSON summary line.
+# Kernels are forked from a process that has imported the scientific stack (the book's
+# build runs its chapters so too: book/_ext/forkkernel.py): a new Python, ipykernel and
+# those imports for each chapter cost 4 s of CPU. Each kernel is still a new process with a
+# fresh namespace, the fresh environment's Python and packages, and the reader's
+# environment variables (MATCALC_FORK_KERNELS=0 starts them the ordinary way).
 DRIVER = r'''
-import json, sys, time
+import json, os, sys, time
 from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-path = Path(sys.argv[1])
-nb = nbformat.read(path, as_version=4)
-for cell in nb.cells:
-    if cell.cell_type == "code":
-        cell.outputs, cell.execution_count = [], None
-nb.cells.append(nbformat.v4.new_code_cell(
-    "import sys, matcalc; print('PROBE', sys.prefix, matcalc.__file__)"))
-client = NotebookClient(nb, timeout=600, startup_timeout=600, kernel_name="python3",
-                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                        resources={"metadata": {"path": str(path.parent)}})
-start, error = time.perf_counter(), None
-try:
-    client.execute()
-except CellExecutionError as err:
-    error = str(err)[-4000:]
-nbformat.write(nb, path.with_suffix(".executed.ipynb"))
-print(json.dumps({"seconds": time.perf_counter() - start, "error": error}))
+sys.path.insert(0, sys.argv[1])   # forkkernel.py, copied here from book/_ext
+import forkkernel
+
+for line in sys.stdin:
+    path = Path(line.strip())
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import sys, matcalc; print('PROBE', sys.prefix, matcalc.__file__)"))
+    client = NotebookClient(nb, timeout=600, startup_timeout=600, kernel_name="python3",
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                            kernel_manager_class=forkkernel.ForkingKernelManager,
+                            resources={"metadata": {"path": str(path.parent)}})
+    start, error = time.perf_counter(), None
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        error = str(err)[-4000:]
+    nbformat.write(nb, path.with_suffix(".executed.ipynb"))
+    print(json.dumps({"seconds": time.perf_counter() - start, "error": error}), flush=True)
 '''
 
 
@@ -126,6 +137,30 @@ def fresh(tmp_path_factory):
                            text=True, env=_clean_env(env_dir), cwd=where)
     assert probe.returncode != 0 and "No module named 'matcalc'" in probe.stderr
     return python
+
+
+@pytest.fixture(scope="module")
+def runner(fresh, tmp_path_factory):
+    """run(notebook path) -> the driver's summary: DRIVER running in the fresh environment."""
+    where = tmp_path_factory.mktemp("driver")
+    (where / "driver.py").write_text(DRIVER)
+    shutil.copy(ROOT / "book" / "_ext" / "forkkernel.py", where)
+    proc = subprocess.Popen([str(fresh), str(where / "driver.py"), str(where)], cwd=where,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=open(where / "stderr.txt", "w"), text=True,
+                            env=_clean_env(fresh.parents[1]))
+
+    def run(path):
+        proc.stdin.write(f"{path}\n")
+        proc.stdin.flush()
+        line = proc.stdout.readline()
+        assert line, ("the notebook driver stopped:\n"
+                      + (where / "stderr.txt").read_text()[-3000:])
+        return json.loads(line)
+
+    yield run
+    proc.stdin.close()
+    proc.wait(timeout=60)
 
 
 def _clean_env(env_dir):
@@ -235,15 +270,11 @@ def test_install_cell_installs_the_shipped_wheel(exported, fresh, tmp_path):
 
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
-def test_notebook_runs_in_a_fresh_environment(exported, fresh, path, tmp_path, build_runs):
+def test_notebook_runs_in_a_fresh_environment(exported, fresh, runner, path, tmp_path,
+                                              build_runs):
     folder = tmp_path / "downloads"
     shutil.copytree(exported[0], folder)
-    driver = tmp_path / "driver.py"
-    driver.write_text(DRIVER)
-    proc = subprocess.run([str(fresh), str(driver), str(folder / f"{path.stem}.ipynb")],
-                          cwd=folder, capture_output=True, text=True, env=_clean_env(fresh.parents[1]))
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = runner(folder / f"{path.stem}.ipynb")
     TIMES[f"run {path.stem}"] = result["seconds"]
     if result["error"]:
         pytest.fail(f"chapter {path.name} fails in a fresh environment:\n{result['error']}",
