@@ -179,6 +179,7 @@ def _write_notebooks(app, exception):
     """After an HTML build, write _notebooks/<chapter>.ipynb for every chapter, notebooks
     that stand alone (tools/standalone.py: macros defined, MyST turned into Markdown, the
     build's outputs kept), and the matcalc wheel beside them that their first cell installs."""
+    background = _background_wheel(app)  # (joined even when the build failed)
     if exception is not None or app.builder.format != "html":
         return
     import time
@@ -191,6 +192,7 @@ def _write_notebooks(app, exception):
     if not chapters:
         return
     dest = Path(app.outdir) / "_notebooks"
+    wheel = background.result() if background else _current_wheel(app, dest)
     written = all((dest / f"{p.stem}.ipynb").is_file() for p in chapters)
     if not _READ.get(app) and written and _current_wheel(app, dest) is not None:
         return  # nothing was read again: the notebooks and the wheel written last time stand
@@ -201,7 +203,7 @@ def _write_notebooks(app, exception):
         numbers=sphinx_numbers(app.env), citations=_citations(app), base=base,
         executed=_cached_outputs(app.config.nb_execution_cache_path)
         if app.config.nb_execution_mode == "cache" else None,
-        wheel=_current_wheel(app, dest))
+        wheel=wheel)
     _remember_wheel(app, dest)
     for problem in problems:
         logger.warning(f"downloadable notebook: {problem}")
@@ -210,6 +212,34 @@ def _write_notebooks(app, exception):
 
 
 _READ = {}  # app -> the documents this build reads (an unchanged rebuild reads none)
+_WHEEL_JOBS = {}  # app -> the wheel being built while the pages are written
+
+
+def _start_wheel(app, env):
+    """(env-updated) Build the wheel while Sphinx writes the pages, if the one in _notebooks/
+    is not from the present code: the writing uses one core, the wheel's build (a setuptools
+    process) takes the other, and a clean build ends a second sooner."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import standalone  # tools/standalone.py
+
+    dest = Path(app.outdir) / "_notebooks"
+    if app.builder.format != "html" or _current_wheel(app, dest) is not None:
+        return
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="matcalc-wheel")
+    _WHEEL_JOBS[app] = pool.submit(standalone.build_wheel, Path(app.confdir) / "code", dest)
+    pool.shutdown(wait=False)  # the thread ends with the build
+
+
+def _background_wheel(app):
+    """The build :func:`_start_wheel` started for this build (a future), finished; None if
+    none was started. Its ``result()`` is the wheel, or raises what the build raised."""
+    from concurrent.futures import wait
+
+    job = _WHEEL_JOBS.pop(app, None)
+    if job is not None:
+        wait([job])
+    return job
 
 
 def _remember_reading(app, env, docnames):
@@ -384,6 +414,7 @@ def setup(app):
     app.connect("html-page-context", _notebook_link)
     app.connect("html-page-context", _accessible_citations)
     app.connect("env-before-read-docs", _remember_reading)
+    app.connect("env-updated", _start_wheel)
     app.connect("build-finished", _write_notebooks)
     app.connect("build-finished", _copy_mathjax)
     app.connect("doctree-read", _printed_outputs_unsearchable)
