@@ -68,8 +68,8 @@ def _build_record(where):
 # Test files whose tests need the built book: when a run includes one, the controller of
 # pytest-xdist starts the build as soon as collection ends, while the workers run the tests
 # that need no book (instead of one worker building while the other waits for it).
-NEEDS_BOOK = ("test_browser.py", "test_build.py", "test_outputs.py", "test_pdf.py",
-              "test_reproducible.py")
+NEEDS_BOOK = ("test_browser.py", "test_build.py", "test_notebooks_standalone.py",
+              "test_outputs.py", "test_pdf.py", "test_reproducible.py")
 _EARLY_BUILD = []  # non-empty once the controller has decided (one decision per run)
 
 

@@ -54,6 +54,8 @@ from nbclient.exceptions import CellExecutionError
 sys.path.insert(0, sys.argv[1])   # forkkernel.py, copied here from book/_ext
 import forkkernel
 
+replies = os.fdopen(os.dup(1), "w")   # the summaries; anything else written to stdout (by
+os.dup2(2, 1)                         # the kernels this process forks) goes to stderr
 for line in sys.stdin:
     path = Path(line.strip())
     nb = nbformat.read(path, as_version=4)
@@ -71,8 +73,12 @@ for line in sys.stdin:
         client.execute()
     except CellExecutionError as err:
         error = str(err)[-4000:]
+    except Exception as err:   # a kernel that died, did not start, or a cell timed out
+        error = f"{type(err).__name__}: {err}"[-4000:]
     nbformat.write(nb, path.with_suffix(".executed.ipynb"))
-    print(json.dumps({"seconds": time.perf_counter() - start, "error": error}), flush=True)
+    replies.write(json.dumps({"path": str(path), "seconds": time.perf_counter() - start,
+                              "error": error}) + "\n")
+    replies.flush()
 '''
 
 
@@ -151,16 +157,24 @@ def runner(fresh, tmp_path_factory):
                             env=_clean_env(fresh.parents[1]))
 
     def run(path):
+        assert proc.poll() is None, ("the notebook driver stopped:\n"
+                                     + (where / "stderr.txt").read_text()[-3000:])
         proc.stdin.write(f"{path}\n")
         proc.stdin.flush()
         line = proc.stdout.readline()
         assert line, ("the notebook driver stopped:\n"
                       + (where / "stderr.txt").read_text()[-3000:])
-        return json.loads(line)
+        result = json.loads(line)
+        assert result["path"] == str(path), result
+        return result
 
     yield run
     proc.stdin.close()
-    proc.wait(timeout=60)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _clean_env(env_dir):
@@ -338,14 +352,16 @@ def _different_outputs(build, reader, measured=None):
 @pytest.fixture(scope="module")
 def build_runs(built):
     """The shared build's runs of the chapters, as its jupyter-cache holds them (before any
-    conversion for download): {chapter: executed notebook}."""
+    conversion for download): {chapter: executed notebook}. Read from the files, not with
+    ``get_cache_bundle``, which writes to the cache's database (test_reproducible copies it)."""
     from jupyter_cache import get_cache
 
     proc, out = built
     assert proc.returncode == 0, "the shared build failed: see test_build.py"
     (root,) = [p for p in (out.parent / "cache").iterdir() if p.is_dir()]
-    cache = get_cache(str(root))
-    return {Path(r.uri).stem: cache.get_cache_bundle(r.pk).nb for r in cache.list_cache_records()}
+    return {Path(r.uri).stem: nbformat.read(str(root / "executed" / r.hashkey / "base.ipynb"),
+                                            as_version=4)
+            for r in get_cache(str(root)).list_cache_records()}
 
 
 def test_the_comparison_of_outputs_sees_a_difference(build_runs):
