@@ -193,8 +193,8 @@ def held_page(browser, **options):
 def _is_mathjax(url):
     """The page's request for MathJax's script (Sphinx may add ?v=<checksum>), not the one
     LOAD_MATHJAX makes."""
-    return (urlparse(url).path.endswith("/_static/mathjax/tex-chtml.js")
-            and "released" not in urlparse(url).query)
+    parts = urlparse(url)
+    return parts.path.endswith("/_static/mathjax/tex-chtml.js") and "released" not in parts.query
 
 
 @pytest.fixture(scope="module")

@@ -365,19 +365,19 @@ def build_runs(built):
 
 
 def test_the_comparison_of_outputs_sees_a_difference(build_runs):
-    build = build_runs["chainrule"]
+    build, measured = build_runs["chainrule"], MEASURED["chainrule"]
     reader = nbformat.from_dict(copy.deepcopy(build))
     reader.cells.insert(0, nbformat.v4.new_code_cell("import matcalc"))
     assert _different_outputs(build, reader) == []
     cells = [c for c in reader.cells if c.cell_type == "code"][1:]
-    timed = next(k for k, c in enumerate(cells) if "costs" in c.source and c.outputs)
+    timed = next(k for k, c in enumerate(cells) if measured in c.source and c.outputs)
     cells[timed].outputs = [nbformat.v4.new_output("stream", name="stdout", text="changed")]
     assert _different_outputs(build, reader) == [timed]          # seen unless measured
-    assert _different_outputs(build, reader, MEASURED["chainrule"]) == []
-    stream = next(k for k, c in enumerate(cells) if "costs" not in c.source
+    assert _different_outputs(build, reader, measured) == []
+    stream = next(k for k, c in enumerate(cells) if measured not in c.source
                   and any(o.output_type == "stream" for o in c.outputs))
     cells[stream].outputs.append(nbformat.v4.new_output("stream", name="stdout", text="more\n"))
-    assert _different_outputs(build, reader, "costs") == [stream]
+    assert _different_outputs(build, reader, measured) == [stream]
     # the same text in two chunks is the same output; a MyST role shows as its target
     chunks = nbformat.v4.new_code_cell("print('ab')", outputs=[
         nbformat.v4.new_output("stream", name="stdout", text="a"),

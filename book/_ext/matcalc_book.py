@@ -194,7 +194,7 @@ def _write_notebooks(app, exception):
     dest = Path(app.outdir) / "_notebooks"
     wheel = background.result() if background else _current_wheel(app, dest)
     written = all((dest / f"{p.stem}.ipynb").is_file() for p in chapters)
-    if not _READ.get(app) and written and _current_wheel(app, dest) is not None:
+    if not _READ.get(app) and written and background is None and wheel is not None:
         return  # nothing was read again: the notebooks and the wheel written last time stand
     macros = ((app.config.mathjax3_config or {}).get("tex") or {}).get("macros") or {}
     base = (app.config.html_baseurl.rstrip("/") + "/") if app.config.html_baseurl else "../"
