@@ -1,0 +1,46 @@
+"""Python's cyclic garbage collector, set for a Sphinx build (a local extension, listed first).
+
+A build loads the pickled environment, parses and resolves every page's doctree and renders
+it; nearly all of these objects live until the build ends, and the process then exits. With
+the default thresholds (700, 10, 10) the collector keeps re-examining them: measured with
+``perf`` on an unchanged rebuild (nothing read, nothing written), ``gc_collect_main`` and its
+traversal took about a third of the process's CPU, and 1.1 of its 6 seconds were spent after
+the build had finished, in the collections the interpreter runs while it shuts down.
+
+So, in this process (and the workers it forks to run notebooks, not in the kernels):
+
+* the youngest generation is collected after :data:`THRESHOLDS` ``[0]`` net allocations
+  instead of 700, and a full collection waits for :data:`THRESHOLDS` ``[2]`` collections of the
+  middle one: cycles of garbage (a parsed page's nodes) are still freed, just in larger
+  batches;
+* at exit, :func:`gc.freeze`, so that the interpreter's final collections do not walk
+  objects whose memory the operating system takes back anyway.
+
+Measured on this machine (2 cores, alternating runs with and without this extension): an
+unchanged rebuild 5.1–6.6 s → 3.4–4.7 s; a rebuild that re-reads every page from the
+notebook cache 20–22 → 15–19 s of CPU; a clean build 57–58 → 48–52 s (92–93 → 81–83 s of
+CPU of both cores: the workers that drive the notebooks' kernels are forks of this process
+and collect less often too). The process's peak memory grew by 5 % (225 → 236 MB).
+(Freezing everything at set-up as well gained nothing measurable, so it is not done.)
+"""
+
+import atexit
+import gc
+
+__all__ = ["THRESHOLDS", "setup"]
+
+THRESHOLDS = (50_000, 20, 100)  # gc.set_threshold's (generation 0, 1, 2); Python's: 700, 10, 10
+
+
+def setup(app):
+    """Raise the collector's thresholds, and freeze what is left at exit (Sphinx entry point).
+
+    >>> import gc
+    >>> before = gc.get_threshold()
+    >>> setup(None)["parallel_read_safe"], gc.get_threshold() == THRESHOLDS
+    (True, True)
+    >>> gc.set_threshold(*before)
+    """
+    gc.set_threshold(*THRESHOLDS)
+    atexit.register(gc.freeze)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
