@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from chapters import run_chapter
 from conftest import build_book
-from matcalc_book import code_fingerprint, coalesce_streams_exactly, patch_stream_merge
+from matcalc_book import (PYBTEX_PLUGINS, code_fingerprint, coalesce_streams_exactly,
+                          patch_stream_merge, remember_pybtex_plugins)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -184,6 +185,19 @@ def test_stream_merge_patch_refuses_another_myst_nb(monkeypatch):
     monkeypatch.setattr(myst_nb, "__version__", "9.9.9")
     with pytest.raises(RuntimeError, match="written for myst-nb 1.4.0, found 9.9.9"):
         patch_stream_merge()
+
+
+def test_remembered_pybtex_plugins_are_found_without_a_scan(monkeypatch):
+    import pybtex.plugin
+
+    remember_pybtex_plugins()
+
+    def scan(**query):
+        raise AssertionError(f"pybtex scanned the installed packages' entry points: {query}")
+
+    monkeypatch.setattr(pybtex.plugin, "entry_points", scan)
+    found = [pybtex.plugin.find_plugin(group, name).__module__ for group, name in PYBTEX_PLUGINS]
+    assert found == ["pybtex.backends.plaintext", "pybtex_docutils"]
 
 
 def test_search_index_has_words_not_numbers_from_outputs(built):
