@@ -5,8 +5,6 @@ import re
 import sys
 from pathlib import Path
 
-from matcalc.plaintext import plain
-
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
 
@@ -67,6 +65,8 @@ def _text(output):
         data = output.get("data", {})
         # Markdown (tables with math) is for notebooks; the terminal gets plain text.
         if "text/markdown" in data:
+            from matcalc.plaintext import plain  # here: the book's build imports this module
+
             return plain(data["text/markdown"]) + "\n"
         if "text/plain" in data:
             return data["text/plain"] + "\n"
