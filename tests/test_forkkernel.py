@@ -135,6 +135,26 @@ def test_the_zygote_ends_with_the_process_that_started_it(tmp_path):
     pytest.fail(f"the zygote {zygote} outlived the process that started it")
 
 
+def _kernel_parent(cwd):
+    result = run_in_kernel(notebook("import os; print(os.getppid())"), cwd, 120)
+    assert result.err is None, result.err
+    return int(result.nb.cells[0].outputs[0]["text"])
+
+
+def test_processes_forked_after_start_share_its_zygote(tmp_path, monkeypatch):
+    # As the build's pool runs notebooks: two workers, kernels asked for at the same time.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    monkeypatch.setenv("MATCALC_FORK_KERNELS", "1")
+    zygote = forkkernel.start()
+    assert zygote == forkkernel._ZYGOTE[0].process.pid
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        parents = list(pool.map(_kernel_parent, [str(tmp_path)] * 6))
+    assert parents == [zygote] * 6
+    assert forkkernel._ZYGOTE[0].alive()  # the workers' exits did not stop it
+
+
 def test_only_this_interpreters_ipykernel_is_forked():
     assert forkkernel.kernel_arguments(
         [sys.executable, "-m", "ipykernel_launcher", "-f", "c.json"]) == ["-f", "c.json"]

@@ -14,6 +14,7 @@ reports the error as usual, naming the chapter, and the strict build fails.
 cores; 1 turns this off).
 """
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -146,7 +147,10 @@ def _before_read(app, env, docnames):
     # Long ones first, so that no long notebook starts last: those conf.py names, then by
     # the length of their code.
     pending.sort(key=lambda item: _start_order(item, app.config.matcalc_notebooks_first))
-    pool = ProcessPoolExecutor(max_workers=min(count, len(pending)))
+    # One zygote for the pool's workers: started here, shared by the processes forked later.
+    fork = forkkernel.start() is not None
+    pool = ProcessPoolExecutor(max_workers=min(count, len(pending)),
+                               mp_context=multiprocessing.get_context("fork") if fork else None)
     runs = {}
     for path, notebook, read_fmt in pending:
         cwd = None if config.execution_in_temp else str(path.parent)
