@@ -12,7 +12,8 @@ import matcalc
 MODULES = ["matcalc"] + [m.name for m in pkgutil.walk_packages(matcalc.__path__, "matcalc.")]
 
 
-@pytest.mark.parametrize("name", MODULES + ["matcalc_book", "standalone", "buildgc"])
+@pytest.mark.parametrize("name", MODULES + ["matcalc_book", "standalone", "buildgc",
+                                           "forkkernel", "preexecute"])
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
