@@ -22,7 +22,7 @@ copyright = "2026, the matcalc authors"
 language = "en"
 
 extensions = [
-    "buildgc",  # first: the collector set for a build (book/_ext/buildgc.py)
+    "buildgc",  # the garbage collector set for a build (book/_ext/buildgc.py)
     "myst_nb",
     "sphinx_proof",
     "sphinx_exercise",

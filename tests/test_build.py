@@ -187,6 +187,28 @@ def test_stream_merge_patch_refuses_another_myst_nb(monkeypatch):
         patch_stream_merge()
 
 
+def test_the_build_remembers_pybtex_plugins_before_it_reads(monkeypatch):
+    import matcalc_book
+
+    class App:  # records what the extension's setup connects
+        def __init__(self):
+            self.connected = []
+
+        def connect(self, event, handler, priority=500):
+            self.connected.append((event, handler))
+
+        def add_config_value(self, *args, **kwargs):
+            pass
+
+    app, calls = App(), []
+    matcalc_book.setup(app)
+    monkeypatch.setattr(matcalc_book, "remember_pybtex_plugins", lambda: calls.append(1))
+    for event, handler in app.connected:
+        if event == "builder-inited":
+            handler(app)
+    assert calls == [1]
+
+
 def test_remembered_pybtex_plugins_are_found_without_a_scan(monkeypatch):
     import pybtex.plugin
 

@@ -4,11 +4,14 @@ that the preloaded modules are already imported; interrupts, timeouts, dying ker
 the zygote's end behave as with ordinary kernels."""
 
 import json
+import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import textwrap
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import forkkernel
 import nbformat
@@ -135,24 +138,74 @@ def test_the_zygote_ends_with_the_process_that_started_it(tmp_path):
     pytest.fail(f"the zygote {zygote} outlived the process that started it")
 
 
-def _kernel_parent(cwd):
-    result = run_in_kernel(notebook("import os; print(os.getppid())"), cwd, 120)
+FORK = multiprocessing.get_context("fork")
+
+
+def _kernel_pids(cwd):
+    """(in a pool's worker) the pids the zygote answered, the kernel's own and its parent's."""
+    answered, fork = [], forkkernel._Zygote.fork
+
+    def recording(self, *args):
+        answered.append(fork(self, *args))
+        return answered[-1]
+
+    forkkernel._Zygote.fork = recording
+    try:
+        result = run_in_kernel(notebook("import os; print(os.getpid(), os.getppid())"), cwd, 120)
+    finally:
+        forkkernel._Zygote.fork = fork
     assert result.err is None, result.err
-    return int(result.nb.cells[0].outputs[0]["text"])
+    pid, parent = map(int, result.nb.cells[0].outputs[0]["text"].split())
+    return answered, pid, parent
 
 
 def test_processes_forked_after_start_share_its_zygote(tmp_path, monkeypatch):
-    # As the build's pool runs notebooks: two workers, kernels asked for at the same time.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
+    # As the build's pool runs notebooks: two workers, kernels asked for at the same time;
+    # each worker must be answered with the pid of the kernel it asked for.
     monkeypatch.setenv("MATCALC_FORK_KERNELS", "1")
     zygote = forkkernel.start()
     assert zygote == forkkernel._ZYGOTE[0].process.pid
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
-        parents = list(pool.map(_kernel_parent, [str(tmp_path)] * 6))
-    assert parents == [zygote] * 6
+    with ProcessPoolExecutor(2, mp_context=FORK) as pool:
+        runs = list(pool.map(_kernel_pids, [str(tmp_path)] * 6))
+    assert [(answered, parent) for answered, _, parent in runs] == [
+        ([pid], zygote) for _, pid, _ in runs]
     assert forkkernel._ZYGOTE[0].alive()  # the workers' exits did not stop it
+
+
+def _let_go(_):
+    forkkernel._ZYGOTE[0].close()
+    return forkkernel._ZYGOTE[0].closed and not forkkernel._ZYGOTE[0].alive()
+
+
+def test_a_worker_that_lets_go_of_the_zygote_does_not_stop_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("MATCALC_FORK_KERNELS", "1")
+    zygote = forkkernel.start()
+    with ProcessPoolExecutor(1, mp_context=FORK) as pool:
+        assert pool.submit(_let_go, 0).result()
+    assert forkkernel._ZYGOTE[0].alive()
+    after, _ = probe(tmp_path, monkeypatch, True)
+    assert after["ppid"] == zygote
+
+
+def _sees_it_dead(_):
+    for _ in range(100):
+        if not forkkernel._ZYGOTE[0].alive():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_worker_sees_a_dead_zygote_as_dead(monkeypatch):
+    # Killed and not yet reaped by its owner (this process): a zombie, which answers
+    # kill(pid, 0) as if it ran.
+    monkeypatch.setenv("MATCALC_FORK_KERNELS", "1")
+    forkkernel.start()
+    zygote = forkkernel._ZYGOTE[0]
+    os.kill(zygote.process.pid, signal.SIGKILL)
+    with ProcessPoolExecutor(1, mp_context=FORK) as pool:
+        assert pool.submit(_sees_it_dead, 0).result()
+    assert not zygote.alive()  # the owner reaps it
+    assert forkkernel.start() != zygote.process.pid  # and the next one is new
 
 
 def test_only_this_interpreters_ipykernel_is_forked():

@@ -37,7 +37,8 @@ from pathlib import Path
 from jupyter_client import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-__all__ = ["PRELOAD", "ForkingKernelManager", "enabled", "kernel_arguments", "start"]
+__all__ = ["PRELOAD", "ForkingKernelManager", "enabled", "kernel_arguments", "start",
+           "stop"]
 
 # Imported by the zygote before any kernel is forked: what most chapters' first cells import.
 # Not jax (multithreaded once used: fork would be unsafe) and not matplotlib.pyplot's backend
@@ -119,72 +120,106 @@ class _Zygote:
     kernels with it) before the build itself stops."""
 
     def __init__(self):
-        requests_read, self._requests = os.pipe()
-        self._replies, replies_write = os.pipe()
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", f"import sys; sys.path.insert(0, {HERE!r}); "
-             f"import forkkernel; forkkernel._serve({requests_read}, {replies_write})"],
-            pass_fds=(requests_read, replies_write), stdin=subprocess.DEVNULL,
-            start_new_session=True)
-        os.close(requests_read)
-        os.close(replies_write)
-        self.owner = os.getpid()
         # Processes forked from the owner after this (a pool's workers, see start()) write to
         # and read from the same pipes: a lock that holds across fork keeps each reply with
-        # the request it answers.
+        # the request it answers. (Made first: if it cannot be, nothing is left behind.)
         self._lock = multiprocessing.get_context("fork").Lock()
+        requests_read, self._requests = os.pipe()
+        self._replies, replies_write = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", f"import sys; sys.path.insert(0, {HERE!r}); "
+                 f"import forkkernel; forkkernel._serve({requests_read}, {replies_write})"],
+                pass_fds=(requests_read, replies_write), stdin=subprocess.DEVNULL,
+                start_new_session=True)
+        except OSError:
+            os.close(self._requests)
+            os.close(self._replies)
+            raise
+        finally:
+            os.close(requests_read)
+            os.close(replies_write)
+        self.owner = os.getpid()
+        self.closed = False
 
     def alive(self):
-        """Whether the zygote still runs (asked from the owner or from a process forked
-        from it, whose ``Popen`` cannot wait for another process's child)."""
+        """Whether the zygote still runs and this process may use it (asked from the owner,
+        or from a process forked from it, whose ``Popen`` cannot wait for another process's
+        child and would see a dead zygote as a zombie)."""
+        if self.closed:
+            return False
         if os.getpid() == self.owner:
             return self.process.poll() is None
-        try:
-            os.kill(self.process.pid, 0)
-        except OSError:
-            return False
-        return True
+        return _running(self.process.pid)
 
     def fork(self, arguments, cwd, env):
         """Fork a kernel; its pid. RuntimeError if the zygote is gone or does not answer
-        within :data:`REPLY_TIMEOUT` seconds (it is then stopped)."""
+        within :data:`REPLY_TIMEOUT` seconds; it is then stopped, for every process that
+        shares it (a late reply must not be read as the answer to the next request)."""
         import select
 
         request = (json.dumps({"args": arguments, "cwd": cwd, "env": env}) + "\n").encode()
         if not self._lock.acquire(timeout=REPLY_TIMEOUT):
             raise RuntimeError(f"the kernel zygote was busy for {REPLY_TIMEOUT} s")
         try:
+            reply, problem = b"", None
             try:
                 while request:
                     request = request[os.write(self._requests, request):]
+                while not reply.endswith(b"\n"):
+                    if not select.select([self._replies], [], [], REPLY_TIMEOUT)[0]:
+                        problem = f"did not answer in {REPLY_TIMEOUT} s"
+                        break
+                    chunk = os.read(self._replies, 64)
+                    if not chunk:
+                        problem = "closed its end of the pipe"
+                        break
+                    reply += chunk
             except OSError as exc:
-                raise RuntimeError(f"the kernel zygote is gone ({exc})") from exc
-            reply = b""
-            while not reply.endswith(b"\n"):
-                if not select.select([self._replies], [], [], REPLY_TIMEOUT)[0]:
-                    self.close()
-                    raise RuntimeError(f"the kernel zygote did not answer in {REPLY_TIMEOUT} s")
-                chunk = os.read(self._replies, 64)
-                if not chunk:
-                    break
-                reply += chunk
+                problem = f"is gone ({exc})"
+            if problem is not None:
+                self.close(everywhere=True)
+                raise RuntimeError(f"the kernel zygote {problem}")
         finally:
             self._lock.release()
         if not reply.strip().isdigit():
             raise RuntimeError(f"the kernel zygote did not fork a kernel (it said {reply!r})")
         return int(reply)
 
-    def close(self):
-        """Stop the zygote (its kernels exit with it) and close the pipes; a process that
-        shares another's zygote only closes its copies of the pipes."""
+    def close(self, everywhere=False):
+        """Close this process's ends of the pipes, once. The owner also stops the zygote
+        (its kernels exit with it); a process that shares it stops it only ``everywhere``."""
+        if self.closed:
+            return
+        self.closed = True
         if os.getpid() == self.owner:
             self.process.kill()
             self.process.wait()
+        elif everywhere:
+            try:
+                os.kill(self.process.pid, signal.SIGKILL)
+            except OSError:
+                pass
         for fd in (self._requests, self._replies):
             try:
                 os.close(fd)
             except OSError:
                 pass
+
+
+def _running(pid):
+    """Whether process ``pid`` runs (a zombie does not: its parent has not reaped it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel (a zombie then counts as running)
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
 
 
 REPLY_TIMEOUT = 300  # seconds for the zygote's imports and one fork, on a loaded machine
@@ -198,13 +233,22 @@ def start():
     their kernels from it too, instead of each starting a zygote that imports the preloaded
     modules again (about 2.8 s of CPU each, measured). Returns the zygote's pid, or None.
 
-    >>> pid = start()  # in the process that forks the workers, before it forks them
-    >>> pid is None or pid == start()  # one zygote: started once, then reused
-    True
+    >>> pid = start()  # in the process that forks the workers  # doctest: +SKIP
     """
     if not enabled():
         return None
     return _zygote().process.pid
+
+
+def stop():
+    """Stop this process's zygote, if it started one (a process that shares another's only
+    lets go of it); the next forked kernel starts a new one. Its memory (135 MB with
+    the preloaded modules) is freed for the rest of the build.
+
+    >>> stop()
+    """
+    if _ZYGOTE:
+        _ZYGOTE.pop().close()
 
 
 def _zygote():

@@ -300,7 +300,7 @@ def _citations(app):
 
 # The pybtex plugins sphinxcontrib-bibtex looks up again and again (the plain-text backend
 # once for every citation it resolves).
-PYBTEX_PLUGINS = [("pybtex.backends", "plaintext"), ("pybtex.backends", "docutils")]
+PYBTEX_PLUGINS = (("pybtex.backends", "plaintext"), ("pybtex.backends", "docutils"))
 
 
 def remember_pybtex_plugins(plugins=PYBTEX_PLUGINS):
@@ -311,7 +311,7 @@ def remember_pybtex_plugins(plugins=PYBTEX_PLUGINS):
 
     >>> import pybtex.plugin
     >>> remember_pybtex_plugins()
-    >>> pybtex.plugin._RUNTIME_PLUGINS["pybtex.backends"]["plaintext"].__module__
+    >>> pybtex.plugin.find_plugin("pybtex.backends", "plaintext").__module__
     'pybtex.backends.plaintext'
     """
     import pybtex.plugin

@@ -147,10 +147,8 @@ def _before_read(app, env, docnames):
     # Long ones first, so that no long notebook starts last: those conf.py names, then by
     # the length of their code.
     pending.sort(key=lambda item: _start_order(item, app.config.matcalc_notebooks_first))
-    # One zygote for the pool's workers: started here, shared by the processes forked later.
-    fork = forkkernel.start() is not None
     pool = ProcessPoolExecutor(max_workers=min(count, len(pending)),
-                               mp_context=multiprocessing.get_context("fork") if fork else None)
+                               mp_context=_shared_zygote_context())
     runs = {}
     for path, notebook, read_fmt in pending:
         cwd = None if config.execution_in_temp else str(path.parent)
@@ -160,6 +158,21 @@ def _before_read(app, env, docnames):
     docnames[:] = [d for d in docnames if d not in runs] + list(runs)  # runs: from docnames
     app.matcalc_runs = {"cache": cache, "runs": runs, "start": time.perf_counter(),
                         "workers": count}
+
+
+def _shared_zygote_context():
+    """Start the kernel zygote here, for the pool's workers to share, when they are forked
+    from this process (the default where ``fork`` is: Linux); the fork context, or None
+    for the platform's default (each worker then starts a zygote of its own)."""
+    if multiprocessing.get_start_method() != "fork":
+        return None
+    try:
+        if forkkernel.start() is None:
+            return None
+    except (OSError, RuntimeError) as exc:
+        logger.info(f"no shared kernel zygote ({exc}): each worker starts its own")
+        return None
+    return multiprocessing.get_context("fork")
 
 
 def _wait_for_notebook(app, docname, source):
@@ -177,6 +190,7 @@ def _wait_for_notebook(app, docname, source):
     else:
         logger.info(f"{path.name} failed ahead of reading ({error.splitlines()[0]})")
     if not state["runs"]:
+        forkkernel.stop()  # its memory is free while the pages are written
         logger.info(f"all notebooks executed {time.perf_counter() - state['start']:.1f} s "
                     f"after the first started, {state['workers']} at a time")
         app.matcalc_runs = None
