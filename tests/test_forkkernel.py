@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
@@ -206,6 +207,46 @@ def test_a_worker_sees_a_dead_zygote_as_dead(monkeypatch):
         assert pool.submit(_sees_it_dead, 0).result()
     assert not zygote.alive()  # the owner reaps it
     assert forkkernel.start() != zygote.process.pid  # and the next one is new
+
+
+class FakeZygote:
+    """Plays the zygote's side of the pipes in a thread: answers each request with
+    ``replies[i]`` (a pid, or None for no answer) after ``delays[i]`` seconds."""
+
+    def __init__(self, replies, delays):
+        requests_read, requests = os.pipe()
+        replies_read, self.replies_write = os.pipe()
+        self.zygote = forkkernel._Zygote.__new__(forkkernel._Zygote)
+        self.zygote._attach(requests, replies_read, process=None)
+        self.reader = os.fdopen(requests_read)
+        self.thread = threading.Thread(target=self.serve, args=(replies, delays), daemon=True)
+        self.thread.start()
+
+    def serve(self, replies, delays):
+        for pid, delay in zip(replies, delays):
+            ident = json.loads(self.reader.readline())["id"]
+            time.sleep(delay)
+            if pid is not None:
+                os.write(self.replies_write, f"{ident} {pid}\n".encode())
+
+
+def test_a_late_reply_is_not_taken_for_the_next_one(monkeypatch):
+    monkeypatch.setattr(forkkernel, "REPLY_TIMEOUT", 0.5)
+    fake = FakeZygote(replies=[111, 222], delays=[1.0, 0.0])
+    with pytest.raises(RuntimeError, match="did not answer"):
+        fake.zygote.fork([], "/", {})
+    assert fake.zygote.fork([], "/", {}) == 222  # 111 arrives meanwhile, for the first
+
+
+def test_a_process_that_dies_holding_the_zygote_does_not_block_the_others(monkeypatch):
+    monkeypatch.setattr(forkkernel, "REPLY_TIMEOUT", 5)
+    fake = FakeZygote(replies=[333], delays=[0.0])
+    child = os.fork()
+    if child == 0:  # takes its turn, and dies before giving it back
+        fake.zygote._turn().__enter__()
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert fake.zygote.fork([], "/", {}) == 333
 
 
 def test_only_this_interpreters_ipykernel_is_forked():

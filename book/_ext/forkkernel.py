@@ -25,8 +25,8 @@ platform without ``fork``, ``MATCALC_FORK_KERNELS=0`` or a zygote that cannot st
 back to the ordinary launch.
 """
 
+import contextlib
 import json
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -117,28 +117,38 @@ class _Forked:
 class _Zygote:
     """The forking process: requests and replies are lines over two pipes. It runs in a
     session of its own, so that a Ctrl-C meant for the build does not kill it (and the
-    kernels with it) before the build itself stops."""
+    kernels with it) before the build itself stops.
+
+    Processes forked from the owner after it started (a pool's workers, see :func:`start`)
+    share it: they inherit the pipes, and a lock on an unnamed file (a POSIX record lock,
+    which the system drops when its holder dies) lets one process at a time send a request
+    and read its reply. Each request carries an id that its reply repeats: a late reply to
+    a request that timed out is skipped, not taken for the answer to the next one."""
 
     def __init__(self):
-        # Processes forked from the owner after this (a pool's workers, see start()) write to
-        # and read from the same pipes: a lock that holds across fork keeps each reply with
-        # the request it answers. (Made first: if it cannot be, nothing is left behind.)
-        self._lock = multiprocessing.get_context("fork").Lock()
-        requests_read, self._requests = os.pipe()
-        self._replies, replies_write = os.pipe()
+        requests_read, requests = os.pipe()
+        replies, replies_write = os.pipe()
         try:
-            self.process = subprocess.Popen(
+            process = subprocess.Popen(
                 [sys.executable, "-c", f"import sys; sys.path.insert(0, {HERE!r}); "
                  f"import forkkernel; forkkernel._serve({requests_read}, {replies_write})"],
                 pass_fds=(requests_read, replies_write), stdin=subprocess.DEVNULL,
                 start_new_session=True)
         except OSError:
-            os.close(self._requests)
-            os.close(self._replies)
+            os.close(requests)
+            os.close(replies)
             raise
         finally:
             os.close(requests_read)
             os.close(replies_write)
+        self._attach(requests, replies, process)
+
+    def _attach(self, requests, replies, process):
+        import tempfile
+
+        self._requests, self._replies, self.process = requests, replies, process
+        self._lockfile = tempfile.TemporaryFile()
+        self._threads = (os.getpid(), threading.Lock())
         self.owner = os.getpid()
         self.closed = False
 
@@ -152,74 +162,105 @@ class _Zygote:
             return self.process.poll() is None
         return _running(self.process.pid)
 
-    def fork(self, arguments, cwd, env):
-        """Fork a kernel; its pid. RuntimeError if the zygote is gone or does not answer
-        within :data:`REPLY_TIMEOUT` seconds; it is then stopped, for every process that
-        shares it (a late reply must not be read as the answer to the next request)."""
-        import select
+    @contextlib.contextmanager
+    def _turn(self):
+        """Hold the zygote for one request and its reply: against this process's other
+        threads, then against the other processes that share it."""
+        import fcntl
+        import time
 
-        request = (json.dumps({"args": arguments, "cwd": cwd, "env": env}) + "\n").encode()
-        if not self._lock.acquire(timeout=REPLY_TIMEOUT):
+        if self._threads[0] != os.getpid():  # a forked copy: its own threads' lock
+            self._threads = (os.getpid(), threading.Lock())
+        deadline = time.monotonic() + REPLY_TIMEOUT
+        if not self._threads[1].acquire(timeout=REPLY_TIMEOUT):
             raise RuntimeError(f"the kernel zygote was busy for {REPLY_TIMEOUT} s")
         try:
-            reply, problem = b"", None
+            while True:
+                try:
+                    fcntl.lockf(self._lockfile, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(
+                            f"the kernel zygote was busy for {REPLY_TIMEOUT} s") from None
+                    time.sleep(0.01)
             try:
-                while request:
-                    request = request[os.write(self._requests, request):]
-                while not reply.endswith(b"\n"):
-                    if not select.select([self._replies], [], [], REPLY_TIMEOUT)[0]:
-                        problem = f"did not answer in {REPLY_TIMEOUT} s"
-                        break
-                    chunk = os.read(self._replies, 64)
-                    if not chunk:
-                        problem = "closed its end of the pipe"
-                        break
-                    reply += chunk
-            except OSError as exc:
-                problem = f"is gone ({exc})"
-            if problem is not None:
-                self.close(everywhere=True)
-                raise RuntimeError(f"the kernel zygote {problem}")
+                yield
+            finally:
+                fcntl.lockf(self._lockfile, fcntl.LOCK_UN)
         finally:
-            self._lock.release()
-        if not reply.strip().isdigit():
-            raise RuntimeError(f"the kernel zygote did not fork a kernel (it said {reply!r})")
-        return int(reply)
+            self._threads[1].release()
 
-    def close(self, everywhere=False):
-        """Close this process's ends of the pipes, once. The owner also stops the zygote
-        (its kernels exit with it); a process that shares it stops it only ``everywhere``."""
+    def fork(self, arguments, cwd, env):
+        """Fork a kernel; its pid. RuntimeError if the zygote is closed, gone, or does not
+        answer within :data:`REPLY_TIMEOUT` seconds."""
+        import uuid
+
+        if self.closed:
+            raise RuntimeError("the kernel zygote was closed in this process")
+        ident = uuid.uuid4().hex
+        request = json.dumps({"id": ident, "args": arguments, "cwd": cwd, "env": env})
+        with self._turn():
+            try:
+                data = (request + "\n").encode()
+                while data:
+                    data = data[os.write(self._requests, data):]
+                while True:
+                    answered, _, pid = self._reply().partition(" ")
+                    if answered == ident:
+                        break  # (other ids: late replies to requests that timed out)
+            except OSError as exc:
+                self.close()
+                raise RuntimeError(f"the kernel zygote is gone ({exc})") from exc
+        if not pid.strip().isdigit():
+            raise RuntimeError(f"the kernel zygote did not fork a kernel (it said {pid!r})")
+        return int(pid)
+
+    def _reply(self):
+        """One line from the replies pipe, read a byte at a time (nothing of the next line
+        is taken: another process may be the one to read it)."""
+        import select
+
+        line = b""
+        while not line.endswith(b"\n"):
+            if not select.select([self._replies], [], [], REPLY_TIMEOUT)[0]:
+                raise RuntimeError(f"the kernel zygote did not answer in {REPLY_TIMEOUT} s")
+            byte = os.read(self._replies, 1)
+            if not byte:
+                raise OSError("it closed its end of the pipe")
+            line += byte
+        return line.decode().strip()
+
+    def close(self):
+        """Close this process's ends of the pipes, once; the owner also stops the zygote (its
+        kernels exit with it), a process that shares it leaves it running."""
         if self.closed:
             return
         self.closed = True
         if os.getpid() == self.owner:
             self.process.kill()
             self.process.wait()
-        elif everywhere:
-            try:
-                os.kill(self.process.pid, signal.SIGKILL)
-            except OSError:
-                pass
         for fd in (self._requests, self._replies):
             try:
                 os.close(fd)
             except OSError:
                 pass
+        self._lockfile.close()
 
 
 def _running(pid):
     """Whether process ``pid`` runs (a zombie does not: its parent has not reaped it)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rpartition(")")[2].split()[0] not in ("Z", "X")
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc: ask the kernel (a zombie then counts as running)
+    if not os.path.isdir("/proc/self"):  # no /proc: ask the kernel (a zombie counts)
         try:
             os.kill(pid, 0)
         except OSError:
             return False
         return True
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
 
 
 REPLY_TIMEOUT = 300  # seconds for the zygote's imports and one fork, on a loaded machine
@@ -299,10 +340,11 @@ def _serve(requests_fd, replies_fd):
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's Ctrl-C is for the build
     requests = os.fdopen(requests_fd, "r")
     for line in requests:
+        request = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            _become_kernel(json.loads(line), (requests_fd, replies_fd))
-        os.write(replies_fd, f"{pid}\n".encode())
+            _become_kernel(request, (requests_fd, replies_fd))
+        os.write(replies_fd, f"{request.get('id', '')} {pid}\n".encode())
 
 
 def _reseed():

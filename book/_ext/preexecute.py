@@ -16,6 +16,7 @@ cores; 1 turns this off).
 
 import multiprocessing
 import os
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -161,10 +162,11 @@ def _before_read(app, env, docnames):
 
 
 def _shared_zygote_context():
-    """Start the kernel zygote here, for the pool's workers to share, when they are forked
-    from this process (the default where ``fork`` is: Linux); the fork context, or None
-    for the platform's default (each worker then starts a zygote of its own)."""
-    if multiprocessing.get_start_method() != "fork":
+    """Start the kernel zygote here, for the pool's workers to share, on Linux, where they
+    can be forked from this process; the fork context, or None for the platform's default
+    (each worker then starts a zygote of its own, as on macOS, where forking a process
+    that has loaded Apple's frameworks is unsafe)."""
+    if not sys.platform.startswith("linux"):
         return None
     try:
         if forkkernel.start() is None:
@@ -175,6 +177,12 @@ def _shared_zygote_context():
     return multiprocessing.get_context("fork")
 
 
+def _stop_zygote(app, env):
+    """(``env-updated``) Every page is read: no kernel is needed for the rest of the build
+    (a notebook myst-nb ran again after a failed run may have started a zygote)."""
+    forkkernel.stop()
+
+
 def _wait_for_notebook(app, docname, source):
     """(``source-read``) Before a page is parsed, wait for its notebook's run and store it
     in the cache, where myst-nb finds it. A run that failed is not stored: myst-nb runs the
@@ -183,7 +191,10 @@ def _wait_for_notebook(app, docname, source):
     if not state or docname not in state["runs"]:
         return
     path, read_fmt, future = state["runs"].pop(docname)
-    notebook, seconds, error = future.result()
+    try:
+        notebook, seconds, error = future.result()
+    except Exception as exc:  # the worker died (BrokenProcessPool): myst-nb runs it again
+        notebook, seconds, error = None, 0.0, f"{type(exc).__name__}: {exc}"
     if error is None:
         _store(state["cache"], path, notebook, read_fmt, seconds)
         logger.info(f"executed {path.name} in {seconds:.1f} s")
@@ -207,3 +218,4 @@ def setup(app):
     app.add_config_value("matcalc_notebooks_first", [], "", types=[list])
     app.connect("env-before-read-docs", _before_read)
     app.connect("source-read", _wait_for_notebook)
+    app.connect("env-updated", _stop_zygote)
