@@ -178,8 +178,9 @@ def _shared_zygote_context():
 
 
 def _stop_zygote(app, env):
-    """(``env-updated``) Every page is read: no kernel is needed for the rest of the build
-    (a notebook myst-nb ran again after a failed run may have started a zygote)."""
+    """(``env-updated``) Every page is read: no kernel is needed for the rest of the build,
+    and the zygote's memory is free while the pages are written. (This also stops one that
+    myst-nb started to run a notebook again after a failed run.)"""
     forkkernel.stop()
 
 
@@ -201,7 +202,6 @@ def _wait_for_notebook(app, docname, source):
     else:
         logger.info(f"{path.name} failed ahead of reading ({error.splitlines()[0]})")
     if not state["runs"]:
-        forkkernel.stop()  # its memory is free while the pages are written
         logger.info(f"all notebooks executed {time.perf_counter() - state['start']:.1f} s "
                     f"after the first started, {state['workers']} at a time")
         app.matcalc_runs = None
