@@ -15,9 +15,10 @@ import numpy as np
 
 from . import cholesky as _chol
 from . import eigen, matfun, qr, solve, svd
+from ._validate import TieError
 from .rule import Rule, RuleReport, check_rule, sample, symmetric_part
 
-__all__ = ["RULES", "Rule", "RuleReport", "check_rule", "sample", "symmetric_part", "rules"]
+__all__ = ["RULES", "Rule", "RuleReport", "TieError", "check_rule", "sample", "symmetric_part", "rules"]
 
 
 def _sampler(kind):

@@ -42,14 +42,54 @@ def sign_fix(V):
     return V * s, s
 
 
-def gap_matrix(values, squared=False):
+#: Two eigenvalues (or squared singular values) closer than this, relative to the largest
+#: of them, are a tie: the computed values are accurate only to about 1e-16 of the largest,
+#: so below 1e-10 fewer than six digits of 1/gap would be right.
+TIE_RTOL = 1e-10
+
+
+class TieError(ValueError):
+    """Two eigenvalues or singular values coincide (to :data:`TIE_RTOL`), where the
+    eigenvectors or singular vectors have no derivative. Symmetric functions of the
+    values (trace, log det, nuclear norm, ...) still have one.
+
+    >>> from matcalc.decompositions import eigen
+    >>> try:
+    ...     eigen.d_eigenvectors(np.eye(2), np.ones((2, 2)))
+    ... except TieError as exc:
+    ...     print(str(exc)[:45])
+    d_eigenvectors: values 0 and 1 are tied (1 an
+    """
+
+
+def gap_matrix(values, squared=False, what="the vectors' differential"):
     """F with F_ij = 1 / (values_j - values_i) off the diagonal, 0 on it (of squares if
-    ``squared``). Infinite where two values coincide."""
+    ``squared``). Raises :class:`TieError`, naming the pair, where two values coincide
+    to :data:`TIE_RTOL` relative to the largest.
+
+    >>> gap_matrix([1.0, 3.0]).tolist()
+    [[0.0, 0.5], [-0.5, 0.0]]
+    >>> gap_matrix([2.0, 2.0])
+    Traceback (most recent call last):
+    ...
+    matcalc.decompositions._validate.TieError: the vectors' differential: values 0 and 1 are tied (2 and 2, gap 0.0e+00 <= 1e-10 x 2): the vectors are not differentiable at a tie; symmetric functions of the values (trace, log det, nuclear norm) still are
+    """
     v = np.asarray(values, dtype=float)
     if squared:
         v = v ** 2
     D = v[None, :] - v[:, None]
-    with np.errstate(divide="ignore"):
-        F = 1.0 / D
+    scale = float(np.max(np.abs(v), initial=0.0))
+    close = np.abs(D) <= TIE_RTOL * scale
+    np.fill_diagonal(close, False)
+    if np.any(close):
+        i, j = (int(k) for k in np.argwhere(close)[0])
+        orig = np.asarray(values, dtype=float)
+        raise TieError(f"{what}: values {i} and {j} are tied ({orig[i]:.6g} and "
+                       f"{orig[j]:.6g}, gap {abs(D[i, j]):.1e} <= {TIE_RTOL:.0e} x "
+                       f"{scale:.6g}): the vectors are not differentiable at a tie; "
+                       f"symmetric functions of the values (trace, log det, nuclear norm) "
+                       f"still are")
+    np.fill_diagonal(D, 1.0)
+    F = 1.0 / D
     np.fill_diagonal(F, 0.0)
     return F

@@ -76,7 +76,7 @@ def d_eigenvectors(A, dA):
     [[0.0, 0.5], [-0.5, 0.0]]
     """
     w, V = eigh(A)
-    return V @ (gap_matrix(w) * (V.T @ dA @ V))
+    return V @ (gap_matrix(w, what="d_eigenvectors") * (V.T @ dA @ V))
 
 
 def eigenvalues_vjp(A, G):
@@ -98,7 +98,7 @@ def eigenvectors_vjp(A, G):
     True
     """
     w, V = eigh(A)
-    M = V @ (gap_matrix(w) * (V.T @ G)) @ V.T
+    M = V @ (gap_matrix(w, what="eigenvectors_vjp") * (V.T @ G)) @ V.T
     return (M + M.T) / 2
 
 

@@ -68,7 +68,7 @@ def svd_parts(A, dA):
     """U, s, V, Uᵀ dA V and the gap matrix 1/(σ_j² − σ_i²): the pieces of the SVD
     differentials."""
     U, s, V = svd(A)
-    return U, s, V, U.T @ dA @ V, gap_matrix(s, squared=True)
+    return U, s, V, U.T @ dA @ V, gap_matrix(s, squared=True, what="the singular vectors' differential")
 
 
 def d_singular_values(A, dA):
@@ -119,7 +119,7 @@ def left_singular_vectors_vjp(A, G):
     [[0.0, 0.0], [0.0, 0.0]]
     """
     U, s, V = svd(A)
-    F = gap_matrix(s, squared=True)
+    F = gap_matrix(s, squared=True, what="left_singular_vectors_vjp")
     UtG = U.T @ G
     return (U @ ((F * (UtG - UtG.T)) * s[None, :]) + (G - U @ UtG) / s[None, :]) @ V.T
 
@@ -131,7 +131,7 @@ def right_singular_vectors_vjp(A, G):
     [[0.0, 0.0], [0.0, 0.0]]
     """
     U, s, V = svd(A)
-    F = gap_matrix(s, squared=True)
+    F = gap_matrix(s, squared=True, what="right_singular_vectors_vjp")
     VtG = V.T @ G
     return (U * s[None, :]) @ (F * (VtG - VtG.T)) @ V.T
 
