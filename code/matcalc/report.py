@@ -1,0 +1,148 @@
+"""A report of several checks of one claim: :class:`Report`.
+
+Every check in the package returns one of three results: a
+:class:`~matcalc.CheckResult` (one check: a claim against a numerical or exact reference),
+a :class:`Report` (several checks of one claim, and the deliberately wrong variants that
+must fail), or a derivation with its steps (:mod:`matcalc.derive`). A report is made of the
+other two kinds of result, never of a new one.
+
+A report has two lists of labelled results: ``checks``, which must pass, and ``controls``,
+the negative controls (a deliberately wrong variant of the claim), which must *not* pass.
+Its verdict is
+
+* ``FAILED`` if a check failed, or if a control passed (the check is blind to that mistake);
+* ``UNRESOLVED`` if otherwise a check or a control was not decided;
+* ``PASSED`` otherwise.
+
+>>> import numpy as np
+>>> from matcalc import check_gradient
+>>> f, X = (lambda X: np.sum(X ** 2)), np.ones((2, 2))
+>>> r = Report(title="sum of squares",
+...            checks=(("gradient 2X", check_gradient(f, lambda X: 2 * X, X)),),
+...            controls=(("gradient X (factor 2 lost)", check_gradient(f, lambda X: X, X)),))
+>>> r.verdict, bool(r), r.failed
+('PASSED', True, ())
+>>> print(r.summary())  # doctest: +ELLIPSIS
+sum of squares: PASSED (worst relative error ...; 1 control refuted)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, Union
+
+__all__ = ["Report", "Result"]
+
+PASSED, FAILED, UNRESOLVED = "PASSED", "FAILED", "UNRESOLVED"
+
+
+class _Verdict(Protocol):  # what a report needs of its parts
+    passed: bool
+    verdict: str
+    error: float
+
+
+#: A result a report is made of: a single check, or a report.
+Result = Union["_Verdict", "Report"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report:
+    """Several checks of one claim, and its negative controls (see the module docstring).
+
+    ``checks`` and ``controls`` are tuples of ``(label, result)`` pairs, each result a
+    :class:`~matcalc.CheckResult` or a :class:`Report`. ``note`` is a line shown under the
+    title (for example, the point the checks ran at).
+
+    >>> from matcalc.compare import CheckResult
+    >>> ok = CheckResult("gradient", True, 1e-12, 1e-8, 6, (2,), ())
+    >>> bad = CheckResult("gradient", False, 0.5, 1e-8, 6, (2,), ())
+    >>> Report(title="t", checks=(("a", ok), ("b", bad))).failed
+    ('b',)
+    """
+
+    title: str
+    checks: tuple = ()
+    controls: tuple = ()
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        for field_name in ("checks", "controls"):
+            parts = tuple(getattr(self, field_name))
+            for part in parts:
+                if not (isinstance(part, tuple) and len(part) == 2 and isinstance(part[0], str)
+                        and hasattr(part[1], "verdict")):
+                    raise TypeError(f"Report {field_name} must be (label, result) pairs with "
+                                    f"a result that has a verdict, got {part!r:.80}")
+            object.__setattr__(self, field_name, parts)
+
+    @property
+    def verdict(self) -> str:
+        """``"PASSED"``, ``"FAILED"`` or ``"UNRESOLVED"`` (rule in the module docstring)."""
+        checks = [r.verdict for _, r in self.checks]
+        controls = [r.verdict for _, r in self.controls]
+        if FAILED in checks or PASSED in controls:
+            return FAILED
+        if UNRESOLVED in checks or UNRESOLVED in controls:
+            return UNRESOLVED
+        return PASSED
+
+    @property
+    def passed(self) -> bool:
+        """Every check passed and every control was refuted."""
+        return self.verdict == PASSED
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    @property
+    def error(self) -> float:
+        """The largest relative error among the checks (0.0 when there are none)."""
+        return max((float(r.error) for _, r in self.checks), default=0.0)
+
+    @property
+    def failed(self) -> tuple:
+        """Labels of the checks that did not pass and of the controls that passed."""
+        return (tuple(label for label, r in self.checks if not r.passed)
+                + tuple(label for label, r in self.controls if r.passed))
+
+    def get(self, label: str):
+        """The result labelled ``label`` (a check or a control); KeyError naming the labels
+        if there is none.
+
+        >>> from matcalc.compare import CheckResult
+        >>> ok = CheckResult("gradient", True, 1e-12, 1e-8, 6, (2,), ())
+        >>> Report(title="t", checks=(("VJP", ok),)).get("VJP").error
+        1e-12
+        """
+        for name, result in self.checks + self.controls:
+            if name == label:
+                return result
+        labels = [name for name, _ in self.checks + self.controls]
+        raise KeyError(f"no result labelled {label!r} in report {self.title!r}; "
+                       f"the labels are {labels}")
+
+    def summary(self) -> str:
+        """One line: the verdict, the worst error, and the controls refuted."""
+        parts = [f"worst relative error {self.error:.1e}"]
+        if self.controls:
+            refuted = sum(not r.passed for _, r in self.controls)
+            parts.append(f"{refuted} control{'s' if refuted != 1 else ''} refuted"
+                         if refuted == len(self.controls)
+                         else f"{len(self.controls) - refuted} of {len(self.controls)} "
+                              f"controls NOT refuted")
+        if self.failed:
+            parts.append("wrong: " + ", ".join(self.failed))
+        return f"{self.title}: {self.verdict} ({'; '.join(parts)})"
+
+    def __str__(self) -> str:
+        lines = [self.summary()]
+        if self.note:
+            lines.append(f"  {self.note}")
+        for heading, parts in (("check", self.checks), ("control (must fail)", self.controls)):
+            for label, result in parts:
+                body = str(result).replace("\n", "\n    ")
+                lines.append(f"  {heading} {label}: {body}")
+        return "\n".join(lines)
+
+    __repr__ = __str__
