@@ -159,6 +159,11 @@ class Comparison:
     def __bool__(self):
         return self.passed
 
+    @property
+    def verdict(self):
+        """``"PASSED"`` or ``"FAILED"``."""
+        return "PASSED" if self.passed else "FAILED"
+
     def __str__(self):
         verdict = f"<= {self.tolerance:.0e}, agrees" if self.passed else \
             f"> {self.tolerance:.0e}, DISAGREES"

@@ -1,103 +1,116 @@
-"""The rules of differential calculus for matrices, as data that is checked.
+"""The rules of differential calculus for matrices, as checked claims.
 
-Each rule is a one-step :class:`~matcalc.derivation.Derivation`: a function and its claimed
-differential, checked exactly against the true differential at small sizes (sympy) and
-numerically with :func:`~matcalc.check_differential` at larger rectangular sizes. The
-chapter on differentials states them as theorems and runs these objects; the tests import
-the same ones. ``FALSE_DIFFERENTIALS`` holds plausible rules that are wrong.
+Each rule is a :class:`~matcalc.claim.Claim` of kind ``"differential"``: a function and its
+claimed differential, checked exactly against the true differential at small sizes (sympy)
+and numerically with :func:`~matcalc.check_differential` at larger rectangular sizes, with
+the plausible wrong rule beside it where there is a famous one ("the square like a scalar").
+The chapter on differentials states them as theorems and checks these objects; the tests
+import the same ones. :data:`DIFFERENTIAL_RULES` maps a short key to each rule,
+:data:`FALSE_DIFFERENTIALS` the plausible wrong rules, as claims of their own that fail.
 
 :func:`taylor_remainder` makes the defining property of the differential visible: the
 remainder ``F(X + tV) - F(X) - t dF(X; V)`` shrinks like ``t**2``; with a wrong ``dF`` it
 shrinks only like ``t``.
+
+>>> DIFFERENTIAL_RULES["inverse"].check().passed
+True
+>>> FALSE_DIFFERENTIALS["inverse like a scalar"].check().passed
+False
 """
+
+import dataclasses
 
 import numpy as np
 
 from ._inputs import as_real_array, require_shape
-from .derivation import Derivation, Step
+from .claim import Claim
 from .ops import det, exp, hadamard, inv, kron, logdet, ones_like, sigmoid, tr
+from .registry import register_all
 
-__all__ = ["DIFFERENTIAL_RULES", "FALSE_DIFFERENTIALS", "taylor_remainder", "remainder_slope"]
+__all__ = ["DIFFERENTIAL_RULES", "FALSE_DIFFERENTIALS", "SECTION", "remainder_slope",
+           "taylor_remainder"]
 
+#: The registry section of the rules.
+SECTION = "Rules of differentials"
 # Square rules are proved at 3 x 3 (at 2 x 2 alone, coincidences such as Cayley-Hamilton
 # could make a false rule look true) and evaluated at 5 x 5.
-_SQUARE = {"n": 3}
-_SQUARE_NUMERIC = {"n": 5}
-_RECT = {"m": 2, "n": 3, "p": 2, "q": 3}
-_RECT_NUMERIC = {"m": 4, "n": 5, "p": 3, "q": 2}
+_SQUARE, _SQUARE_NUMERIC = {"n": 3}, {"n": 5}
+_RECT, _RECT_NUMERIC = {"m": 2, "n": 3, "p": 2, "q": 3}, {"m": 4, "n": 5, "p": 3, "q": 2}
 
 
-def _rule(name, shapes, wrt, function, latex, differential, *, exact=None, numeric=None,
-          why=""):
+def _rule(key, latex, shapes, wrt, function, result, differential, *, exact=None,
+          wrong=None, mistake=""):
     square = all(r == c == "n" for r, c in map(tuple, shapes.values()))
     exact = exact or (_SQUARE if square else _RECT)
-    numeric = numeric or (_SQUARE_NUMERIC if square else _RECT_NUMERIC)
+    numeric = _SQUARE_NUMERIC if square else _RECT_NUMERIC
     letters = {d for s in shapes.values() for d in s}
-    return Derivation(name, shapes, wrt, function, [Step(latex, differential, why)],
-                      exact_sizes={k: v for k, v in exact.items() if k in letters},
-                      numeric_sizes={k: v for k, v in numeric.items() if k in letters},
-                      start=rf"\d({name})")
+    return Claim(name=f"{key} rule", kind="differential", latex=latex, result=result, shapes=shapes,
+                 wrt=wrt, function=function, claim=differential, wrong=wrong, mistake=mistake,
+                 exact_sizes={k: v for k, v in exact.items() if k in letters},
+                 numeric_sizes={k: v for k, v in numeric.items() if k in letters})
 
 
 def _rules():
     mn, np_, nn = "mn", "np", "nn"
-    rules = {
-        "sum": _rule("X + Y", {"X": mn, "Y": mn}, ("X", "Y"), lambda X, Y: X + Y,
-                     r"\d X + \d Y", lambda dX, dY: dX + dY),
-        "scalar multiple": _rule("cX", {"c": "11", "X": mn}, "X", lambda c, X: c[0, 0] * X,
-                                 r"c\,\d X", lambda c, dX: c[0, 0] * dX),
-        "product": _rule("XY", {"X": mn, "Y": np_}, ("X", "Y"), lambda X, Y: X @ Y,
-                         r"\d X\,Y + X\,\d Y", lambda X, Y, dX, dY: dX @ Y + X @ dY),
-        "transpose": _rule(r"X^\T", {"X": mn}, "X", lambda X: X.T, r"(\d X)^\T",
-                           lambda dX: dX.T),
-        "trace": _rule(r"\tr X", {"X": nn}, "X", lambda X: tr(X), r"\tr(\d X)",
-                       lambda dX: tr(dX)),
-        "inverse": _rule("X^{-1}", {"X": nn}, "X", lambda X: inv(X), r"-X^{-1}\,\d X\,X^{-1}",
-                         lambda X, dX: -inv(X) @ dX @ inv(X)),
-        "determinant": _rule(r"\det X", {"X": nn}, "X", lambda X: det(X),
-                             r"\det(X)\,\tr(X^{-1}\d X)", lambda X, dX: det(X) * tr(inv(X) @ dX),
-                             exact={"n": 3}),
-        "log-determinant": _rule(r"\log\lvert\det X\rvert", {"X": nn}, "X", lambda X: logdet(X),
-                                 r"\tr(X^{-1}\d X)", lambda X, dX: tr(inv(X) @ dX)),
-        "hadamard": _rule(r"X \had Y", {"X": mn, "Y": mn}, ("X", "Y"),
-                          lambda X, Y: hadamard(X, Y), r"\d X \had Y + X \had \d Y",
-                          lambda X, Y, dX, dY: hadamard(dX, Y) + hadamard(X, dY)),
-        "exp": _rule(r"\exp(X)", {"X": mn}, "X", lambda X: exp(X), r"\exp(X) \had \d X",
-                     lambda X, dX: hadamard(exp(X), dX)),
-        "sigmoid": _rule(r"\sigma(X)", {"X": mn}, "X", lambda X: sigmoid(X),
-                         r"\sigma(X) \had (1 - \sigma(X)) \had \d X",
-                         lambda X, dX: hadamard(hadamard(sigmoid(X), ones_like(X) - sigmoid(X)), dX)),
-        "kronecker": _rule(r"X \kron Y", {"X": mn, "Y": "pq"}, ("X", "Y"),
-                           lambda X, Y: kron(X, Y), r"\d X \kron Y + X \kron \d Y",
-                           lambda X, Y, dX, dY: kron(dX, Y) + kron(X, dY)),
-        "square": _rule("X^2", {"X": nn}, "X", lambda X: X @ X, r"\d X\,X + X\,\d X",
-                        lambda X, dX: dX @ X + X @ dX, exact={"n": 3}),
-        "cube": _rule("X^3", {"X": nn}, "X", lambda X: X @ X @ X,
-                      r"\d X\,X^2 + X\,\d X\,X + X^2\,\d X",
-                      lambda X, dX: dX @ X @ X + X @ dX @ X + X @ X @ dX),
-        "gram": _rule(r"X^\T X", {"X": mn}, "X", lambda X: X.T @ X,
-                      r"(\d X)^\T X + X^\T \d X", lambda X, dX: dX.T @ X + X.T @ dX),
-    }
-    return rules
+    return (
+        _rule("sum", "X + Y", {"X": mn, "Y": mn}, ("X", "Y"), lambda X, Y: X + Y,
+              r"\d X + \d Y", lambda dX, dY: dX + dY),
+        _rule("scalar multiple", "cX", {"c": "11", "X": mn}, "X", lambda c, X: c[0, 0] * X,
+              r"c\,\d X", lambda c, dX: c[0, 0] * dX),
+        _rule("product", "XY", {"X": mn, "Y": np_}, ("X", "Y"), lambda X, Y: X @ Y,
+              r"\d X\,Y + X\,\d Y", lambda X, Y, dX, dY: dX @ Y + X @ dY),
+        _rule("transpose", r"X^\T", {"X": mn}, "X", lambda X: X.T, r"(\d X)^\T",
+              lambda dX: dX.T),
+        _rule("trace", r"\tr X", {"X": nn}, "X", lambda X: tr(X), r"\tr(\d X)",
+              lambda dX: tr(dX)),
+        _rule("inverse", "X^{-1}", {"X": nn}, "X", lambda X: inv(X), r"-X^{-1}\,\d X\,X^{-1}",
+              lambda X, dX: -inv(X) @ dX @ inv(X), wrong=lambda X, dX: -inv(X) @ inv(X) @ dX,
+              mistake="-X^{-2} dX, the inverse like a scalar"),
+        _rule("determinant", r"\det X", {"X": nn}, "X", lambda X: det(X),
+              r"\det(X)\,\tr(X^{-1}\d X)", lambda X, dX: det(X) * tr(inv(X) @ dX),
+              exact={"n": 3}, wrong=lambda X, dX: tr(inv(X) @ dX),
+              mistake="tr(X^{-1} dX) without the factor det X"),
+        _rule("log-determinant", r"\log\lvert\det X\rvert", {"X": nn}, "X",
+              lambda X: logdet(X), r"\tr(X^{-1}\d X)", lambda X, dX: tr(inv(X) @ dX)),
+        _rule("hadamard", r"X \had Y", {"X": mn, "Y": mn}, ("X", "Y"),
+              lambda X, Y: hadamard(X, Y), r"\d X \had Y + X \had \d Y",
+              lambda X, Y, dX, dY: hadamard(dX, Y) + hadamard(X, dY)),
+        _rule("exp", r"\exp(X)", {"X": mn}, "X", lambda X: exp(X), r"\exp(X) \had \d X",
+              lambda X, dX: hadamard(exp(X), dX)),
+        _rule("sigmoid", r"\sigma(X)", {"X": mn}, "X", lambda X: sigmoid(X),
+              r"\sigma(X) \had (1 - \sigma(X)) \had \d X",
+              lambda X, dX: hadamard(hadamard(sigmoid(X), ones_like(X) - sigmoid(X)), dX)),
+        _rule("kronecker", r"X \kron Y", {"X": mn, "Y": "pq"}, ("X", "Y"),
+              lambda X, Y: kron(X, Y), r"\d X \kron Y + X \kron \d Y",
+              lambda X, Y, dX, dY: kron(dX, Y) + kron(X, dY)),
+        _rule("square", "X^2", {"X": nn}, "X", lambda X: X @ X, r"\d X\,X + X\,\d X",
+              lambda X, dX: dX @ X + X @ dX, exact={"n": 3}, wrong=lambda X, dX: 2 * X @ dX,
+              mistake="2X dX, the square like a scalar"),
+        _rule("cube", "X^3", {"X": nn}, "X", lambda X: X @ X @ X,
+              r"\d X\,X^2 + X\,\d X\,X + X^2\,\d X",
+              lambda X, dX: dX @ X @ X + X @ dX @ X + X @ X @ dX),
+        _rule("gram", r"X^\T X", {"X": mn}, "X", lambda X: X.T @ X,
+              r"(\d X)^\T X + X^\T \d X", lambda X, dX: dX.T @ X + X.T @ dX,
+              wrong=lambda X, dX: 2 * X.T @ dX, mistake="2X^T dX, the transpose dropped"),
+    )
 
 
-def _false_rules():
-    nn = "nn"
-    return {
-        "square like a scalar": _rule("X^2", {"X": nn}, "X", lambda X: X @ X, r"2X\,\d X",
-                                      lambda X, dX: 2 * X @ dX),
-        "inverse like a scalar": _rule("X^{-1}", {"X": nn}, "X", lambda X: inv(X),
-                                       r"-X^{-2}\,\d X",
-                                       lambda X, dX: -inv(X) @ inv(X) @ dX),
-        "determinant without det X": _rule(r"\det X", {"X": nn}, "X", lambda X: det(X),
-                                           r"\tr(X^{-1}\d X)", lambda X, dX: tr(inv(X) @ dX)),
-        "gram without the transpose": _rule(r"X^\T X", {"X": "mn"}, "X", lambda X: X.T @ X,
-                                            r"2X^\T \d X", lambda X, dX: 2 * X.T @ dX),
-    }
+def _false(key, name, result):
+    """The plausible wrong rule stored as the wrong variant of rule ``key``, as a claim of
+    its own (not registered): its check fails."""
+    rule = DIFFERENTIAL_RULES[key]
+    return dataclasses.replace(rule, name=name, claim=rule.wrong, wrong=None, mistake="",
+                               result=result)
 
 
-DIFFERENTIAL_RULES = _rules()
-FALSE_DIFFERENTIALS = _false_rules()
+#: The rules of the chapter on differentials, by key (registered in :data:`SECTION`).
+DIFFERENTIAL_RULES = {c.name.removesuffix(" rule"): c for c in register_all(SECTION, _rules())}
+#: Plausible rules that are wrong (each the wrong variant of a rule above): checks that fail.
+FALSE_DIFFERENTIALS = {name: _false(key, name, result) for key, name, result in (
+    ("square", "square like a scalar", r"2X\,\d X"),
+    ("inverse", "inverse like a scalar", r"-X^{-2}\,\d X"),
+    ("determinant", "determinant without det X", r"\tr(X^{-1}\d X)"),
+    ("gram", "gram without the transpose", r"2X^\T \d X"))}
 
 
 def taylor_remainder(F, dF, X, V, steps):

@@ -150,6 +150,16 @@ class IdentityResult:
     def __bool__(self):
         return self.passed
 
+    @property
+    def verdict(self):
+        """``"PASSED"`` (proved), ``"FAILED"`` (disproved) or ``"UNRESOLVED"`` (undecided)."""
+        return {"proved": "PASSED", "disproved": "FAILED"}.get(self.status, "UNRESOLVED")
+
+    @property
+    def error(self):
+        """0.0 when proved (an exact check has no rounding error), else 1.0."""
+        return 0.0 if self.passed else 1.0
+
     def __str__(self):
         at = f" at sizes {self.sizes}" if self.sizes else ""
         if self.shape == ():

@@ -1,36 +1,39 @@
-"""Backward rules of the layers ML readers train, batch-first, as data.
+"""Backward rules of the layers ML readers train, batch-first, as checked claims.
 
-Every rule (:class:`~matcalc.backward.Rule`) holds the forward function, its VJP for each
-input, its JVP and a deliberately wrong VJP; ``rule.check()`` checks all three.
-:data:`~matcalc.backward.RULES` is the table, :func:`~matcalc.backward.find` looks a rule up
-by a part of its name.
+Each module (:mod:`~matcalc.backward.matrix`, ``activations``, ``norms``, ``attention``,
+``conv``, ``block``) holds the layers' functions and, next to them, two claims per layer
+(:func:`~matcalc.backward.pairs.with_forward_mode`): its VJP with a deliberately wrong
+variant, and its forward mode (the JVP). :func:`claims` lists them; they are the
+catalogue's section "Backward rules".
 
->>> find("layer norm").inputs
+>>> [c.name for c in claims()][:2]
+['linear layer', 'linear layer, forward mode']
+>>> from matcalc.registry import get
+>>> get("layer norm").wrt
 ('X', 'gamma', 'beta')
 """
 
+from .. import registry
 from . import activations, attention, block, conv, matrix, norms
-from .rule import Rule, RuleCheck
+from .pairs import SECTION
 
-__all__ = ["RULES", "Rule", "RuleCheck", "find"]
-
-#: Every rule of the package (see the module docstring).
-RULES = (matrix.RULES + activations.RULES + norms.RULES + attention.RULES + conv.RULES
-         + block.RULES)
+__all__ = ["SECTION", "activations", "attention", "block", "claims", "conv", "layers",
+           "matrix", "norms", "vjps"]
 
 
-def find(text):
-    """The rule whose name contains ``text`` (case-insensitive); ValueError if none or many.
+def claims():
+    """The layers' claims, in chapter order: each layer's VJP, then its forward mode.
 
-    >>> find("ReLU").name
-    'ReLU'
+    >>> len(claims()) >= 60
+    True
     """
-    hits = [r for r in RULES if text.lower() in r.name.lower()]
-    exact = [r for r in hits if r.name.lower() == text.lower()]
-    if len(exact) == 1:
-        return exact[0]
-    if len(hits) != 1:
-        names = [r.name for r in (hits or RULES)]
-        raise ValueError(f"{len(hits)} rules match {text!r}; "
-                         f"{'they are' if hits else 'the rules are'}: {names}")
-    return hits[0]
+    return registry.claims(section=SECTION)
+
+
+def vjps():
+    """The layers' VJP claims (one per layer), in chapter order.
+
+    >>> vjps()[0].name
+    'linear layer'
+    """
+    return [c for c in claims() if c.kind == "vjp"]

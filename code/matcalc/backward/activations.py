@@ -23,9 +23,11 @@ from .layers import (
     softplus,
     tanh,
 )
-from .rule import Rule, point_rng
+from ..claim import Claim
+from ..registry import register_all
+from .pairs import SECTION, point_rng, with_forward_mode
 
-__all__ = ["RULES", "cross_entropy_vjp", "gelu_prime", "softmax_jvp", "softmax_vjp"]
+__all__ = ["CLAIMS", "cross_entropy_vjp", "gelu_prime", "softmax_jvp", "softmax_vjp"]
 
 
 def gelu_prime(X):
@@ -76,12 +78,21 @@ def _z(seed, shape=(4, 5)):
 
 
 def _elementwise(name, latex, fprime_tex, forward, fprime, wrong_prime, wrong_kind, point=_x):
-    return Rule(name=name, group="activation", latex=latex,
-                differential=r"\d Y = " + fprime_tex + r"\had \d X",
-                results={"X": fprime_tex + r"\had \bar G"}, inputs=("X",), forward=forward,
-                vjp=lambda X, G: (fprime(X) * G,), jvp=lambda X, dX: fprime(X) * dX,
-                wrong=lambda X, G: (wrong_prime(X) * G,), wrong_kind=wrong_kind, point=point,
-                shapes={"X": "bn"})
+    """The two claims of an elementwise activation with derivative ``fprime``."""
+    return with_forward_mode(
+        Claim(name=name,
+              kind="vjp",
+              latex=latex,
+              result={"X": fprime_tex + r"\had \bar G"},
+              wrt=("X",),
+              function=forward,
+              claim=lambda X, G: fprime(X) * G,
+              wrong=lambda X, G: wrong_prime(X) * G,
+              mistake=wrong_kind,
+              point=point,
+              shapes={"X": "bn"}),
+        jvp=lambda X, dX: fprime(X) * dX,
+        differential=r"\d Y = " + fprime_tex + r"\had \d X")
 
 
 def _away_from_zero(seed):
@@ -93,46 +104,74 @@ def _tanh_prime(X):
     return 1 - np.tanh(X) ** 2
 
 
-RULES = (
-    _elementwise("ReLU", r"Y = \max(X, 0)", r"\mathbf 1[X > 0]", relu,
+CLAIMS = register_all(SECTION, (
+    *_elementwise("ReLU", r"Y = \max(X, 0)", r"\mathbf 1[X > 0]", relu,
                  lambda X: (X > 0).astype(float), lambda X: np.ones_like(X), "missing mask",
                  point=_away_from_zero),
-    _elementwise("GELU (tanh form)", r"Y = \tfrac12 X\had(1 + \tanh(c(X + 0.044715 X^{3})))",
+    *_elementwise("GELU (tanh form)", r"Y = \tfrac12 X\had(1 + \tanh(c(X + 0.044715 X^{3})))",
                  r"\operatorname{gelu}'(X)", gelu, gelu_prime,
                  lambda X: 0.5 * (1 + np.tanh(GELU_C * (X + 0.044715 * X ** 3))),
                  "missing term (the derivative of tanh)"),
-    _elementwise("tanh", r"Y = \tanh X", r"(1 - Y^{2})", tanh, _tanh_prime, lambda X: 1 - np.tanh(X), "missing square"),
-    _elementwise("sigmoid", r"Y = \sigma(X)", r"Y\had(1 - Y)", sigmoid,
+    *_elementwise("tanh", r"Y = \tanh X", r"(1 - Y^{2})", tanh, _tanh_prime, lambda X: 1 - np.tanh(X), "missing square"),
+    *_elementwise("sigmoid", r"Y = \sigma(X)", r"Y\had(1 - Y)", sigmoid,
                  lambda X: sigmoid(X) * (1 - sigmoid(X)), sigmoid, "missing factor 1 - Y"),
-    _elementwise("softplus", r"Y = \log(1 + e^{X})", r"\sigma(X)", softplus, sigmoid,
+    *_elementwise("softplus", r"Y = \log(1 + e^{X})", r"\sigma(X)", softplus, sigmoid,
                  lambda X: sigmoid(-X), "sign error"),
-    Rule(name="softmax (rows)", group="softmax", latex=r"P = \operatorname{softmax}(Z)\ \text{per row}",
-         differential=r"\d P = P\had(\d Z - (P\had \d Z)\mathbf 1\mathbf 1^\T)",
-         results={"Z": r"P\had(\bar G - (\bar G\had P)\mathbf 1\mathbf 1^\T)"}, inputs=("Z",),
-         forward=softmax, vjp=lambda Z, G: (softmax_vjp(Z, G),), jvp=softmax_jvp,
-         wrong=lambda Z, G: (softmax(Z) * (G - np.sum(G * softmax(Z), axis=0, keepdims=True)),),
-         wrong_kind="transposed (column-wise sum)", point=_z, shapes={"Z": "bk"}),
-    Rule(name="log-softmax (rows)", group="softmax", latex=r"Y = Z - \operatorname{lse}(Z)\mathbf 1^\T",
-         differential=r"\d Y = \d Z - (P\had \d Z)\mathbf 1\mathbf 1^\T",
-         results={"Z": r"\bar G - P\had(\bar G\mathbf 1\mathbf 1^\T)"}, inputs=("Z",),
-         forward=log_softmax,
-         vjp=lambda Z, G: (G - softmax(Z) * G.sum(axis=-1, keepdims=True),),
-         jvp=lambda Z, dZ: dZ - np.sum(softmax(Z) * dZ, axis=-1, keepdims=True),
-         wrong=lambda Z, G: (G - softmax(Z) * G.sum(axis=0, keepdims=True),),
-         wrong_kind="transposed (column-wise sum)", point=_z, shapes={"Z": "bk"}),
-    Rule(name="logsumexp (rows)", group="softmax", latex=r"y = \log(e^{Z}\mathbf 1)",
-         differential=r"\d y = (P\had \d Z)\mathbf 1", results={"Z": r"\operatorname{diag}(\bar g)\,P"},
-         inputs=("Z",), forward=logsumexp, vjp=lambda Z, G: (G[:, None] * softmax(Z),),
-         jvp=lambda Z, dZ: np.sum(softmax(Z) * dZ, axis=-1),
-         wrong=lambda Z, G: (G[:, None] * np.exp(Z),), wrong_kind="missing normalization",
-         point=_z, shapes={"Z": "bk"}),
-    Rule(name="cross-entropy (integer labels, mean)", group="loss",
-         latex=r"\ell = -\tfrac1B\textstyle\sum_i \log \operatorname{softmax}(Z)_{i, y_i}",
-         differential=r"\d\ell = \tfrac1B\frob{P - Y}{\d Z}",
-         results={"Z": r"\tfrac{\bar g}{B}(P - Y)"}, inputs=("Z",),
-         forward=cross_entropy, vjp=lambda Z, y, G: (cross_entropy_vjp(Z, y, G),),
-         jvp=lambda Z, y, dZ: np.sum((softmax(Z) - np.eye(Z.shape[1])[y]) * dZ) / Z.shape[0],
-         wrong=lambda Z, y, G: (Z.shape[0] * cross_entropy_vjp(Z, y, G),),
-         wrong_kind="sum vs mean", point=lambda s: {**_z(s), "y": np.array([0, 3, 3, 1])},
-         shapes={"Z": "bk"}, note="Y is the one-hot matrix of the labels."),
-)
+    *with_forward_mode(
+        Claim(name="softmax (rows)",
+              kind="vjp",
+              latex=r"P = \operatorname{softmax}(Z)\ \text{per row}",
+              result={"Z": r"P\had(\bar G - (\bar G\had P)\mathbf 1\mathbf 1^\T)"},
+              wrt=("Z",),
+              function=softmax,
+              claim=lambda Z, G: softmax_vjp(Z, G),
+              wrong=lambda Z, G: softmax(Z) * (G - np.sum(G * softmax(Z), axis=0, keepdims=True)),
+              mistake="transposed (column-wise sum)",
+              point=_z,
+              shapes={"Z": "bk"}),
+        jvp=softmax_jvp,
+        differential=r"\d P = P\had(\d Z - (P\had \d Z)\mathbf 1\mathbf 1^\T)"),
+    *with_forward_mode(
+        Claim(name="log-softmax (rows)",
+              kind="vjp",
+              latex=r"Y = Z - \operatorname{lse}(Z)\mathbf 1^\T",
+              result={"Z": r"\bar G - P\had(\bar G\mathbf 1\mathbf 1^\T)"},
+              wrt=("Z",),
+              function=log_softmax,
+              claim=lambda Z, G: G - softmax(Z) * G.sum(axis=-1, keepdims=True),
+              wrong=lambda Z, G: G - softmax(Z) * G.sum(axis=0, keepdims=True),
+              mistake="transposed (column-wise sum)",
+              point=_z,
+              shapes={"Z": "bk"}),
+        jvp=lambda Z, dZ: dZ - np.sum(softmax(Z) * dZ, axis=-1, keepdims=True),
+        differential=r"\d Y = \d Z - (P\had \d Z)\mathbf 1\mathbf 1^\T"),
+    *with_forward_mode(
+        Claim(name="logsumexp (rows)",
+              kind="vjp",
+              latex=r"y = \log(e^{Z}\mathbf 1)",
+              result={"Z": r"\operatorname{diag}(\bar g)\,P"},
+              wrt=("Z",),
+              function=logsumexp,
+              claim=lambda Z, G: G[:, None] * softmax(Z),
+              wrong=lambda Z, G: G[:, None] * np.exp(Z),
+              mistake="missing normalization",
+              point=_z,
+              shapes={"Z": "bk"}),
+        jvp=lambda Z, dZ: np.sum(softmax(Z) * dZ, axis=-1),
+        differential=r"\d y = (P\had \d Z)\mathbf 1"),
+    *with_forward_mode(
+        Claim(name="cross-entropy (integer labels, mean)",
+              kind="vjp",
+              latex=r"\ell = -\tfrac1B\textstyle\sum_i \log \operatorname{softmax}(Z)_{i, y_i}",
+              result={"Z": r"\tfrac{\bar g}{B}(P - Y)"},
+              wrt=("Z",),
+              function=cross_entropy,
+              claim=lambda Z, y, G: cross_entropy_vjp(Z, y, G),
+              wrong=lambda Z, y, G: Z.shape[0] * cross_entropy_vjp(Z, y, G),
+              mistake="sum vs mean",
+              point=lambda s: {**_z(s), "y": np.array([0, 3, 3, 1])},
+              shapes={"Z": "bk"},
+              note="Y is the one-hot matrix of the labels."),
+        jvp=lambda Z, y, dZ: np.sum((softmax(Z) - np.eye(Z.shape[1])[y]) * dZ) / Z.shape[0],
+        differential=r"\d\ell = \tfrac1B\frob{P - Y}{\d Z}"),
+))

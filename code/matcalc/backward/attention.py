@@ -21,9 +21,11 @@ from .layers import (
     multi_head_attention,
     split_heads,
 )
-from .rule import Rule, point_rng
+from ..claim import Claim
+from ..registry import register_all
+from .pairs import SECTION, point_rng, with_forward_mode
 
-__all__ = ["RULES", "attention_jvp", "attention_vjp", "mha_jvp", "mha_vjp"]
+__all__ = ["CLAIMS", "attention_jvp", "attention_vjp", "mha_jvp", "mha_vjp"]
 
 
 def _probabilities(Q, K, causal):
@@ -119,23 +121,36 @@ def _mha_wrong(X, Wq, Wk, Wv, Wo, G):
     return (only_q, *rest)
 
 
-RULES = (
-    Rule(name="scaled dot-product attention (causal)", group="attention",
-         latex=r"O = \operatorname{softmax}_{\text{causal}}(QK^\T/\sqrt d)\,V\ \text{per head}",
-         differential=r"\d O = \d P\,V + P\,\d V,\ \d P = P\had(\d S - (P\had\d S)\mathbf 1\mathbf 1^\T),\ \d S = (\d Q\,K^\T + Q\,\d K^\T)/\sqrt d",
-         results={"Q": r"\bar S K/\sqrt d", "K": r"\bar S^\T Q/\sqrt d", "V": r"P^\T\bar G",
+CLAIMS = register_all(SECTION, (
+    *with_forward_mode(
+        Claim(name="scaled dot-product attention (causal)",
+              kind="vjp",
+              latex=r"O = \operatorname{softmax}_{\text{causal}}(QK^\T/\sqrt d)\,V\ \text{per head}",
+              result={"Q": r"\bar S K/\sqrt d", "K": r"\bar S^\T Q/\sqrt d", "V": r"P^\T\bar G",
                   "S": r"\bar S = P\had(\bar G V^\T - (P\had\bar G V^\T)\mathbf 1\mathbf 1^\T)"},
-         inputs=("Q", "K", "V"), forward=attention, vjp=attention_vjp, jvp=attention_jvp,
-         wrong=_attention_wrong,
-         wrong_kind="transposed (dK from the score gradient, not its transpose)", point=_qkv_point,
-         shapes={"Q": "htd", "K": "htd", "V": "htd"}),
-    Rule(name="multi-head self-attention (causal)", group="attention",
-         latex=r"Y = \operatorname{merge}_h(\operatorname{attn}(XW_q^\T, XW_k^\T, XW_v^\T))\,W_o^\T",
-         differential=r"\d Y = \d O\,W_o^\T + O\,\d W_o^\T,\ \d Q = \d X\,W_q^\T + X\,\d W_q^\T,\ \dots",
-         results={"X": r"\bar Q W_q + \bar K W_k + \bar V W_v", "Wq": r"\bar Q^\T X",
+              wrt=("Q", "K", "V"),
+              function=attention,
+              claim=attention_vjp,
+              wrong=_attention_wrong,
+              mistake="transposed (dK from the score gradient, not its transpose)",
+              point=_qkv_point,
+              shapes={"Q": "htd", "K": "htd", "V": "htd"}),
+        jvp=attention_jvp,
+        differential=r"\d O = \d P\,V + P\,\d V,\ \d P = P\had(\d S - (P\had\d S)\mathbf 1\mathbf 1^\T),\ \d S = (\d Q\,K^\T + Q\,\d K^\T)/\sqrt d"),
+    *with_forward_mode(
+        Claim(name="multi-head self-attention (causal)",
+              kind="vjp",
+              latex=r"Y = \operatorname{merge}_h(\operatorname{attn}(XW_q^\T, XW_k^\T, XW_v^\T))\,W_o^\T",
+              result={"X": r"\bar Q W_q + \bar K W_k + \bar V W_v", "Wq": r"\bar Q^\T X",
                   "Wk": r"\bar K^\T X", "Wv": r"\bar V^\T X", "Wo": r"\bar G^\T O"},
-         inputs=("X", "Wq", "Wk", "Wv", "Wo"), forward=multi_head_attention, vjp=mha_vjp,
-         jvp=mha_jvp, wrong=_mha_wrong, wrong_kind="missing terms (X only through Q)",
-         point=_mha_point, shapes={"X": "td", "Wq": "dd", "Wk": "dd", "Wv": "dd", "Wo": "dd"},
-         note="Two heads; X is one sequence with tokens as rows (a batch adds a leading axis)."),
-)
+              wrt=("X", "Wq", "Wk", "Wv", "Wo"),
+              function=multi_head_attention,
+              claim=mha_vjp,
+              wrong=_mha_wrong,
+              mistake="missing terms (X only through Q)",
+              point=_mha_point,
+              shapes={"X": "td", "Wq": "dd", "Wk": "dd", "Wv": "dd", "Wo": "dd"},
+              note="Two heads; X is one sequence with tokens as rows (a batch adds a leading axis)."),
+        jvp=mha_jvp,
+        differential=r"\d Y = \d O\,W_o^\T + O\,\d W_o^\T,\ \d Q = \d X\,W_q^\T + X\,\d W_q^\T,\ \dots"),
+))

@@ -16,9 +16,11 @@ from .attention import mha_jvp, mha_vjp
 from .layers import gelu, layer_norm, linear, multi_head_attention, transformer_block
 from .matrix import linear_jvp, linear_vjp
 from .norms import layer_norm_jvp, layer_norm_vjp
-from .rule import Rule, point_rng
+from ..claim import Claim
+from ..registry import register_all
+from .pairs import SECTION, point_rng, with_forward_mode
 
-__all__ = ["RULES", "block_jvp", "block_vjp"]
+__all__ = ["CLAIMS", "block_jvp", "block_vjp"]
 
 PARAMS = ("Wq", "Wk", "Wv", "Wo", "W1", "b1", "W2", "b2")
 
@@ -75,17 +77,23 @@ def _point(seed):
     return {k: r.standard_normal(s) * (1 if k == "X" else 0.5) for k, s in shapes.items()}
 
 
-RULES = (
-    Rule(name="pre-norm transformer block", group="block",
-         latex=r"H = X + \operatorname{MHA}(\operatorname{LN}(X)),\ Y = H + \operatorname{gelu}(\operatorname{LN}(H)W_1^\T + b_1)W_2^\T + b_2",
-         differential=r"\d H = \d X + \d\operatorname{MHA},\ \d Y = \d H + \d\operatorname{MLP}",
-         results={"X": r"\bar H + \operatorname{LN}^{*}(\operatorname{MHA}^{*}_{X}(\bar H)),\ \bar H = \bar G + \operatorname{LN}^{*}(\operatorname{MLP}^{*}(\bar G))",
+CLAIMS = register_all(SECTION, (
+    *with_forward_mode(
+        Claim(name="pre-norm transformer block",
+              kind="vjp",
+              latex=r"H = X + \operatorname{MHA}(\operatorname{LN}(X)),\ Y = H + \operatorname{gelu}(\operatorname{LN}(H)W_1^\T + b_1)W_2^\T + b_2",
+              result={"X": r"\bar H + \operatorname{LN}^{*}(\operatorname{MHA}^{*}_{X}(\bar H)),\ \bar H = \bar G + \operatorname{LN}^{*}(\operatorname{MLP}^{*}(\bar G))",
                   **{k: r"\text{as in multi-head attention, at } \bar H" for k in PARAMS[:4]},
                   **{k: r"\text{as in the linear layer, in the MLP}" for k in PARAMS[4:]}},
-         inputs=("X",) + PARAMS, forward=transformer_block, vjp=block_vjp, jvp=block_jvp,
-         wrong=lambda **kw: block_vjp(**kw, skip=False),
-         wrong_kind="missing term (the residual path of the gradient)", point=_point,
-         shapes={"X": "td", "Wq": "dd", "Wk": "dd", "Wv": "dd", "Wo": "dd", "W1": "fd",
+              wrt=("X",) + PARAMS,
+              function=transformer_block,
+              claim=block_vjp,
+              wrong=lambda **kw: block_vjp(**kw, skip=False),
+              mistake="missing term (the residual path of the gradient)",
+              point=_point,
+              shapes={"X": "td", "Wq": "dd", "Wk": "dd", "Wv": "dd", "Wo": "dd", "W1": "fd",
                  "b1": "f", "W2": "df", "b2": "d"},
-         note="Two heads, causal; layer norms without affine parameters."),
-)
+              note="Two heads, causal; layer norms without affine parameters."),
+        jvp=block_jvp,
+        differential=r"\d H = \d X + \d\operatorname{MHA},\ \d Y = \d H + \d\operatorname{MLP}"),
+))

@@ -16,10 +16,12 @@ each offset is a strided slice, whose adjoint adds into the same slice.
 import numpy as np
 
 from .layers import conv1d, conv2d, conv2d_direct, max_pool2d, pool_windows, windows
-from .rule import Rule, point_rng
+from ..claim import Claim
+from ..registry import register_all
+from .pairs import SECTION, point_rng, with_forward_mode
 
 __all__ = [
-    "RULES",
+    "CLAIMS",
     "conv1d_vjp",
     "conv2d_direct_vjp",
     "conv2d_vjp",
@@ -136,41 +138,65 @@ def _flipped(vjp, axes):
 _CONV_RESULTS = {"X": r"\operatorname{col2im}(\bar G \cdot W)",
                  "W": r"\bar G\cdot\operatorname{im2col}(X)", "b": r"\textstyle\sum_{b,t}\bar G"}
 
-RULES = (
-    Rule(name="conv1d (im2col, stride 2, padding 1)", group="convolution",
-         latex=r"Y_{bot} = \textstyle\sum_{c,k} W_{ock} X^{\text{pad}}_{b,c,st+k} + b_o",
-         differential=r"\d Y = \operatorname{conv}(\d X, W) + \operatorname{conv}(X, \d W) + \d b",
-         results=_CONV_RESULTS, inputs=("X", "W", "b"), forward=conv1d, vjp=conv1d_vjp,
-         jvp=_conv_jvp(conv1d), wrong=_flipped(conv1d_vjp, (2,)),
-         wrong_kind="flipped kernel (convolution instead of correlation)",
-         point=_conv_point((2, 3, 7), (4, 3, 3)), shapes={"X": "bcl", "W": "ock", "b": "o"}),
-    Rule(name="conv2d (im2col, stride 2, padding 1)", group="convolution",
-         latex=r"Y_{boij} = \textstyle\sum_{c,k,l} W_{ockl} X^{\text{pad}}_{b,c,si+k,sj+l} + b_o",
-         differential=r"\d Y = \operatorname{conv}(\d X, W) + \operatorname{conv}(X, \d W) + \d b",
-         results=_CONV_RESULTS, inputs=("X", "W", "b"), forward=conv2d, vjp=conv2d_vjp,
-         jvp=_conv_jvp(conv2d), wrong=_flipped(conv2d_vjp, (2, 3)),
-         wrong_kind="flipped kernel (convolution instead of correlation)",
-         point=_conv_point((2, 2, 5, 5), (3, 2, 3, 3)),
-         shapes={"X": "bchw", "W": "ockl", "b": "o"}),
-    Rule(name="conv2d (direct, stride 2, padding 1)", group="convolution",
-         latex=r"Y = \textstyle\sum_{k,l} W_{:,:,k,l}\cdot X^{\text{pad}}_{:,:,k::s,\,l::s} + b",
-         differential=r"\d Y = \operatorname{conv}(\d X, W) + \operatorname{conv}(X, \d W) + \d b",
-         results={"X": r"\textstyle\sum_{k,l}\text{slice}_{k,l}^{*}(\bar G\cdot W_{:,:,k,l})",
+CLAIMS = register_all(SECTION, (
+    *with_forward_mode(
+        Claim(name="conv1d (im2col, stride 2, padding 1)",
+              kind="vjp",
+              latex=r"Y_{bot} = \textstyle\sum_{c,k} W_{ock} X^{\text{pad}}_{b,c,st+k} + b_o",
+              result=_CONV_RESULTS,
+              wrt=("X", "W", "b"),
+              function=conv1d,
+              claim=conv1d_vjp,
+              wrong=_flipped(conv1d_vjp, (2,)),
+              mistake="flipped kernel (convolution instead of correlation)",
+              point=_conv_point((2, 3, 7), (4, 3, 3)),
+              shapes={"X": "bcl", "W": "ock", "b": "o"}),
+        jvp=_conv_jvp(conv1d),
+        differential=r"\d Y = \operatorname{conv}(\d X, W) + \operatorname{conv}(X, \d W) + \d b"),
+    *with_forward_mode(
+        Claim(name="conv2d (im2col, stride 2, padding 1)",
+              kind="vjp",
+              latex=r"Y_{boij} = \textstyle\sum_{c,k,l} W_{ockl} X^{\text{pad}}_{b,c,si+k,sj+l} + b_o",
+              result=_CONV_RESULTS,
+              wrt=("X", "W", "b"),
+              function=conv2d,
+              claim=conv2d_vjp,
+              wrong=_flipped(conv2d_vjp, (2, 3)),
+              mistake="flipped kernel (convolution instead of correlation)",
+              point=_conv_point((2, 2, 5, 5), (3, 2, 3, 3)),
+              shapes={"X": "bchw", "W": "ockl", "b": "o"}),
+        jvp=_conv_jvp(conv2d),
+        differential=r"\d Y = \operatorname{conv}(\d X, W) + \operatorname{conv}(X, \d W) + \d b"),
+    *with_forward_mode(
+        Claim(name="conv2d (direct, stride 2, padding 1)",
+              kind="vjp",
+              latex=r"Y = \textstyle\sum_{k,l} W_{:,:,k,l}\cdot X^{\text{pad}}_{:,:,k::s,\,l::s} + b",
+              result={"X": r"\textstyle\sum_{k,l}\text{slice}_{k,l}^{*}(\bar G\cdot W_{:,:,k,l})",
                   "W": r"\bar G\cdot X^{\text{pad}}_{:,:,k::s,\,l::s}", "b": r"\textstyle\sum\bar G"},
-         inputs=("X", "W", "b"), forward=conv2d_direct, vjp=conv2d_direct_vjp,
-         jvp=_conv_jvp(conv2d_direct), wrong=_flipped(conv2d_direct_vjp, (2, 3)),
-         wrong_kind="flipped kernel (convolution instead of correlation)",
-         point=_conv_point((2, 2, 5, 5), (3, 2, 3, 3)),
-         shapes={"X": "bchw", "W": "ockl", "b": "o"}),
-    Rule(name="max-pool 2x2", group="convolution",
-         latex=r"Y_{bcij} = \max_{(k,l)\in\text{window}(i,j)} X_{bckl}",
-         differential=r"\d Y_{bcij} = \d X_{bc\,k^*l^*}\ \text{at the window's maximum}",
-         results={"X": r"\bar G_{bcij}\ \text{at each window's maximum, zeros elsewhere}"},
-         inputs=("X",), forward=max_pool2d, vjp=lambda X, G, k=2: (max_pool2d_vjp(X, G, k),),
-         jvp=lambda X, dX, k=2: np.take_along_axis(
-             pool_windows(dX, k), np.argmax(pool_windows(X, k), axis=-1)[..., None], -1)[..., 0],
-         wrong=lambda X, G, k=2: (unpool_windows(np.repeat(G[..., None] / k ** 2, k * k, -1), k),),
-         wrong_kind="average instead of max",
-         point=lambda s: {"X": point_rng(s).standard_normal((2, 2, 4, 4))},
-         shapes={"X": "bchw"}, note="Not differentiable where a window has a tie."),
-)
+              wrt=("X", "W", "b"),
+              function=conv2d_direct,
+              claim=conv2d_direct_vjp,
+              wrong=_flipped(conv2d_direct_vjp, (2, 3)),
+              mistake="flipped kernel (convolution instead of correlation)",
+              point=_conv_point((2, 2, 5, 5), (3, 2, 3, 3)),
+              shapes={"X": "bchw", "W": "ockl", "b": "o"}),
+        jvp=_conv_jvp(conv2d_direct),
+        differential=r"\d Y = \operatorname{conv}(\d X, W) + \operatorname{conv}(X, \d W) + \d b"),
+    *with_forward_mode(
+        Claim(name="max-pool 2x2",
+              kind="vjp",
+              latex=r"Y_{bcij} = \max_{(k,l)\in\text{window}(i,j)} X_{bckl}",
+              result={"X": r"\bar G_{bcij}\ \text{at each window's maximum, zeros elsewhere}"},
+              wrt=("X",),
+              function=max_pool2d,
+              claim=lambda X, G, k=2: max_pool2d_vjp(X, G, k),
+              wrong=lambda X, G, k=2: unpool_windows(np.repeat(G[..., None] / k ** 2, k * k,
+                                                               -1), k),
+              mistake="average instead of max",
+              point=lambda s: {"X": point_rng(s).standard_normal((2, 2, 4, 4))},
+              shapes={"X": "bchw"},
+              note="Not differentiable where a window has a tie."),
+        jvp=lambda X, dX, k=2: np.take_along_axis(
+            pool_windows(dX, k), np.argmax(pool_windows(X, k), axis=-1)[..., None], -1)[..., 0],
+        differential=r"\d Y_{bcij} = \d X_{bc\,k^*l^*}\ \text{at the window's maximum}"),
+))

@@ -16,9 +16,11 @@ True
 import numpy as np
 
 from .layers import NORM_EPS, batch_norm, layer_norm, rms_norm
-from .rule import Rule, point_rng
+from ..claim import Claim
+from ..registry import register_all
+from .pairs import SECTION, point_rng, with_forward_mode
 
-__all__ = ["RULES", "layer_norm_jvp", "layer_norm_vjp", "normalize_vjp"]
+__all__ = ["CLAIMS", "layer_norm_jvp", "layer_norm_vjp", "normalize_vjp"]
 
 
 def _stats(X, axis):
@@ -92,33 +94,51 @@ _NORM_DIFF = (r"\d Y = \gamma\had\d\hat X + \d\gamma\had\hat X + \d\beta,\ "
 _NORM_RESULTS = {"X": r"\tfrac1\sigma(U - \bar U - \hat X\had\overline{\hat X\had U}),\ U = \gamma\had\bar G",
                  "gamma": r"\mathbf 1^\T(\bar G\had\hat X)", "beta": r"\mathbf 1^\T\bar G"}
 
-RULES = (
-    Rule(name="layer norm", group="norm", latex=r"Y = \gamma\had\hat X + \beta,\ \hat X\ \text{per row}",
-         differential=_NORM_DIFF + r"\ \text{(means over each row)}", results=_NORM_RESULTS,
-         inputs=("X", "gamma", "beta"), forward=layer_norm, vjp=layer_norm_vjp,
-         jvp=layer_norm_jvp,
-         wrong=lambda X, gamma, beta, G: _missing_variance_term(X, gamma, beta, G, -1),
-         wrong_kind="missing term (variance treated as constant)", point=_norm_point,
-         shapes={"X": "bn", "gamma": "n", "beta": "n"}),
-    Rule(name="RMS norm", group="norm", latex=r"Y = \gamma\had X / r,\ r = \sqrt{\overline{X^{2}} + \epsilon}\ \text{per row}",
-         differential=r"\d Y = \gamma\had(\d X/r - X\had\overline{X\had\d X}/r^{3}) + \d\gamma\had X/r",
-         results={"X": r"U/r - X\had\overline{U\had X}/r^{3},\ U = \gamma\had\bar G",
+CLAIMS = register_all(SECTION, (
+    *with_forward_mode(
+        Claim(name="layer norm",
+              kind="vjp",
+              latex=r"Y = \gamma\had\hat X + \beta,\ \hat X\ \text{per row}",
+              result=_NORM_RESULTS,
+              wrt=("X", "gamma", "beta"),
+              function=layer_norm,
+              claim=layer_norm_vjp,
+              wrong=lambda X, gamma, beta, G: _missing_variance_term(X, gamma, beta, G, -1),
+              mistake="missing term (variance treated as constant)",
+              point=_norm_point,
+              shapes={"X": "bn", "gamma": "n", "beta": "n"}),
+        jvp=layer_norm_jvp,
+        differential=_NORM_DIFF + r"\ \text{(means over each row)}"),
+    *with_forward_mode(
+        Claim(name="RMS norm",
+              kind="vjp",
+              latex=r"Y = \gamma\had X / r,\ r = \sqrt{\overline{X^{2}} + \epsilon}\ \text{per row}",
+              result={"X": r"U/r - X\had\overline{U\had X}/r^{3},\ U = \gamma\had\bar G",
                   "gamma": r"\mathbf 1^\T(\bar G\had X/r)"},
-         inputs=("X", "gamma"), forward=rms_norm, vjp=_rms_vjp, jvp=_rms_jvp,
-         wrong=lambda X, gamma, G: (gamma * G / _rms(X), (G * X / _rms(X)).sum(axis=0)),
-         wrong_kind="missing term (r treated as constant)",
-         point=lambda s: {k: v for k, v in _norm_point(s).items() if k != "beta"},
-         shapes={"X": "bn", "gamma": "n"}),
-    Rule(name="batch norm (training mode)", group="norm",
-         latex=r"Y = \gamma\had\hat X + \beta,\ \hat X\ \text{per column, batch statistics}",
-         differential=_NORM_DIFF + r"\ \text{(means over the batch)}", results=_NORM_RESULTS,
-         inputs=("X", "gamma", "beta"), forward=batch_norm,
-         vjp=lambda X, gamma, beta, G: layer_norm_vjp(X, gamma, beta, G, axis=0),
-         jvp=lambda X, gamma, beta, dX, dgamma, dbeta: layer_norm_jvp(
-             X, gamma, beta, dX, dgamma, dbeta, axis=0),
-         wrong=lambda X, gamma, beta, G: _missing_variance_term(X, gamma, beta, G, 0),
-         wrong_kind="missing term (variance treated as constant)", point=_norm_point,
-         shapes={"X": "bn", "gamma": "n", "beta": "n"},
-         note="Training mode: the mean and variance depend on X, so every sample's gradient "
+              wrt=("X", "gamma"),
+              function=rms_norm,
+              claim=_rms_vjp,
+              wrong=lambda X, gamma, G: (gamma * G / _rms(X), (G * X / _rms(X)).sum(axis=0)),
+              mistake="missing term (r treated as constant)",
+              point=lambda s: {k: v for k, v in _norm_point(s).items() if k != "beta"},
+              shapes={"X": "bn", "gamma": "n"}),
+        jvp=_rms_jvp,
+        differential=r"\d Y = \gamma\had(\d X/r - X\had\overline{X\had\d X}/r^{3}) + \d\gamma\had X/r"),
+    *with_forward_mode(
+        Claim(name="batch norm (training mode)",
+              kind="vjp",
+              latex=r"Y = \gamma\had\hat X + \beta,\ \hat X\ \text{per column, batch statistics}",
+              result=_NORM_RESULTS,
+              wrt=("X", "gamma", "beta"),
+              function=batch_norm,
+              claim=lambda X, gamma, beta, G: layer_norm_vjp(X, gamma, beta, G, axis=0),
+              wrong=lambda X, gamma, beta, G: _missing_variance_term(X, gamma, beta, G, 0),
+              mistake="missing term (variance treated as constant)",
+              point=_norm_point,
+              shapes={"X": "bn", "gamma": "n", "beta": "n"},
+              note="Training mode: the mean and variance depend on X, so every sample's gradient "
               "depends on the whole batch."),
-)
+        jvp=lambda X, gamma, beta, dX, dgamma, dbeta: layer_norm_jvp(
+             X, gamma, beta, dX, dgamma, dbeta, axis=0),
+        differential=_NORM_DIFF + r"\ \text{(means over the batch)}"),
+))

@@ -1,8 +1,9 @@
 """A cache of verification results, so that the catalogue page and the tests do not both
 spend half a minute re-proving 118 unchanged entries.
 
-:func:`verify_all` checks catalogue entries and stores a :class:`~.results.Summary` of each
-result (passed, how, error, exact status, whether the condition is needed) in a JSON file
+:func:`verify_all` checks catalogue entries and stores the digest of each report
+(:func:`matcalc.claimchecks.digest`: passed, verdict, error, exact status, whether the
+condition is needed, how it was checked) in a JSON file
 named after :func:`source_hash`: a hash of every ``.py`` file of :mod:`matcalc` (paths and
 contents) and of the Python, numpy and sympy versions. Any change to the package's code
 gives a new file, so a stored result is never older than the code that produced it; files of
@@ -22,8 +23,8 @@ Only the catalogue's own entries are cached; any other entry (a corrupted copy, 
 built in a notebook) is always checked live.
 
 >>> from matcalc.catalogue import find
->>> summary = verify_all(find("101"), cache=False)["tr(AXB)"]
->>> summary.passed, summary.exact
+>>> digest = verify_all(find("101"), cache=False)["tr(AXB)"]
+>>> digest["passed"], digest["exact"]
 (True, 'proved')
 """
 
@@ -44,7 +45,7 @@ __all__ = ["ENVIRONMENT_VARIABLE", "cache_dir", "forget", "source_hash", "verify
 
 ENVIRONMENT_VARIABLE = "MATCALC_VERIFY_CACHE"
 PACKAGE = Path(__file__).resolve().parents[1]  # code/matcalc
-_MEMORY = {}  # (source hash, entry name) -> Summary, for this process
+_MEMORY: dict = {}  # (source hash, entry name) -> digest, for this process
 
 
 def source_hash():
@@ -127,11 +128,12 @@ def _exclusive(directory):
 
 def verify_all(selection=None, *, cache=True):
     """Check the catalogue entries ``selection`` (default: all of them) and return
-    ``{name: Summary}`` in the same order, taking results from the cache where it has them
+    ``{name: digest}`` in the same order (each a dict, see
+    :func:`~matcalc.claimchecks.digest`), taking results from the cache where it has them
     and storing new ones (``cache=False``: check everything live, store nothing).
 
     >>> from matcalc.catalogue import find
-    >>> [s.passed for s in verify_all(find("108"), cache=False).values()]
+    >>> [d["passed"] for d in verify_all(find("108"), cache=False).values()]
     [True]
     """
     from . import entries
@@ -146,22 +148,19 @@ def verify_all(selection=None, *, cache=True):
 
 
 def _verify(chosen, catalogue, key, path, cache):
-    from .results import Summary
+    from ..claimchecks import digest
 
     stored = _load(path)
     results, new = {}, False
     for entry in chosen:
         cacheable = id(entry) in catalogue
         summary = _MEMORY.get((key, entry.name)) if cache and cacheable else None
-        if summary is None and cacheable and entry.name in stored:
-            try:
-                summary = Summary.from_dict(stored[entry.name])
-            except TypeError:
-                summary = None  # stored by another version of Summary: recompute
+        if summary is None and cacheable and isinstance(stored.get(entry.name), dict):
+            summary = stored[entry.name]
         if summary is None:
-            summary = entry.check().summary()
+            summary = digest(entry.check())
             if cacheable:
-                stored[entry.name], new = summary.as_dict(), True
+                stored[entry.name], new = summary, True
         if cache and cacheable:
             _MEMORY[key, entry.name] = summary
         results[entry.name] = summary

@@ -1,40 +1,45 @@
 """Determinants: gradients of det and log det (Matrix Cookbook 2.1)."""
 
 from ..ops import det, eye, hadamard, inv, logdet, matrix_power
-from .entry import gradient
+from ..claim import Claim
+from ..registry import register_all
 
 SECTION = "Determinants"
-ENTRIES = (
-    gradient(
+CLAIMS = register_all(SECTION, (
+    Claim(
+        kind="gradient",
         name="det X",
         cookbook="49",
         latex=r"\det X",
         result=r"\det(X)\,X^{-\T}",
         shapes={"X": "nn"},
-        f=lambda X: det(X),
-        grad=lambda X: det(X) * inv(X).T,
+        function=lambda X: det(X),
+        claim=lambda X: det(X) * inv(X).T,
         wrong=lambda X: det(X) * inv(X),  # the transpose forgotten
         exact_sizes={"n": 3},
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="det(AXB)",
         cookbook="51",
         latex=r"\det(AXB)",
         result=r"\det(AXB)\,X^{-\T}",
         shapes={"A": "nn", "X": "nn", "B": "nn"},
-        f=lambda A, X, B: det(A @ X @ B),
-        grad=lambda A, X, B: det(A @ X @ B) * inv(X).T,
+        function=lambda A, X, B: det(A @ X @ B),
+        claim=lambda A, X, B: det(A @ X @ B) * inv(X).T,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="det(X^T A X), X square",
         cookbook="52",
         latex=r"\det(X^\T AX)",
         result=r"2\det(X^\T AX)\,X^{-\T}",
         shapes={"X": "nn", "A": "nn"},
-        f=lambda X, A: det(X.T @ A @ X),
-        grad=lambda X, A: 2 * det(X.T @ A @ X) * inv(X).T,
+        function=lambda X, A: det(X.T @ A @ X),
+        claim=lambda X, A: 2 * det(X.T @ A @ X) * inv(X).T,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="det(X^T A X), A symmetric",
         cookbook="53",
         latex=r"\det(X^\T AX)",
@@ -42,23 +47,25 @@ ENTRIES = (
         shapes={"X": "mn", "A": "mm"},
         kinds={"A": "symmetric"},
         conditions="$A$ symmetric, $X$ tall",
-        f=lambda X, A: det(X.T @ A @ X),
-        grad=lambda X, A: 2 * det(X.T @ A @ X) * A @ X @ inv(X.T @ A @ X),
+        function=lambda X, A: det(X.T @ A @ X),
+        claim=lambda X, A: 2 * det(X.T @ A @ X) * A @ X @ inv(X.T @ A @ X),
         exact_sizes={"m": 2, "n": 2},
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="det(X^T A X), general A",
         cookbook="54",
         latex=r"\det(X^\T AX)",
         result=r"\det(X^\T AX)\bigl(AX(X^\T AX)^{-1} + A^\T X(X^\T A^\T X)^{-1}\bigr)",
         shapes={"X": "mn", "A": "mm"},
         conditions="$X$ tall",
-        f=lambda X, A: det(X.T @ A @ X),
-        grad=lambda X, A: det(X.T @ A @ X) * (A @ X @ inv(X.T @ A @ X)
+        function=lambda X, A: det(X.T @ A @ X),
+        claim=lambda X, A: det(X.T @ A @ X) * (A @ X @ inv(X.T @ A @ X)
                                               + A.T @ X @ inv(X.T @ A.T @ X)),
         exact_sizes={"m": 2, "n": 2},
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="log det(X^T X)",
         cookbook="55",
         latex=r"\log\det(X^\T X)",
@@ -66,58 +73,63 @@ ENTRIES = (
         alias=r"2(X^+)^\T",
         shapes={"X": "mn"},
         conditions="$X$ tall, full column rank",
-        f=lambda X: logdet(X.T @ X),
-        grad=lambda X: 2 * X @ inv(X.T @ X),
+        function=lambda X: logdet(X.T @ X),
+        claim=lambda X: 2 * X @ inv(X.T @ X),
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="log|det X|",
         cookbook="57",
         latex=r"\log\lvert\det X\rvert",
         result=r"X^{-\T}",
         shapes={"X": "nn"},
-        f=lambda X: logdet(X),
-        grad=lambda X: inv(X).T,
+        function=lambda X: logdet(X),
+        claim=lambda X: inv(X).T,
         exact_sizes={"n": 3},
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="det(X^k)",
         cookbook="58",
         latex=r"\det(X^3)",
         result=r"3\det(X^3)\,X^{-\T}",
         shapes={"X": "nn"},
-        f=lambda X: det(matrix_power(X, 3)),
-        grad=lambda X: 3 * det(matrix_power(X, 3)) * inv(X).T,
+        function=lambda X: det(matrix_power(X, 3)),
+        claim=lambda X: 3 * det(matrix_power(X, 3)) * inv(X).T,
         note="shown for $k = 3$",
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="det(X^-1)",
         cookbook="62",
         latex=r"\det(X^{-1})",
         result=r"-\det(X^{-1})\,X^{-\T}",
         shapes={"X": "nn"},
-        f=lambda X: det(inv(X)),
-        grad=lambda X: -det(inv(X)) * inv(X).T,
+        function=lambda X: det(inv(X)),
+        claim=lambda X: -det(inv(X)) * inv(X).T,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="log det S, S spd",
         latex=r"\log\det S",
         result=r"S^{-1}",
         shapes={"S": "nn"},
-        variable="S",
+        wrt="S",
         kinds={"S": "spd"},
         conditions="$S$ symmetric positive definite; directions symmetric",
-        f=lambda S: logdet(S),
-        grad=lambda S: inv(S),
+        function=lambda S: logdet(S),
+        claim=lambda S: inv(S),
         # the partial derivatives (141) taken for the gradient
         wrong=lambda S: 2 * inv(S) - hadamard(inv(S), eye(S.shape[0], S)),
         note="the gradient on the symmetric matrices; compare the entry for (141)",
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="det(X + A)",
         latex=r"\det(X + A)",
         result=r"\det(X + A)\,(X + A)^{-\T}",
         shapes={"X": "nn", "A": "nn"},
-        f=lambda X, A: det(X + A),
-        grad=lambda X, A: det(X + A) * inv(X + A).T,
+        function=lambda X, A: det(X + A),
+        claim=lambda X, A: det(X + A) * inv(X + A).T,
     ),
-)
+))

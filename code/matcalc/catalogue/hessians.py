@@ -3,58 +3,64 @@ with (Matrix Cookbook 2.4.2 and beyond)."""
 
 from ..frobenius import frob
 from ..ops import inv, logdet, tr
-from .entry import hessian
+from ..claim import Claim
+from ..registry import register_all
 
 SECTION = "Hessians"
-ENTRIES = (
-    hessian(
+CLAIMS = register_all(SECTION, (
+    Claim(
+        kind="hessian",
         name="x^T A x + b^T x",
         cookbook="96, 98",
         latex=r"x^\T Ax + b^\T x",
         result=r"(A + A^\T)V",
         note=r"as a matrix: $H = A + A^\T$",
         shapes={"x": "n1", "A": "nn", "b": "n1"},
-        variable="x",
-        f=lambda x, A, b: (x.T @ A @ x + b.T @ x)[0, 0],
-        grad=lambda x, A, b: (A + A.T) @ x + b,
-        hvp=lambda x, A, b, V: (A + A.T) @ V,
+        wrt="x",
+        function=lambda x, A, b: (x.T @ A @ x + b.T @ x)[0, 0],
+        gradient=lambda x, A, b: (A + A.T) @ x + b,
+        claim=lambda x, A, b, V: (A + A.T) @ V,
     ),
-    hessian(
+    Claim(
+        kind="hessian",
         name="least squares Hessian",
         latex=r"\tfrac12\lVert WX - Y\rVert_F^2",
         result=r"VXX^\T",
         note=r"as a matrix acting on $\vec W$: $H = XX^\T \kron I$",
         shapes={"W": "mn", "X": "nk", "Y": "mk"},
-        variable="W",
-        f=lambda W, X, Y: frob(W @ X - Y, W @ X - Y) / 2,
-        grad=lambda W, X, Y: (W @ X - Y) @ X.T,
-        hvp=lambda W, X, Y, V: V @ X @ X.T,
+        wrt="W",
+        function=lambda W, X, Y: frob(W @ X - Y, W @ X - Y) / 2,
+        gradient=lambda W, X, Y: (W @ X - Y) @ X.T,
+        claim=lambda W, X, Y, V: V @ X @ X.T,
     ),
-    hessian(
+    Claim(
+        kind="hessian",
         name="log det Hessian",
         latex=r"\log\lvert\det X\rvert",
         result=r"-X^{-\T} V^\T X^{-\T}",
         shapes={"X": "nn"},
-        f=lambda X: logdet(X),
-        grad=lambda X: inv(X).T,
-        hvp=lambda X, V: -inv(X).T @ V.T @ inv(X).T,
+        function=lambda X: logdet(X),
+        gradient=lambda X: inv(X).T,
+        claim=lambda X, V: -inv(X).T @ V.T @ inv(X).T,
     ),
-    hessian(
+    Claim(
+        kind="hessian",
         name="tr(X^T A X) Hessian",
         latex=r"\tr(X^\T AX)",
         result=r"(A + A^\T)V",
         shapes={"X": "mn", "A": "mm"},
-        f=lambda X, A: tr(X.T @ A @ X),
-        grad=lambda X, A: (A + A.T) @ X,
-        hvp=lambda X, A, V: (A + A.T) @ V,
+        function=lambda X, A: tr(X.T @ A @ X),
+        gradient=lambda X, A: (A + A.T) @ X,
+        claim=lambda X, A, V: (A + A.T) @ V,
     ),
-    hessian(
+    Claim(
+        kind="hessian",
         name="tr(X^-1) Hessian",
         latex=r"\tr(X^{-1})",
         result=r"(X^{-1}VX^{-2} + X^{-2}VX^{-1})^\T",
         shapes={"X": "nn"},
-        f=lambda X: tr(inv(X)),
-        grad=lambda X: -(inv(X) @ inv(X)).T,
-        hvp=lambda X, V: (inv(X) @ V @ inv(X) @ inv(X) + inv(X) @ inv(X) @ V @ inv(X)).T,
+        function=lambda X: tr(inv(X)),
+        gradient=lambda X: -(inv(X) @ inv(X)).T,
+        claim=lambda X, V: (inv(X) @ V @ inv(X) @ inv(X) + inv(X) @ inv(X) @ V @ inv(X)).T,
     ),
-)
+))

@@ -2,7 +2,8 @@
 variables (Matrix Cookbook 2.4.2)."""
 
 from ..frobenius import frob
-from .entry import differential, gradient
+from ..claim import Claim
+from ..registry import register_all
 
 SECTION = "Quadratic forms"
 
@@ -20,142 +21,155 @@ def weighted_residual(x, A, s, W):
     r = x - A @ s
     return (r.T @ W @ r)[0, 0]
 
-ENTRIES = (
-    gradient(
+CLAIMS = register_all(SECTION, (
+    Claim(
+        kind="gradient",
         name="b^T X^T X c",
         cookbook="77",
         latex=r"b^\T X^\T X c",
         result=r"X(bc^\T + cb^\T)",
         shapes={"b": "n1", "X": "mn", "c": "n1"},
-        f=lambda b, X, c: (b.T @ X.T @ X @ c)[0, 0],
-        grad=lambda b, X, c: X @ (b @ c.T + c @ b.T),
+        function=lambda b, X, c: (b.T @ X.T @ X @ c)[0, 0],
+        claim=lambda b, X, c: X @ (b @ c.T + c @ b.T),
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="(Bx + b)^T C (Dx + d)",
         cookbook="78",
         latex=r"(Bx + b)^\T C(Dx + d)",
         result=r"B^\T C(Dx + d) + D^\T C^\T(Bx + b)",
         shapes={"x": "n1", "B": "mn", "b": "m1", "C": "mp", "D": "pn", "d": "p1"},
-        variable="x",
-        f=lambda x, B, b, C, D, d: ((B @ x + b).T @ C @ (D @ x + d))[0, 0],
-        grad=lambda x, B, b, C, D, d: B.T @ C @ (D @ x + d) + D.T @ C.T @ (B @ x + b),
+        wrt="x",
+        function=lambda x, B, b, C, D, d: ((B @ x + b).T @ C @ (D @ x + d))[0, 0],
+        claim=lambda x, B, b, C, D, d: B.T @ C @ (D @ x + d) + D.T @ C.T @ (B @ x + b),
     ),
-    differential(
+    Claim(
+        kind="differential",
         name="d(X^T B X)",
         cookbook="80",
         latex=r"X^\T BX",
         result=r"(\d X)^\T BX + X^\T B\,\d X",
         shapes={"X": "mn", "B": "mm"},
-        f=lambda X, B: X.T @ B @ X,
-        diff=lambda X, B, dX: dX.T @ B @ X + X.T @ B @ dX,
+        function=lambda X, B: X.T @ B @ X,
+        claim=lambda X, B, dX: dX.T @ B @ X + X.T @ B @ dX,
         note="the Cookbook gives the derivative by one entry: $\\d X = J^{ij}$",
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="x^T B x",
         cookbook="81",
         latex=r"x^\T Bx",
         result=r"(B + B^\T)x",
         shapes={"x": "n1", "B": "nn"},
-        variable="x",
-        f=lambda x, B: (x.T @ B @ x)[0, 0],
-        grad=lambda x, B: (B + B.T) @ x,
+        wrt="x",
+        function=lambda x, B: (x.T @ B @ x)[0, 0],
+        claim=lambda x, B: (B + B.T) @ x,
         wrong=lambda x, B: 2 * B @ x,  # true for symmetric B only
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="b^T X^T D X c",
         cookbook="82",
         latex=r"b^\T X^\T DXc",
         result=r"D^\T Xbc^\T + DXcb^\T",
         shapes={"b": "n1", "X": "mn", "D": "mm", "c": "n1"},
-        f=lambda b, X, D, c: (b.T @ X.T @ D @ X @ c)[0, 0],
-        grad=lambda b, X, D, c: D.T @ X @ b @ c.T + D @ X @ c @ b.T,
+        function=lambda b, X, D, c: (b.T @ X.T @ D @ X @ c)[0, 0],
+        claim=lambda b, X, D, c: D.T @ X @ b @ c.T + D @ X @ c @ b.T,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="(Xb + c)^T D (Xb + c)",
         cookbook="83",
         latex=r"(Xb + c)^\T D(Xb + c)",
         result=r"(D + D^\T)(Xb + c)b^\T",
         shapes={"X": "mn", "b": "n1", "c": "m1", "D": "mm"},
-        f=lambda X, b, c, D: ((X @ b + c).T @ D @ (X @ b + c))[0, 0],
-        grad=lambda X, b, c, D: (D + D.T) @ (X @ b + c) @ b.T,
+        function=lambda X, b, c, D: ((X @ b + c).T @ D @ (X @ b + c))[0, 0],
+        claim=lambda X, b, c, D: (D + D.T) @ (X @ b + c) @ b.T,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="weighted LS in s",
         cookbook="84",
         latex=r"(x - As)^\T W(x - As)",
         result=r"-2A^\T W(x - As)",
         shapes=WLS,
-        variable="s",
+        wrt="s",
         kinds={"W": "symmetric"},
         conditions="$W$ symmetric",
-        f=weighted_residual,
-        grad=lambda x, A, s, W: -2 * A.T @ W @ (x - A @ s),
+        function=weighted_residual,
+        claim=lambda x, A, s, W: -2 * A.T @ W @ (x - A @ s),
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="weighted LS in s, general W",
         latex=r"(x - As)^\T W(x - As)",
         result=r"-A^\T(W + W^\T)(x - As)",
         shapes=WLS,
-        variable="s",
-        f=weighted_residual,
-        grad=lambda x, A, s, W: -A.T @ (W + W.T) @ (x - A @ s),
+        wrt="s",
+        function=weighted_residual,
+        claim=lambda x, A, s, W: -A.T @ (W + W.T) @ (x - A @ s),
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="weighted distance in x",
         cookbook="85",
         latex=r"(x - s)^\T W(x - s)",
         result=r"2W(x - s)",
         shapes={"x": "m1", "s": "m1", "W": "mm"},
-        variable="x",
+        wrt="x",
         kinds={"W": "symmetric"},
         conditions="$W$ symmetric",
-        f=lambda x, s, W: ((x - s).T @ W @ (x - s))[0, 0],
-        grad=lambda x, s, W: 2 * W @ (x - s),
+        function=lambda x, s, W: ((x - s).T @ W @ (x - s))[0, 0],
+        claim=lambda x, s, W: 2 * W @ (x - s),
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="weighted distance in s",
         cookbook="86",
         latex=r"(x - s)^\T W(x - s)",
         result=r"-2W(x - s)",
         shapes={"x": "m1", "s": "m1", "W": "mm"},
-        variable="s",
+        wrt="s",
         kinds={"W": "symmetric"},
         conditions="$W$ symmetric",
-        f=lambda x, s, W: ((x - s).T @ W @ (x - s))[0, 0],
-        grad=lambda x, s, W: -2 * W @ (x - s),
+        function=lambda x, s, W: ((x - s).T @ W @ (x - s))[0, 0],
+        claim=lambda x, s, W: -2 * W @ (x - s),
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="weighted LS in x",
         cookbook="87",
         latex=r"(x - As)^\T W(x - As)",
         result=r"2W(x - As)",
         shapes=WLS,
-        variable="x",
+        wrt="x",
         kinds={"W": "symmetric"},
         conditions="$W$ symmetric",
-        f=weighted_residual,
-        grad=lambda x, A, s, W: 2 * W @ (x - A @ s),
+        function=weighted_residual,
+        claim=lambda x, A, s, W: 2 * W @ (x - A @ s),
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="weighted LS in A",
         cookbook="88",
         latex=r"(x - As)^\T W(x - As)",
         result=r"-2W(x - As)s^\T",
         shapes=WLS,
-        variable="A",
+        wrt="A",
         kinds={"W": "symmetric"},
         conditions="$W$ symmetric",
-        f=weighted_residual,
-        grad=lambda x, A, s, W: -2 * W @ (x - A @ s) @ s.T,
+        function=weighted_residual,
+        claim=lambda x, A, s, W: -2 * W @ (x - A @ s) @ s.T,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="least squares",
         latex=r"\tfrac12\lVert WX - Y\rVert_F^2",
         result=r"(WX - Y)X^\T",
         shapes={"W": "mn", "X": "nk", "Y": "mk"},
-        variable="W",
-        f=lambda W, X, Y: frob(W @ X - Y, W @ X - Y) / 2,
-        grad=lambda W, X, Y: (W @ X - Y) @ X.T,
+        wrt="W",
+        function=lambda W, X, Y: frob(W @ X - Y, W @ X - Y) / 2,
+        claim=lambda W, X, Y: (W @ X - Y) @ X.T,
         note="the opening question of this book",
     ),
-)
+))

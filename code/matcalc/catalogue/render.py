@@ -34,7 +34,9 @@ def identity(entry):
     >>> identity(find("59")[0])
     '\\\\d\\\\bigl(X^{-1}\\\\bigr) = -X^{-1}\\\\,\\\\d X\\\\,X^{-1}'
     """
-    f, result, var = entry.latex, entry.result, entry.variable
+    f, result, var = entry.latex, entry.result, ",".join(entry.wrt)
+    if isinstance(result, dict):  # a VJP with several inputs: one gradient each
+        return r",\quad ".join(rf"\bar {v} = {r}" for v, r in result.items())
     if entry.kind in ("gradient", "diagonal-gradient"):
         return rf"\grad_{{{var}}}\,{f} = {result}"
     if entry.kind == "differential":
@@ -45,7 +47,7 @@ def identity(entry):
         return rf"\partial/\partial {var}_{{\text{{distinct}}}}\ {f} = {result}"
     if entry.kind == "vjp":
         return rf"\bar G \mapsto \grad_{{{var}}}\frob{{\bar G}}{{F}} = {result}"
-    return f"{f} = {result}"  # a Jacobian array: the LaTeX names the entries
+    return f"{f} = {result}"  # a Jacobian array, or an identity: the LaTeX names the entries
 
 
 def notes(entry):
@@ -80,14 +82,14 @@ def checked(entry, summary):
     if entry.kind == "symmetric-partials":
         parts.append(f"partials exact {sizes_text(entry.exact_sizes)}; as gradient fails")
     else:
-        if summary.exact is not None:
+        if summary["exact"] is not None:
             parts.append(f"exact {sizes_text(entry.exact_sizes)}")
-        parts.append(f"{summary.error:.0e} at {numeric_at}")
-    if summary.condition_needed:
+        parts.append(f"{summary['error']:.0e} at {numeric_at}")
+    if summary["condition_needed"]:
         parts.append("fails without the condition")
-    elif summary.condition_needed is False:
+    elif summary["condition_needed"] is False:
         parts.append("holds without the condition")
-    return ("✓ " if summary.passed else "✗ ") + "; ".join(parts)
+    return ("✓ " if summary["passed"] else "✗ ") + "; ".join(parts)
 
 
 def _math_html(latex):
@@ -167,7 +169,7 @@ def headline(results=None):
 
     chosen = entries()
     results = verify_all(chosen) if results is None else results
-    failed = [e.name for e in chosen if not results[e.name].passed]
+    failed = [e.name for e in chosen if not results[e.name]["passed"]]
     kinds = Counter(e.kind for e in chosen)
     verdict = "all verified" if not failed else f"{len(failed)} FAILED ({', '.join(failed)})"
     return (f"**{len(chosen)} entries, {verdict}** when this page was built "

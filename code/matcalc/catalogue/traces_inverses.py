@@ -2,7 +2,8 @@
 B, C, A) they need and their general forms (Matrix Cookbook 2.5.4)."""
 
 from ..ops import inv, tr
-from .entry import gradient
+from ..claim import Claim
+from ..registry import register_all
 
 SECTION = "Traces of inverses"
 
@@ -26,8 +27,9 @@ def ratio_gradient(X, M, B, C):
     Mi, N = inv(M), X.T @ B @ X
     return B @ X @ Mi + B.T @ X @ Mi.T - C @ X @ Mi @ N @ Mi - C.T @ X @ Mi.T @ N.T @ Mi.T
 
-ENTRIES = (
-    gradient(
+CLAIMS = register_all(SECTION, (
+    Claim(
+        kind="gradient",
         name="tr[(X^T C X)^-1 A]",
         cookbook="125",
         latex=r"\tr\bigl[(X^\T CX)^{-1}A\bigr]",
@@ -35,11 +37,12 @@ ENTRIES = (
         shapes=TALL,
         kinds={"C": "symmetric"},
         conditions="$C$ symmetric",
-        f=lambda X, C, A: tr(inv(X.T @ C @ X) @ A),
-        grad=lambda X, C, A: -C @ X @ inv(X.T @ C @ X) @ (A + A.T) @ inv(X.T @ C @ X),
+        function=lambda X, C, A: tr(inv(X.T @ C @ X) @ A),
+        claim=lambda X, C, A: -C @ X @ inv(X.T @ C @ X) @ (A + A.T) @ inv(X.T @ C @ X),
         exact_sizes={"m": 2, "n": 2},
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr[(X^T C X)^-1 A], general C",
         cookbook="125",
         latex=r"\tr\bigl[(X^\T CX)^{-1}A\bigr]",
@@ -47,12 +50,13 @@ ENTRIES = (
         shapes=TALL,
         conditions="$C$ general",
         note=r"$M = X^\T CX$; the general form of (125)",
-        f=lambda X, C, A: tr(inv(X.T @ C @ X) @ A),
-        grad=lambda X, C, A: -(C @ X @ inv(X.T @ C @ X) @ A @ inv(X.T @ C @ X)
+        function=lambda X, C, A: tr(inv(X.T @ C @ X) @ A),
+        claim=lambda X, C, A: -(C @ X @ inv(X.T @ C @ X) @ A @ inv(X.T @ C @ X)
                                + C.T @ X @ inv(X.T @ C @ X).T @ A.T @ inv(X.T @ C @ X).T),
         exact_sizes={"m": 2, "n": 2},
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr[(X^T C X)^-1 (X^T B X)]",
         cookbook="126",
         latex=r"\tr\bigl[(X^\T CX)^{-1}(X^\T BX)\bigr]",
@@ -60,24 +64,26 @@ ENTRIES = (
         shapes=TALL_B,
         kinds={"B": "symmetric", "C": "symmetric"},
         conditions="$B$, $C$ symmetric",
-        f=lambda X, C, B: tr(inv(X.T @ C @ X) @ X.T @ B @ X),
-        grad=lambda X, C, B: -2 * C @ X @ inv(X.T @ C @ X) @ X.T @ B @ X @ inv(X.T @ C @ X)
+        function=lambda X, C, B: tr(inv(X.T @ C @ X) @ X.T @ B @ X),
+        claim=lambda X, C, B: -2 * C @ X @ inv(X.T @ C @ X) @ X.T @ B @ X @ inv(X.T @ C @ X)
              + 2 * B @ X @ inv(X.T @ C @ X),
         exact_sizes={"m": 2, "n": 2},
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr[(X^T C X)^-1 (X^T B X)], general B, C",
         cookbook="126",
         latex=r"\tr\bigl[(X^\T CX)^{-1}(X^\T BX)\bigr]",
         result=r"BXM^{-1} + B^\T XM^{-\T} - CXM^{-1}NM^{-1} - C^\T XM^{-\T}N^\T M^{-\T}",
         shapes=TALL_B,
         conditions="$B$, $C$ general",
-        f=lambda X, C, B: tr(inv(X.T @ C @ X) @ X.T @ B @ X),
-        grad=lambda X, C, B: ratio_gradient(X, X.T @ C @ X, B, C),
+        function=lambda X, C, B: tr(inv(X.T @ C @ X) @ X.T @ B @ X),
+        claim=lambda X, C, B: ratio_gradient(X, X.T @ C @ X, B, C),
         exact_sizes={"m": 2, "n": 2},
         note=r"$M = X^\T CX$, $N = X^\T BX$; the general form of (126)",
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr[(A + X^T C X)^-1 (X^T B X)]",
         cookbook="127",
         latex=r"\tr\bigl[(A + X^\T CX)^{-1}(X^\T BX)\bigr]",
@@ -85,25 +91,26 @@ ENTRIES = (
         shapes={"X": "mn", "A": "nn", "C": "mm", "B": "mm"},
         kinds={"A": "symmetric", "B": "symmetric", "C": "symmetric"},
         conditions="$A$, $B$, $C$ symmetric",
-        f=lambda X, A, C, B: tr(inv(A + X.T @ C @ X) @ X.T @ B @ X),
-        grad=lambda X, A, C, B: -2 * C @ X @ inv(A + X.T @ C @ X) @ X.T @ B @ X
+        function=lambda X, A, C, B: tr(inv(A + X.T @ C @ X) @ X.T @ B @ X),
+        claim=lambda X, A, C, B: -2 * C @ X @ inv(A + X.T @ C @ X) @ X.T @ B @ X
              @ inv(A + X.T @ C @ X) + 2 * B @ X @ inv(A + X.T @ C @ X),
         exact_sizes=None,
         note=r"$M = A + X^\T CX$; numeric only: the exact expansion at $m = n = 2$ takes "
              "minutes, and at $n = 1$ (where it is fast) transposes and orders vanish, so it "
              "proves little",
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr[(A + X^T C X)^-1 (X^T B X)], general A, B, C",
         cookbook="127",
         latex=r"\tr\bigl[(A + X^\T CX)^{-1}(X^\T BX)\bigr]",
         result=r"BXM^{-1} + B^\T XM^{-\T} - CXM^{-1}NM^{-1} - C^\T XM^{-\T}N^\T M^{-\T}",
         shapes={"X": "mn", "A": "nn", "C": "mm", "B": "mm"},
         conditions="$A$, $B$, $C$ general",
-        f=lambda X, A, C, B: tr(inv(A + X.T @ C @ X) @ X.T @ B @ X),
-        grad=lambda X, A, C, B: ratio_gradient(X, A + X.T @ C @ X, B, C),
+        function=lambda X, A, C, B: tr(inv(A + X.T @ C @ X) @ X.T @ B @ X),
+        claim=lambda X, A, C, B: ratio_gradient(X, A + X.T @ C @ X, B, C),
         exact_sizes=None,
         note=r"$M = A + X^\T CX$, $N = X^\T BX$; the general form of (127); numeric only, "
              "as (127)",
     ),
-)
+))

@@ -1,145 +1,161 @@
 """Traces, second order: gradients of traces quadratic in X (Matrix Cookbook 2.5.2)."""
 
 from ..ops import eye, kron, tr
-from .entry import gradient
+from ..claim import Claim
+from ..registry import register_all
 from .functions import square
 
 SECTION = "Traces, second order"
-ENTRIES = (
-    gradient(
+CLAIMS = register_all(SECTION, (
+    Claim(
+        kind="gradient",
         name="tr(X^2)",
         cookbook="106",
         latex=r"\tr(X^2)",
         result=r"2X^\T",
         shapes={"X": "nn"},
-        f=lambda X: tr(square(X)),
-        grad=lambda X: 2 * X.T,
+        function=lambda X: tr(square(X)),
+        claim=lambda X: 2 * X.T,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(X^2 B)",
         cookbook="107",
         latex=r"\tr(X^2B)",
         result=r"(XB + BX)^\T",
         shapes={"X": "nn", "B": "nn"},
-        f=lambda X, B: tr(square(X) @ B),
-        grad=lambda X, B: (X @ B + B @ X).T,
+        function=lambda X, B: tr(square(X) @ B),
+        claim=lambda X, B: (X @ B + B @ X).T,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(X^T B X)",
         cookbook="108",
         latex=r"\tr(X^\T BX)",
         result=r"BX + B^\T X",
         shapes={"X": "mn", "B": "mm"},
-        f=lambda X, B: tr(X.T @ B @ X),
-        grad=lambda X, B: B @ X + B.T @ X,
+        function=lambda X, B: tr(X.T @ B @ X),
+        claim=lambda X, B: B @ X + B.T @ X,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(B X X^T)",
         cookbook="109",
         latex=r"\tr(BXX^\T)",
         result=r"BX + B^\T X",
         shapes={"X": "mn", "B": "mm"},
-        f=lambda X, B: tr(B @ X @ X.T),
-        grad=lambda X, B: B @ X + B.T @ X,
+        function=lambda X, B: tr(B @ X @ X.T),
+        claim=lambda X, B: B @ X + B.T @ X,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(X X^T B)",
         cookbook="110",
         latex=r"\tr(XX^\T B)",
         result=r"BX + B^\T X",
         shapes={"X": "mn", "B": "mm"},
-        f=lambda X, B: tr(X @ X.T @ B),
-        grad=lambda X, B: B @ X + B.T @ X,
+        function=lambda X, B: tr(X @ X.T @ B),
+        claim=lambda X, B: B @ X + B.T @ X,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(X B X^T)",
         cookbook="111",
         latex=r"\tr(XBX^\T)",
         result=r"XB^\T + XB",
         shapes={"X": "mn", "B": "nn"},
-        f=lambda X, B: tr(X @ B @ X.T),
-        grad=lambda X, B: X @ B.T + X @ B,
+        function=lambda X, B: tr(X @ B @ X.T),
+        claim=lambda X, B: X @ B.T + X @ B,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(B X^T X)",
         cookbook="112",
         latex=r"\tr(BX^\T X)",
         result=r"XB^\T + XB",
         shapes={"X": "mn", "B": "nn"},
-        f=lambda X, B: tr(B @ X.T @ X),
-        grad=lambda X, B: X @ B.T + X @ B,
+        function=lambda X, B: tr(B @ X.T @ X),
+        claim=lambda X, B: X @ B.T + X @ B,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(X^T X B)",
         cookbook="113",
         latex=r"\tr(X^\T XB)",
         result=r"XB^\T + XB",
         shapes={"X": "mn", "B": "nn"},
-        f=lambda X, B: tr(X.T @ X @ B),
-        grad=lambda X, B: X @ B.T + X @ B,
+        function=lambda X, B: tr(X.T @ X @ B),
+        claim=lambda X, B: X @ B.T + X @ B,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(AXBX)",
         cookbook="114",
         latex=r"\tr(AXBX)",
         result=r"A^\T X^\T B^\T + B^\T X^\T A^\T",
         shapes={"A": "nm", "X": "mn", "B": "nm"},
-        f=lambda A, X, B: tr(A @ X @ B @ X),
-        grad=lambda A, X, B: A.T @ X.T @ B.T + B.T @ X.T @ A.T,
+        function=lambda A, X, B: tr(A @ X @ B @ X),
+        claim=lambda A, X, B: A.T @ X.T @ B.T + B.T @ X.T @ A.T,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(X^T X)",
         cookbook="115",
         latex=r"\tr(X^\T X)",
         alias=r"\lVert X\rVert_F^2",
         result="2X",
         shapes={"X": "mn"},
-        f=lambda X: tr(X.T @ X),
-        grad=lambda X: 2 * X,
+        function=lambda X: tr(X.T @ X),
+        claim=lambda X: 2 * X,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(B^T X^T C X B)",
         cookbook="116",
         latex=r"\tr(B^\T X^\T CXB)",
         result=r"C^\T XBB^\T + CXBB^\T",
         shapes={"B": "np", "X": "mn", "C": "mm"},
-        f=lambda B, X, C: tr(B.T @ X.T @ C @ X @ B),
-        grad=lambda B, X, C: C.T @ X @ B @ B.T + C @ X @ B @ B.T,
+        function=lambda B, X, C: tr(B.T @ X.T @ C @ X @ B),
+        claim=lambda B, X, C: C.T @ X @ B @ B.T + C @ X @ B @ B.T,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(X^T B X C)",
         cookbook="117",
         latex=r"\tr(X^\T BXC)",
         result=r"BXC + B^\T XC^\T",
         shapes={"X": "mn", "B": "mm", "C": "nn"},
-        f=lambda X, B, C: tr(X.T @ B @ X @ C),
-        grad=lambda X, B, C: B @ X @ C + B.T @ X @ C.T,
+        function=lambda X, B, C: tr(X.T @ B @ X @ C),
+        claim=lambda X, B, C: B @ X @ C + B.T @ X @ C.T,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(AXBX^TC)",
         cookbook="118",
         latex=r"\tr(AXBX^\T C)",
         result=r"A^\T C^\T XB^\T + CAXB",
         shapes={"A": "pm", "X": "mn", "B": "nn", "C": "mp"},
-        f=lambda A, X, B, C: tr(A @ X @ B @ X.T @ C),
-        grad=lambda A, X, B, C: A.T @ C.T @ X @ B.T + C @ A @ X @ B,
+        function=lambda A, X, B, C: tr(A @ X @ B @ X.T @ C),
+        claim=lambda A, X, B, C: A.T @ C.T @ X @ B.T + C @ A @ X @ B,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr[(AXB + C)(AXB + C)^T]",
         cookbook="119",
         latex=r"\tr\bigl[(AXB + C)(AXB + C)^\T\bigr]",
         result=r"2A^\T(AXB + C)B^\T",
         shapes={"A": "pm", "X": "mn", "B": "nq", "C": "pq"},
-        f=lambda A, X, B, C: tr((A @ X @ B + C) @ (A @ X @ B + C).T),
-        grad=lambda A, X, B, C: 2 * A.T @ (A @ X @ B + C) @ B.T,
+        function=lambda A, X, B, C: tr((A @ X @ B + C) @ (A @ X @ B + C).T),
+        claim=lambda A, X, B, C: 2 * A.T @ (A @ X @ B + C) @ B.T,
     ),
-    gradient(
+    Claim(
+        kind="gradient",
         name="tr(X kron X)",
         cookbook="120",
         latex=r"\tr(X\kron X)",
         result=r"2\tr(X)\,I",
         shapes={"X": "nn"},
-        f=lambda X: tr(kron(X, X)),
-        grad=lambda X: 2 * tr(X) * eye(X.shape[0], X),
+        function=lambda X: tr(kron(X, X)),
+        claim=lambda X: 2 * tr(X) * eye(X.shape[0], X),
     ),
-)
+))

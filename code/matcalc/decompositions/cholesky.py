@@ -10,9 +10,12 @@ differential ``tr(A⁻¹ dA)``, so its gradient on the symmetric matrices is A�
 
 import numpy as np
 
+from ..claim import Claim
+from ..registry import register_all
 from ._validate import real_matrix
+from .points import SECTION, SEEDS, points
 
-__all__ = ["cholesky", "phi", "d_cholesky", "cholesky_vjp", "logdet_cholesky"]
+__all__ = ["CLAIMS", "cholesky", "phi", "d_cholesky", "cholesky_vjp", "logdet_cholesky"]
 
 
 def cholesky(A):
@@ -70,3 +73,37 @@ def logdet_cholesky(A):
     True
     """
     return float(2 * np.sum(np.log(np.diag(cholesky(A)))))
+
+
+# --- the claims of this module (matcalc.registry) -------------------------------------------
+
+def _unhalved(A, dA):  # the diagonal of Φ not halved
+    L = cholesky(A)
+    Li = np.linalg.inv(L)
+    return L @ np.tril(Li @ dA @ Li.T)
+
+
+_SPD = {"A": "spd"}
+CLAIMS = register_all(SECTION, (
+    Claim(name="Cholesky factor", kind="differential", latex="L(A)",
+          result=r"L\,\Phi(L^{-1}\d A\,L^{-\T})", shapes={"A": "nn"}, wrt="A", kinds=_SPD,
+          point=points("spd"), seeds=SEEDS,
+          conditions=r"$A = LL^\T$ symmetric positive definite; $\Phi$ takes the lower "
+                     r"triangle and halves the diagonal",
+          function=cholesky, claim=d_cholesky, wrong=_unhalved,
+          mistake="the diagonal of Φ not halved"),
+    Claim(name="Cholesky factor, reverse mode", kind="vjp", latex="L(A)",
+          result=r"\operatorname{sym}\bigl(L^{-\T}\Phi(L^\T\bar L)L^{-1}\bigr)",
+          shapes={"A": "nn"}, wrt="A", kinds=_SPD, point=points("spd"), seeds=SEEDS,
+          conditions="$A$ symmetric positive definite", note="Murray (2016)",
+          function=cholesky, claim=cholesky_vjp,
+          wrong=lambda A, G: cholesky_vjp(A, np.tril(G) - np.diag(np.diag(G)) / 2),
+          mistake="L̄'s diagonal halved twice"),
+    Claim(name="log det through Cholesky", kind="gradient",
+          latex=r"2\textstyle\sum_i\log L_{ii}", result=r"A^{-1}", shapes={"A": "nn"},
+          wrt="A", kinds=_SPD, point=points("spd"), seeds=SEEDS,
+          conditions="$A = LL^\\T$ symmetric positive definite; directions symmetric",
+          function=logdet_cholesky, claim=lambda A: np.linalg.inv(A),
+          wrong=lambda A: np.linalg.inv(cholesky(A)),
+          mistake="the factor's inverse L⁻¹ in place of A⁻¹"),
+))

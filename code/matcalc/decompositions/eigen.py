@@ -20,9 +20,12 @@ with left eigenvectors ``u_i``: with ``U = V⁻ᵀ`` this is ``diag(V⁻¹ dA V)
 
 import numpy as np
 
+from ..claim import Claim
+from ..registry import register_all
 from ._validate import gap_matrix, real_matrix, sign_fix
+from .points import SECTION, SEEDS, points
 
-__all__ = ["eigh", "eigenvalues", "eigenvectors", "d_eigenvalues", "d_eigenvectors",
+__all__ = ["CLAIMS", "eigh", "eigenvalues", "eigenvectors", "d_eigenvalues", "d_eigenvectors",
            "eigenvalues_vjp", "eigenvectors_vjp", "eigenprojector", "d_eigenprojector",
            "eigenvalues_real", "d_eigenvalues_real", "eigenvalues_real_vjp"]
 
@@ -179,3 +182,79 @@ def eigenvalues_real_vjp(A, G):
     """
     _, V = eig_real(A, strict=True)
     return np.linalg.inv(V).T @ (np.asarray(G, dtype=float)[:, None] * V.T)
+
+
+# --- the claims of this module (matcalc.registry) -------------------------------------------
+
+def _wrong_vectors(A, dA):  # 1/(λ_i − λ_j): the gap the wrong way round
+    w, V = eigh(A)
+    return V @ (-gap_matrix(w) * (V.T @ dA @ V))
+
+
+def _projector_one_sided(A, dA):  # dV E Vᵀ without its transpose V E dVᵀ
+    w, V = eigh(A)
+    E = np.diag((np.arange(len(w)) >= len(w) - 2).astype(float))
+    return V @ (gap_matrix(w) * (V.T @ dA @ V)) @ E @ V.T
+
+
+def _wrong_nonsymmetric(A, dA):  # the symmetric formula with right eigenvectors only
+    _, V = eig_real(A, strict=True)
+    return np.einsum("ji,jk,ki->i", V, dA, V) / np.einsum("ji,ji->i", V, V)
+
+
+_SYM, _SIMPLE = {"A": "symmetric"}, "$A$ symmetric, eigenvalues simple"
+CLAIMS = register_all(SECTION, (
+    Claim(name="eigenvalues of a symmetric matrix", kind="differential",
+          latex=r"\lambda_i(A)", result=r"v_i^\T\,\d A\,v_i", shapes={"A": "nn"}, wrt="A",
+          kinds=_SYM, point=points("symmetric"), seeds=SEEDS,
+          conditions=_SIMPLE + ", $v_i$ unit eigenvectors",
+          alias=r"\d\lambda = \operatorname{diag}(V^\T\d A\,V)",
+          note="all eigenvalues at once; compare Cookbook (67) in the Eigenvalues section",
+          function=eigenvalues, claim=d_eigenvalues, wrong=lambda A, dA: np.diag(dA).copy(),
+          mistake="the diagonal of dA, forgetting the eigenbasis"),
+    Claim(name="eigenvalues, reverse mode", kind="vjp",
+          latex=r"\lambda(A)", result=r"V\operatorname{diag}(\bar\lambda)V^\T",
+          shapes={"A": "nn"}, wrt="A", kinds=_SYM, point=points("symmetric"), seeds=SEEDS,
+          conditions=_SIMPLE, function=eigenvalues, claim=eigenvalues_vjp,
+          wrong=lambda A, G: np.diag(np.asarray(G, dtype=float)),
+          mistake="diag(λ̄) without the eigenbasis"),
+    Claim(name="eigenvectors of a symmetric matrix", kind="differential",
+          latex="V(A)", result=r"V\bigl(F\had(V^\T\d A\,V)\bigr)", shapes={"A": "nn"},
+          wrt="A", kinds=_SYM, point=points("symmetric"), seeds=SEEDS,
+          conditions=_SIMPLE + r"; $F_{ij} = 1/(\lambda_j - \lambda_i)$, $F_{ii} = 0$; each "
+                     r"$v_i$ unit with its largest entry positive",
+          alias=r"\d v_i = (\lambda_i I - A)^+\d A\,v_i",
+          note="compare Cookbook (68) in the Eigenvalues section",
+          function=eigenvectors, claim=d_eigenvectors, wrong=_wrong_vectors,
+          mistake="F_ij = 1/(λ_i − λ_j), the gap the wrong way round"),
+    Claim(name="eigenvectors, reverse mode", kind="vjp",
+          latex="V(A)", result=r"\operatorname{sym}\bigl(V(F\had V^\T\bar V)V^\T\bigr)",
+          shapes={"A": "nn"}, wrt="A", kinds=_SYM, point=points("symmetric"), seeds=SEEDS,
+          conditions=_SIMPLE + ", $F$ as above", function=eigenvectors,
+          claim=eigenvectors_vjp, wrong=lambda A, G: eigenvectors_vjp(A, G.T),
+          mistake="V̄ transposed"),
+    Claim(name="eigenprojector onto a cluster", kind="differential",
+          latex=r"V_kV_k^\T", result=r"V(K\had V^\T\d A\,V)V^\T", shapes={"A": "nn"},
+          wrt="A", kinds=_SYM, point=points("symmetric"), seeds=SEEDS,
+          conditions=r"$A$ symmetric, a gap between the $k$ largest eigenvalues and the "
+                     r"rest; $K_{ij} = 1/(\lambda_i - \lambda_j)$ for $i$ in the cluster "
+                     r"and $j$ outside (and symmetrically), else 0",
+          note="$P = V_kV_k^\\T$, shown for $k = 2$; eigenvalues may repeat inside the "
+               "cluster",
+          function=lambda A: eigenprojector(A, 2),
+          claim=lambda A, dA: d_eigenprojector(A, 2, (dA + dA.T) / 2),
+          wrong=_projector_one_sided, mistake="dV E Vᵀ without its transpose"),
+    Claim(name="eigenvalues of a non-symmetric matrix", kind="differential",
+          latex=r"\lambda_i(A)", result=r"\dfrac{u_i^\T\d A\,v_i}{u_i^\T v_i}",
+          shapes={"A": "nn"}, wrt="A", point=points("real spectrum"), seeds=SEEDS,
+          conditions="eigenvalues real and simple; $u_i$, $v_i$ left and right eigenvectors",
+          alias=r"\operatorname{diag}(V^{-1}\d A\,V)", function=eigenvalues_real,
+          claim=d_eigenvalues_real, wrong=_wrong_nonsymmetric,
+          mistake="right eigenvectors in place of the left ones"),
+    Claim(name="eigenvalues of a non-symmetric matrix, reverse mode", kind="vjp",
+          latex=r"\lambda(A)", result=r"V^{-\T}\operatorname{diag}(\bar\lambda)V^\T",
+          shapes={"A": "nn"}, wrt="A", point=points("real spectrum"), seeds=SEEDS,
+          conditions="eigenvalues real and simple", function=eigenvalues_real,
+          claim=eigenvalues_real_vjp,
+          wrong=lambda A, G: eigenvalues_real_vjp(A, G).T, mistake="transposed"),
+))

@@ -14,9 +14,12 @@ through them).
 
 import numpy as np
 
+from ..claim import Claim
+from ..registry import register_all
 from ._validate import real_matrix
+from .points import SECTION, SEEDS, points
 
-__all__ = ["expm", "expm_frechet", "expm_frechet_quadrature", "sinm", "cosm", "funm_sym",
+__all__ = ["CLAIMS", "expm", "expm_frechet", "expm_frechet_quadrature", "sinm", "cosm", "funm_sym",
            "frechet_sym", "sqrtm", "solve_sylvester", "d_sqrtm", "logm_spd", "d_logm_spd",
            "sqrtm_spd", "invsqrtm_spd", "d_invsqrtm_spd", "divided_differences"]
 
@@ -225,3 +228,62 @@ def d_invsqrtm_spd(X, dX):
     [[-0.0625, 0.0], [0.0, -0.0625]]
     """
     return frechet_sym(lambda w: w ** -0.5, lambda w: -0.5 * w ** -1.5, X, dX)
+
+
+# --- the claims of this module (matcalc.registry) -------------------------------------------
+
+_GENERAL = points("general", "X")
+CLAIMS = register_all(SECTION, (
+    Claim(name="matrix exponential", kind="differential", latex=r"e^X",
+          result=r"\int_0^1 e^{sX}\,\d X\,e^{(1-s)X}\,ds", shapes={"X": "nn"}, point=_GENERAL,
+          seeds=SEEDS,
+          alias=r"\exp\begin{bmatrix}X & \d X\\ 0 & X\end{bmatrix} "
+                r"= \begin{bmatrix}e^X & L(X, \d X)\\ 0 & e^X\end{bmatrix}",
+          function=expm, claim=lambda X, dX: expm_frechet(X, dX),
+          wrong=lambda X, dX: expm(X) @ dX,
+          mistake="e^X dX, the scalar rule"),
+    Claim(name="matrix exponential, reverse mode", kind="vjp", latex=r"e^X",
+          result=r"L(X^\T, \bar G)", shapes={"X": "nn"}, point=_GENERAL, seeds=SEEDS,
+          note="the adjoint of the Fréchet derivative at $X$ is the Fréchet derivative at "
+               "$X^\\T$",
+          function=expm, claim=lambda X, G: expm_frechet(X.T, G),
+          wrong=lambda X, G: expm_frechet(X, G), mistake="L(X, Ḡ), the transpose of X lost"),
+    Claim(name="matrix function of a symmetric matrix", kind="differential",
+          latex=r"\exp(X)", result=r"V(D\had V^\T\d X\,V)V^\T", shapes={"X": "nn"},
+          kinds={"X": "symmetric"}, point=points("symmetric", "X"), seeds=SEEDS,
+          conditions=r"$X = V\operatorname{diag}(\lambda)V^\T$; $D_{ij} = (f(\lambda_i) - "
+                     r"f(\lambda_j))/(\lambda_i - \lambda_j)$, $D_{ii} = f'(\lambda_i)$",
+          note="Daleckii–Krein, shown for $f = \\exp$", function=expm,
+          claim=lambda X, dX: frechet_sym(np.exp, np.exp, X, (dX + dX.T) / 2),
+          wrong=lambda X, dX: expm(X) @ dX, mistake="e^X dX, the scalar rule"),
+    Claim(name="matrix square root", kind="differential", latex=r"X^{1/2}",
+          result=r"\d S", shapes={"X": "nn"}, point=points("real spectrum", "X"), seeds=SEEDS,
+          conditions="eigenvalues of $X$ off the closed negative real axis",
+          note=r"where $X^{1/2}\d S + \d S\,X^{1/2} = \d X$", function=sqrtm, claim=d_sqrtm,
+          wrong=lambda X, dX: np.linalg.solve(sqrtm(X), dX) / 2,
+          mistake="X^{-1/2} dX / 2, the scalar rule"),
+    Claim(name="matrix logarithm", kind="differential", latex=r"\log X",
+          result=r"V(D\had V^\T\d X\,V)V^\T", shapes={"X": "nn"}, kinds={"X": "spd"},
+          point=points("spd", "X"), seeds=SEEDS,
+          conditions=r"$X$ symmetric positive definite; $D$ the divided differences of "
+                     r"$\log$",
+          function=logm_spd, claim=lambda X, dX: d_logm_spd(X, (dX + dX.T) / 2),
+          wrong=lambda X, dX: np.linalg.solve(X, dX), mistake="X⁻¹ dX, the scalar rule"),
+    Claim(name="inverse square root", kind="differential", latex=r"X^{-1/2}",
+          result=r"-X^{-1/2}\,\d(X^{1/2})\,X^{-1/2}", shapes={"X": "nn"},
+          kinds={"X": "spd"}, point=points("spd", "X"), seeds=SEEDS,
+          conditions="$X$ symmetric positive definite", alias=r"V(D\had V^\T\d X\,V)V^\T",
+          function=invsqrtm_spd, claim=lambda X, dX: d_invsqrtm_spd(X, (dX + dX.T) / 2),
+          wrong=lambda X, dX: -invsqrtm_spd(X) @ np.linalg.solve(X, dX) / 2,
+          mistake="−X^{−3/2} dX / 2, the scalar rule"),
+    Claim(name="tr sin X", kind="gradient", cookbook="128", latex=r"\tr\sin X",
+          result=r"(\cos X)^\T", shapes={"X": "nn"}, point=_GENERAL, seeds=SEEDS,
+          note="the case $f = \\sin$ of $\\nabla\\tr f(X) = f'(X)^\\T$",
+          function=lambda X: np.trace(sinm(X)), claim=lambda X: cosm(X).T,
+          wrong=lambda X: cosm(X), mistake="cos X without the transpose"),
+    Claim(name="tr exp X", kind="gradient", latex=r"\tr e^X", result=r"(e^X)^\T",
+          shapes={"X": "nn"}, point=_GENERAL, seeds=SEEDS,
+          note="$\\nabla\\tr f(X) = f'(X)^\\T$ for any power series $f$",
+          function=lambda X: np.trace(expm(X)), claim=lambda X: expm(X).T,
+          wrong=lambda X: expm(X), mistake="e^X without the transpose"),
+))

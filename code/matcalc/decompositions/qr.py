@@ -12,9 +12,12 @@ the Sylvester equation ``H Ω + Ω H = Uᵀ dA − dAᵀ U``.
 
 import numpy as np
 
+from ..claim import Claim
+from ..registry import register_all
 from ._validate import real_matrix
+from .points import SECTION, SEEDS, points
 
-__all__ = ["qr", "qr_q", "qr_r", "d_qr_q", "d_qr_r", "polar", "polar_u", "d_polar_u"]
+__all__ = ["CLAIMS", "qr", "qr_q", "qr_r", "d_qr_q", "d_qr_r", "polar", "polar_u", "d_polar_u"]
 
 
 def qr(A):
@@ -118,3 +121,43 @@ def d_polar_u(A, dA):
     Omega = V @ ((V.T @ rhs @ V) / (s[:, None] + s[None, :])) @ V.T
     Hi = np.linalg.inv(H)
     return U @ Omega + dA @ Hi - U @ (U.T @ dA @ Hi)
+
+
+# --- the claims of this module (matcalc.registry) -------------------------------------------
+
+def _r_unreflected(A, dA):  # triu(C) R: the reflected lower part of C forgotten
+    _, R, _, C, _ = qr_parts(A, dA)
+    return np.triu(C) @ R
+
+
+def _q_no_rotation(A, dA):  # the rotation Qω inside the column space forgotten
+    Q, _, Ri, C, _ = qr_parts(A, dA)
+    return dA @ Ri - Q @ C
+
+
+_TALL = points("tall")
+CLAIMS = register_all(SECTION, (
+    Claim(name="QR, the R factor", kind="differential", latex="R(A)",
+          result=r"\bigl(\operatorname{triu}(C) + \operatorname{tril}(C, -1)^\T\bigr)R",
+          shapes={"A": "mn"}, wrt="A", point=_TALL, seeds=SEEDS,
+          conditions=r"$A = QR$ thin, full column rank, $\operatorname{diag}R > 0$; "
+                     r"$C = Q^\T\d A\,R^{-1}$",
+          alias=r"(C - \omega)R", function=qr_r, claim=d_qr_r, wrong=_r_unreflected,
+          mistake="triu(C) R, the reflected lower part of C forgotten"),
+    Claim(name="QR, the Q factor", kind="differential", latex="Q(A)",
+          result=r"Q\omega + (I - QQ^\T)\,\d A\,R^{-1}", shapes={"A": "mn"}, wrt="A",
+          point=_TALL, seeds=SEEDS,
+          conditions=r"as above; $\omega = \operatorname{tril}(C, -1) - "
+                     r"\operatorname{tril}(C, -1)^\T$",
+          function=qr_q, claim=d_qr_q, wrong=_q_no_rotation,
+          mistake="the rotation Qω inside the column space forgotten"),
+    Claim(name="polar factor", kind="differential", latex=r"A(A^\T A)^{-1/2}",
+          result=r"U\Omega + (I - UU^\T)\,\d A\,H^{-1}", shapes={"A": "mn"}, wrt="A",
+          point=_TALL, seeds=SEEDS,
+          conditions=r"$A = UH$, full column rank; $H\Omega + \Omega H = U^\T\d A - "
+                     r"\d A^\T U$",
+          note=r"$U = A(A^\T A)^{-1/2}$",
+          function=polar_u, claim=d_polar_u,
+          wrong=lambda A, dA: dA @ np.linalg.inv(polar(A)[1]),
+          mistake="dA H⁻¹, as if H were constant"),
+))

@@ -8,9 +8,13 @@ Pseudo-inverse of a full-rank A:
 
 import numpy as np
 
+from ..claim import Claim
+from ..ops import inv
+from ..registry import register_all
 from ._validate import real_matrix
+from .points import SECTION, SEEDS, points
 
-__all__ = ["solve", "d_solve_a", "solve_vjp_a", "solve_vjp_b", "pinv", "d_pinv"]
+__all__ = ["CLAIMS", "solve", "d_solve_a", "solve_vjp_a", "solve_vjp_b", "pinv", "d_pinv"]
 
 
 def solve(A, B):
@@ -76,3 +80,28 @@ def d_pinv(A, dA):
     m, n = A.shape
     return (-P @ dA @ P + P @ P.T @ dA.T @ (np.eye(m) - A @ P)
             + (np.eye(n) - P @ A) @ dA.T @ P.T @ P)
+
+
+# --- the claims of this module (matcalc.registry) -------------------------------------------
+
+CLAIMS = register_all(SECTION, (
+    Claim(name="pseudo-inverse, full rank", kind="differential", latex=r"A^+",
+          result=r"-A^+\d A\,A^+ + A^+A^{+\T}\d A^\T(I - AA^+) + (I - A^+A)\,\d A^\T A^{+\T}A^+",
+          shapes={"A": "mn"}, wrt="A", point=points("tall"), seeds=SEEDS,
+          conditions="$A$ of full column rank",
+          note="Golub and Pereyra (1973); for a wide $A$ the same formula holds",
+          function=pinv, claim=d_pinv, wrong=lambda A, dA: -pinv(A) @ dA @ pinv(A),
+          mistake="−A⁺ dA A⁺ only, the inverse's rule"),
+    Claim(name="linear solve", kind="differential", latex=r"A^{-1}B", result=r"-A^{-1}\d A\,X",
+          shapes={"A": "nn", "B": "nk"}, wrt="A",
+          function=lambda A, B: inv(A) @ B, claim=lambda A, B, dA: -inv(A) @ dA @ inv(A) @ B,
+          wrong=lambda A, B, dA: -dA @ inv(A) @ inv(A) @ B,
+          mistake="−dA A⁻¹ A⁻¹ B, the factors in the wrong order",
+          note="$X = A^{-1}B$; implicit differentiation of $AX = B$: "
+               "$\\d A\\,X + A\\,\\d X = \\d B$"),
+    Claim(name="linear solve, reverse mode", kind="vjp", latex=r"A^{-1}B",
+          result=r"-A^{-\T}\bar X X^\T", shapes={"A": "nn", "B": "nk"}, wrt="A",
+          function=lambda A, B: inv(A) @ B, claim=lambda A, B, G: -inv(A).T @ G @ (inv(A) @ B).T,
+          wrong=lambda A, B, G: -inv(A) @ G @ (inv(A) @ B).T, mistake="A⁻¹ in place of A⁻ᵀ",
+          note="$X = A^{-1}B$"),
+))

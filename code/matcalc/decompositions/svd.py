@@ -16,9 +16,12 @@ largest-magnitude entry positive, and the matching column of U follows.
 
 import numpy as np
 
+from ..claim import Claim
+from ..registry import register_all
 from ._validate import gap_matrix, real_matrix, sign_fix
+from .points import SECTION, SEEDS, points
 
-__all__ = ["svd", "singular_values", "left_singular_vectors", "right_singular_vectors",
+__all__ = ["CLAIMS", "svd", "singular_values", "left_singular_vectors", "right_singular_vectors",
            "d_singular_values", "d_left_singular_vectors", "d_right_singular_vectors",
            "singular_values_vjp", "left_singular_vectors_vjp", "right_singular_vectors_vjp",
            "nuclear_norm", "spectral_norm"]
@@ -154,3 +157,68 @@ def spectral_norm(A):
     """
     A = real_matrix(A, "spectral_norm")
     return float(np.linalg.svd(A, compute_uv=False)[0])
+
+
+# --- the claims of this module (matcalc.registry) -------------------------------------------
+
+def _squares(A, dA):  # d(σ²) = vᵀ d(AᵀA) v, not dσ
+    _, _, V = svd(A)
+    return np.einsum("ji,jk,ki->i", V, dA.T @ A + A.T @ dA, V)
+
+
+def _right_untransposed(A, dA):
+    _, s, V, P, F = svd_parts(A, dA)
+    return V @ (F * (s[:, None] * P + P * s[None, :]))
+
+
+def _left_square_only(A, dA):  # the thin-SVD term (I − UUᵀ) dA V S⁻¹ forgotten
+    U, s, V, P, F = svd_parts(A, dA)
+    return U @ (F * (P * s[None, :] + s[:, None] * P.T))
+
+
+def _left_vjp_square_only(A, G):  # the reverse form without the thin-SVD term
+    U, s, V = svd(A)
+    F = gap_matrix(s, squared=True)
+    UtG = U.T @ G
+    return U @ ((F * (UtG - UtG.T)) * s[None, :]) @ V.T
+
+
+_TALL, _AS_ABOVE = points("tall"), r"thin SVD $A = USV^\T$, $P$ and $F$ as above"
+CLAIMS = register_all(SECTION, (
+    Claim(name="singular values", kind="differential", latex=r"\sigma_i(A)",
+          result=r"u_i^\T\,\d A\,v_i", shapes={"A": "mn"}, wrt="A", point=_TALL, seeds=SEEDS,
+          conditions="singular values distinct and non-zero", function=singular_values,
+          claim=d_singular_values, wrong=_squares, mistake="d(σ²) = vᵀ d(AᵀA) v in place of dσ"),
+    Claim(name="singular values, reverse mode", kind="vjp", latex=r"\sigma(A)",
+          result=r"U\operatorname{diag}(\bar\sigma)V^\T", shapes={"A": "mn"}, wrt="A",
+          point=_TALL, seeds=SEEDS, conditions="singular values distinct and non-zero",
+          function=singular_values, claim=singular_values_vjp,
+          wrong=lambda A, G: (singular_values_vjp(A, G) @ A.T @ A),
+          mistake="an extra factor AᵀA"),
+    Claim(name="right singular vectors", kind="differential", latex="V(A)",
+          result=r"V\bigl(F\had(SP + P^\T S)\bigr)", shapes={"A": "mn"}, wrt="A",
+          point=_TALL, seeds=SEEDS,
+          conditions=r"thin SVD $A = USV^\T$, $P = U^\T\d A\,V$, "
+                     r"$F_{ij} = 1/(\sigma_j^2 - \sigma_i^2)$, $F_{ii} = 0$",
+          function=right_singular_vectors, claim=d_right_singular_vectors,
+          wrong=_right_untransposed, mistake="SP + PS, a transpose lost"),
+    Claim(name="right singular vectors, reverse mode", kind="vjp", latex="V(A)",
+          result=r"US\bigl(F\had(V^\T\bar V - \bar V^\T V)\bigr)V^\T", shapes={"A": "mn"},
+          wrt="A", point=_TALL, seeds=SEEDS, conditions="as for the forward form",
+          function=right_singular_vectors, claim=right_singular_vectors_vjp,
+          wrong=lambda A, G: right_singular_vectors_vjp(A, G.T), mistake="V̄ transposed"),
+    Claim(name="left singular vectors", kind="differential", latex="U(A)",
+          result=r"U\bigl(F\had(PS + SP^\T)\bigr) + (I - UU^\T)\,\d A\,VS^{-1}",
+          shapes={"A": "mn"}, wrt="A", point=_TALL, seeds=SEEDS,
+          conditions=r"$A$ tall, " + _AS_ABOVE,
+          note="the last term exists only for a non-square $A$",
+          function=left_singular_vectors, claim=d_left_singular_vectors,
+          wrong=_left_square_only, mistake="the thin-SVD term (I − UUᵀ) dA V S⁻¹ dropped"),
+    Claim(name="left singular vectors, reverse mode", kind="vjp", latex="U(A)",
+          result=r"U\bigl(F\had(U^\T\bar U - \bar U^\T U)\bigr)SV^\T"
+                 r" + (I - UU^\T)\bar US^{-1}V^\T",
+          shapes={"A": "mn"}, wrt="A", point=_TALL, seeds=SEEDS,
+          conditions="as for the forward form", function=left_singular_vectors,
+          claim=left_singular_vectors_vjp, wrong=_left_vjp_square_only,
+          mistake="the thin-SVD term (I − UUᵀ) Ū S⁻¹ Vᵀ dropped"),
+))
