@@ -39,6 +39,8 @@ autodoc_default_options = {"undoc-members": False}
 autodoc_preserve_defaults = True  # "eps=EPS", not "eps=2.220446049250313e-16"
 # Type annotations name numpy's array class; numpy's own inventory is not fetched (offline).
 nitpick_ignore = [("py:class", "numpy.ndarray"), ("py:class", "np.ndarray")]
+# Standard-library and numpy classes in type annotations (their inventories are not fetched).
+nitpick_ignore_regex = [("py:class", r"(collections\.abc|typing|numpy)\..*")]
 
 exclude_patterns = ["_build", "_ext", "**.ipynb_checkpoints", "**/__pycache__"]
 numfig = True

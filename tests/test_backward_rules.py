@@ -1,11 +1,13 @@
-"""Every backward rule: its VJP and JVP pass matcalc's checks at a random point, its wrong
+"""Every layer's claims: its VJP and its forward mode (JVP) pass matcalc's checks at a random point, its wrong
 variant fails; the forward layers agree with independent reference implementations."""
 
 import numpy as np
 import pytest
-from matcalc.backward import RULES, find
+from matcalc import check_vjp
+from matcalc.backward import claims, vjps
 from matcalc.backward import layers as L
 from matcalc.backward.conv import conv2d_direct_vjp, conv2d_vjp
+from matcalc.registry import find, get
 
 REQUIRED = ["linear layer", "sum over the batch", "mean over the batch", "reshape",
             "transpose", "slice", "gather", "ReLU", "GELU", "tanh", "sigmoid", "softplus",
@@ -13,45 +15,48 @@ REQUIRED = ["linear layer", "sum over the batch", "mean over the batch", "reshap
             "mean squared error", "layer norm", "RMS norm", "batch norm", "dropout",
             "residual", "scaled dot-product attention", "multi-head", "conv1d",
             "conv2d (im2col", "conv2d (direct", "max-pool", "transformer block"]
+VJPS = vjps()
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
-def test_rule_passes_and_its_wrong_variant_fails(rule):
-    result = rule.check()
-    assert result.vjp.passed, str(result.vjp)
-    assert result.jvp.passed, str(result.jvp)
-    assert not result.wrong.passed, f"{rule.name}: the wrong variant passed:\n{result.wrong}"
-    assert result.wrong.error > 1e-4 and result.passed
+@pytest.mark.parametrize("claim", VJPS, ids=[c.name for c in VJPS])
+def test_rule_passes_and_its_wrong_variant_fails(claim):
+    report = claim.check()
+    assert report.verdict == "PASSED", str(report)
+    (label, wrong), = report.controls
+    assert claim.mistake in label and not wrong.passed and wrong.error > 1e-4, str(report)
+    forward = get(f"{claim.name}, forward mode").check()
+    assert forward.passed, str(forward)
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
-def test_rule_is_complete_data(rule):
-    point = rule.point(0)
-    assert set(rule.inputs) <= set(point) and set(rule.results) >= set(rule.inputs)
-    assert all(min(np.shape(point[k])) >= 2 for k in rule.inputs), "every dimension >= 2"
-    assert rule.wrong_kind and rule.latex and rule.differential
-    X, _ = rule.split(point)
-    assert [g.shape for g in rule.vjp(**point, G=np.ones(np.shape(rule.forward(**point))))] \
-        == [x.shape for x in X]
+@pytest.mark.parametrize("claim", VJPS, ids=[c.name for c in VJPS])
+def test_rule_is_complete_data(claim):
+    point = claim.point(0)
+    assert set(claim.wrt) <= set(point) and set(claim.result) >= set(claim.wrt)
+    assert all(min(np.shape(point[k])) >= 2 for k in claim.wrt), "every dimension >= 2"
+    forward = get(f"{claim.name}, forward mode")
+    assert claim.mistake and claim.latex and forward.result.startswith(r"\d")
+    G = np.ones(np.shape(claim.function(**point)))
+    grads = claim.claim(**point, G=G)
+    grads = grads if len(claim.wrt) > 1 else (grads,)
+    assert [g.shape for g in grads] == [np.shape(point[k]) for k in claim.wrt]
 
 
 def test_the_table_covers_the_issue():
     for name in REQUIRED:
-        assert find(name) is not None
+        assert find(name, within=VJPS), name
 
 
-def test_find_errors_name_the_candidates():
-    with pytest.raises(ValueError, match="2 rules match 'attention'"):
-        find("attention")
-    with pytest.raises(ValueError, match="0 rules match"):
-        find("no such layer")
+def test_get_names_the_candidates():
+    with pytest.raises(KeyError, match="did you mean.*scaled dot-product attention"):
+        get("attention")
+    assert len(find("attention", within=VJPS)) == 3  # two attention layers and the block
 
 
 def test_check_reports_name_the_input_that_failed():
-    rule = find("linear layer")
-    result = rule.check()
-    assert result.wrong.failed == ("b",)
-    assert "mean vs sum" in result.summary()
+    report = get("linear layer").check()
+    (label, wrong), = report.controls
+    assert wrong.get("numeric").failed == ("b",)
+    assert "mean vs sum" in label and "mean vs sum" in str(report)
 
 
 # Independent references for the forward functions (loops and library routines).
@@ -106,13 +111,12 @@ def test_max_pool_at_a_tie_is_not_differentiable():
     # every direction; the checker must not pass the routing rule there.
     X = np.arange(16.0).reshape(1, 1, 4, 4)
     X[0, 0, 1, 0] = X[0, 0, 1, 1]  # a tie in the first window
-    rule = find("max-pool")
-    F, V, _ = rule.functions({"X": X})
-    from matcalc import check_vjp
-    assert not check_vjp(F, V, (X,), names=("X",)).passed
+    claim = get("max-pool 2x2")
+    assert not check_vjp(lambda X: claim.function(X=X), lambda X, G: claim.claim(X=X, G=G),
+                         X).passed
 
 
-# The catalogue section generated from the rules.
+# The catalogue section is a view of the same claims.
 
 def _section():
     from matcalc.catalogue import SECTIONS, entries
@@ -120,24 +124,22 @@ def _section():
     return [e for e in entries() if e.section == "Backward rules"]
 
 
-def test_the_catalogue_section_has_one_entry_per_layer_input():
+def test_the_catalogue_section_has_each_layer_in_both_modes():
     section = _section()
-    assert len(section) == sum(len(r.inputs) for r in RULES)
-    assert all(e.kind == "vjp" and e.point is not None for e in section)
+    assert section == claims() and len(section) == 2 * len(VJPS)
+    assert all(e.point is not None for e in section)
+    assert {e.kind for e in section} == {"vjp", "differential"}
 
 
 def test_the_catalogue_finds_the_layers_by_name():
-    from matcalc.catalogue import find
-    for query, at_least in (("layer norm", 3), ("attention", 8), ("conv2d", 6),
-                            ("cross-entropy", 1)):
-        hits = [e for e in find(query) if e.section == "Backward rules"]
+    from matcalc.catalogue import find as find_entry
+    for query, at_least in (("layer norm", 2), ("attention", 4), ("conv2d", 4),
+                            ("cross-entropy", 2)):
+        hits = [e for e in find_entry(query) if e.section == "Backward rules"]
         assert len(hits) >= at_least, (query, [e.name for e in hits])
         assert hits[0].check().passed
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
-def test_the_catalogue_entries_reject_the_stored_wrong_variant(rule):
-    corrupted = [e for e in _section() if e.name.startswith(rule.name + ",") and e.wrong]
-    assert corrupted, f"{rule.name}: no entry carries the wrong variant"
-    for e in corrupted:
-        assert not e.corrupted("wrong").check().passed, e.name
+@pytest.mark.parametrize("claim", VJPS, ids=[c.name for c in VJPS])
+def test_the_stored_wrong_variant_is_rejected_on_its_own(claim):
+    assert not claim.corrupted("wrong").check().passed, claim.name

@@ -6,28 +6,30 @@ import numpy as np
 import pytest
 
 from matcalc import check_differential, check_gradient
-from matcalc.decompositions import RULES, TieError, check_rule, eigen, exact, matfun, sample, svd
+from matcalc.decompositions import TieError, claims, eigen, exact, matfun, sample, svd
 from matcalc.decompositions import cholesky as chol
 from matcalc.decompositions._validate import sign_fix
-from matcalc.decompositions.rule import symmetric_part
+from matcalc.decompositions.points import symmetric_part
+from matcalc.registry import get
+
+CLAIMS = claims()
 
 
-@pytest.mark.parametrize("name", sorted(RULES))
-def test_rule_passes_and_its_wrong_variant_fails(name):
-    report = check_rule(RULES[name], sizes=(2, 4), seeds=(1,))
+@pytest.mark.parametrize("claim", CLAIMS, ids=[c.name for c in CLAIMS])
+def test_rule_passes_and_its_wrong_variant_fails(claim):
+    report = claim.check(seeds=(2, 3))  # the seeds the book does not show
     assert report.passed, str(report)
-    assert report.wrong, f"{name} stores no wrong variant"
-    assert report.wrong_failed, str(report)
-    for r in report.wrong:
-        assert r.error > 1e-3  # fails by a wide margin, not by noise
+    assert report.controls, f"{claim.name} stores no wrong variant"
+    for _, control in report.controls:
+        assert not control.passed and control.error > 1e-3  # by a wide margin, not by noise
 
 
 def test_non_analytic_rules_run_on_central_differences():
-    report = check_rule(RULES["eigenvectors"], sizes=(3,), seeds=(0,))
-    assert {r.method for r in report.forward} == {"central differences"}
-    assert any("complex" in d.note for r in report.forward for d in r.directions)
-    analytic = check_rule(RULES["pinv"], sizes=(3,), seeds=(0,))
-    assert {r.method for r in analytic.forward} == {"complex step"}
+    numeric = get("eigenvectors of a symmetric matrix").check(seeds=(0,)).get("numeric")
+    assert numeric.method == "central differences"
+    assert any("complex" in d.note for d in numeric.directions)
+    analytic = get("pseudo-inverse, full rank").check(seeds=(0,)).get("numeric")
+    assert analytic.method == "complex step"
 
 
 def test_eigenvector_sign_convention_is_stable():
@@ -137,19 +139,18 @@ def test_exact_closed_forms(name):
 
 
 def test_catalogue_section():
-    """The catalogue section (needs the catalogue package): every entry stores a wrong
-    variant, the Cookbook numbers it adds are there, and a sample of entries checks."""
-    section = pytest.importorskip("matcalc.catalogue.decompositions",
-                                  exc_type=ImportError)
-    assert section.SECTION == "Decompositions and matrix functions"
-    assert all(e.wrong is not None for e in section.ENTRIES)
-    numbers = {n for e in section.ENTRIES for n in e.cookbook_numbers}
+    """The catalogue's section is these claims; every one stores a wrong variant; the
+    Cookbook's other chapter-2 lines are in the catalogue too."""
+    from matcalc.catalogue import entries
+    section = [e for e in entries() if e.section == "Decompositions and matrix functions"]
+    assert section == CLAIMS and all(c.wrong is not None for c in CLAIMS)
+    numbers = {n for e in entries() for n in e.cookbook_numbers}
     added = {"47", "48", "56", "73", "76", "79", "92", "93", "124", "128"}
     assert added | {str(n) for n in range(33, 45)} <= numbers
     for name in ("Cholesky factor", "left singular vectors", "matrix exponential"):
-        entry = next(e for e in section.ENTRIES if e.name == name)
-        assert entry.check(exact=False).passed
-        assert not entry.corrupted("wrong").check(exact=False).passed
+        entry = get(name)
+        assert entry.check(exact=False, seeds=(0,)).passed
+        assert not entry.corrupted("wrong").check(exact=False, seeds=(0,)).passed
 
 
 def test_pinv_rule_holds_for_wide_matrices_too():
@@ -157,4 +158,5 @@ def test_pinv_rule_holds_for_wide_matrices_too():
     wide = sample("tall", 3, 4).T  # 3 x 5, full row rank
     assert np.allclose(solve.pinv(wide), np.linalg.pinv(wide))
     assert check_differential(solve.pinv, solve.d_pinv, wide).passed
-    assert not check_differential(solve.pinv, RULES["pinv"].wrong, wide).passed
+    assert not check_differential(solve.pinv, get("pseudo-inverse, full rank").wrong,
+                                  wide).passed

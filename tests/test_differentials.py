@@ -13,17 +13,24 @@ from matcalc.ops import inv
 def test_rule_is_proved_and_checked(key):
     result = DIFFERENTIAL_RULES[key].check()
     assert result.passed, str(result)
-    assert result.links[0].exact.status == "proved"
-    assert result.differential_check.error < 1e-8
+    assert result.get("exact").status == "proved"
+    assert result.get("numeric").error < 1e-8
 
 
 @pytest.mark.parametrize("key", list(FALSE_DIFFERENTIALS))
 def test_false_rule_is_disproved_with_counter_example(key):
     result = FALSE_DIFFERENTIALS[key].check()
     assert not result.passed
-    link = result.links[0]
-    assert link.exact.status == "disproved" and link.exact.counter_example is not None
-    assert not result.differential_check.passed
+    exact = result.get("exact")
+    assert exact.status == "disproved" and exact.counter_example is not None
+    assert not result.get("numeric").passed
+
+
+def test_each_famous_mistake_is_the_control_of_its_rule():
+    for key, false in FALSE_DIFFERENTIALS.items():
+        rule = next(r for r in DIFFERENTIAL_RULES.values() if r.wrong is false.claim)
+        (label, control), = rule.check().controls
+        assert not control.passed and rule.mistake in label, key
 
 
 def test_rules_cover_what_the_chapter_promises():

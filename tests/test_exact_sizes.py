@@ -13,7 +13,7 @@ import pytest
 import matcalc.examples
 from matcalc.derivation import Derivation
 from matcalc.differentials import DIFFERENTIAL_RULES, FALSE_DIFFERENTIALS
-from matcalc.rules import FALSE_RULES, FROBENIUS_RULES
+from matcalc.identities import FALSE_IDENTITIES, IDENTITIES
 from matcalc.variables import degenerate
 
 
@@ -61,7 +61,7 @@ def test_degenerate_names_dimensions_below_two():
     assert degenerate({"1": 1, "m": 2}) == []
 
 
-@pytest.mark.parametrize("name, identity", list(FROBENIUS_RULES.items()) + list(FALSE_RULES.items()))
+@pytest.mark.parametrize("name, identity", list(IDENTITIES.items()) + list(FALSE_IDENTITIES.items()))
 def test_identities_are_proved_at_sizes_two_or_more(name, identity):
     used = {k: v for k, v in identity.exact_sizes.items()
             if any(k in shape for shape in identity.shapes.values())}

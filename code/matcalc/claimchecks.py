@@ -111,8 +111,9 @@ def _derivation(claim: Claim, kinds: dict, exact: bool, step: Step) -> Derivatio
 def _gradient_checks(claim: Claim, kinds: dict, envs: list, value, claimed) -> list:
     """check_gradient of ``value`` against ``claimed`` (functions of an env) at each env."""
     var, checks = claim.wrt[0], []
+    what = "vector-Jacobian product" if claim.kind == "vjp" else "gradient"
     for seed, env in enumerate(envs):
-        require_shape(claim, "gradient", claimed(env), env[var], var)
+        require_shape(claim, what, claimed(env), env[var], var)
         checks.append(check_gradient(lambda V, env=env: value({**env, var: V}),
                                      lambda V, env=env: claimed({**env, var: V}), env[var],
                                      seed=seed, project=_projection(kinds, var)))
@@ -367,9 +368,14 @@ CHECKERS = {
 
 
 def _variant(claim: Claim, fn: Callable, kinds: dict) -> Report:
-    """The claim with ``fn`` in place of its claim, checked numerically."""
+    """The claim with ``fn`` in place of its claim, checked numerically; a variant that is
+    refused (the wrong shape, say) is refuted, with the reason."""
     other = dataclasses.replace(claim, claim=fn, wrong=None, mistake="")
-    parts, how = _checker(claim)(other, kinds, False)
+    try:
+        parts, how = _checker(claim)(other, kinds, False)
+    except ValueError as exc:
+        return Report(title=claim.name, checks=(
+            ("refused", Comparison(False, float("inf"), 0.0, f"refused: {exc}")),))
     return Report(title=claim.name, checks=tuple(parts), note=how)
 
 
@@ -393,7 +399,16 @@ def _without_conditions(claim: Claim) -> tuple[str, object, bool] | None:
 
 
 def check_claim(claim: Claim, exact: bool = True) -> Report:
-    """Check ``claim`` (see the module docstring): a :class:`~matcalc.Report`."""
+    """Check ``claim`` (see the module docstring): a :class:`~matcalc.Report` whose checks
+    must pass and whose controls (the wrong variant, the claim without its condition) must
+    fail. Raises ValueError, naming the claim and the shapes, when the claim cannot be
+    evaluated (a claimed derivative of the wrong shape, say).
+
+    >>> from matcalc.registry import get
+    >>> report = check_claim(get("square rule"))
+    >>> [label for label, _ in report.checks], report.controls[0][1].verdict
+    (['exact', 'numeric'], 'FAILED')
+    """
     parts, how = _checker(claim)(claim, claim.kinds, exact)
     checks, controls = list(parts), []
     relaxed = _without_conditions(claim)
@@ -414,28 +429,30 @@ def corrupt(claim: Claim, how: str) -> Callable:
 
     >>> from matcalc.registry import get
     >>> import numpy as np
-    >>> corrupt(get("tr(AXB)"), "sign")(A=np.eye(2), B=np.eye(2))
+    >>> corrupt(get("tr(AXB)"), "sign")(A=np.eye(2), X=np.eye(2), B=np.eye(2))
     array([[-1., -0.],
            [-0., -1.]])
     """
     D = claim.claim
     if how == "transpose":
-        def bad(**env):
-            out = call_by_name(D, env)
-            # A Jacobian array: transpose the variable's pair of indices.
+        def change(out):  # a Jacobian array: transpose the variable's pair of indices
             return np.swapaxes(out, -1, -2) if np.ndim(out) > 2 else out.T
     elif how == "sign":
-        def bad(**env):
-            return -call_by_name(D, env)
+        def change(out):
+            return -out
     elif how == "factor":
-        def bad(**env):
-            return 2 * call_by_name(D, env)
+        def change(out):
+            return 2 * out
     elif how == "wrong":
         if claim.wrong is None:
             raise ValueError(f"claim {claim.name!r} stores no wrong variant")
-        bad = claim.wrong
+        return claim.wrong
     else:
         raise ValueError(f"unknown corruption {how!r}: use one of {CORRUPTIONS}")
+
+    def bad(**env):
+        out = call_by_name(D, env)
+        return tuple(change(o) for o in out) if isinstance(out, tuple) else change(out)
     return bad
 
 

@@ -1,6 +1,6 @@
 """Matrix operations that work on numpy arrays and on sympy matrices alike.
 
-Identities (:mod:`matcalc.rules`), derivations (:mod:`matcalc.derivation`) and the book's
+Identities (:mod:`matcalc.identities`), derivations (:mod:`matcalc.derivation`) and the book's
 worked examples are written once with these functions, then evaluated exactly on generic
 symbolic matrices and numerically on random arrays. Use them instead of ``np.`` functions
 in such expressions; ``@``, ``.T``, ``+``, ``-`` and scalar factors already work on both.

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import sys
 from collections.abc import Iterable
 
 from .claim import Claim
@@ -44,7 +45,16 @@ MODULES = tuple(f"matcalc.catalogue.{name}" for name in (
     "matcalc.differentials", "matcalc.identities")
 
 _REGISTRY: dict[str, Claim] = {}
+_ORDER: dict[str, tuple[int, int]] = {}  # name -> (module's place in MODULES, arrival)
 _LOADED = False
+
+
+def _declaring_module() -> str:
+    """The module that called into the registry (the first frame outside this module)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+    return "" if frame is None else frame.f_globals.get("__name__", "")
 
 
 def register(claim: Claim, section: str | None = None) -> Claim:
@@ -56,7 +66,7 @@ def register(claim: Claim, section: str | None = None) -> Claim:
     ...           shapes={"A": "mn"}, function=lambda A: A, claim=lambda A: A)
     >>> register(c, section="Examples").section
     'Examples'
-    >>> _ = _REGISTRY.pop("example: A = A")
+    >>> _ = _REGISTRY.pop("example: A = A"), _ORDER.pop("example: A = A")
     """
     if section is not None and not claim.section:
         from dataclasses import replace
@@ -66,6 +76,9 @@ def register(claim: Claim, section: str | None = None) -> Claim:
         raise ValueError(f"two claims are named {claim.name!r} (sections {old.section!r} "
                          f"and {claim.section!r}); names must be unique")
     _REGISTRY[claim.name] = claim
+    module = _declaring_module()
+    place = MODULES.index(module) if module in MODULES else len(MODULES)
+    _ORDER.setdefault(claim.name, (place, len(_ORDER)))
     return claim
 
 
@@ -87,7 +100,8 @@ def _load() -> None:
 
 
 def claims(section: str | None = None, kind: str | None = None) -> list[Claim]:
-    """Every registered claim, in registration order, optionally only those of ``section``
+    """Every registered claim, in the order of :data:`MODULES` and, within a module, of
+    declaration, optionally only those of ``section``
     (a title, or a tuple of titles) or of ``kind``.
 
     >>> {c.kind for c in claims(kind="hessian")}
@@ -95,12 +109,13 @@ def claims(section: str | None = None, kind: str | None = None) -> list[Claim]:
     """
     _load()
     wanted = (section,) if isinstance(section, str) else section
-    return [c for c in _REGISTRY.values()
-            if (wanted is None or c.section in wanted) and (kind is None or c.kind == kind)]
+    return [_REGISTRY[name] for name in sorted(_REGISTRY, key=_ORDER.__getitem__)
+            if (wanted is None or _REGISTRY[name].section in wanted)
+            and (kind is None or _REGISTRY[name].kind == kind)]
 
 
 def sections() -> tuple[str, ...]:
-    """The section titles, in registration order.
+    """The section titles, in the order of :func:`claims`.
 
     >>> sections()[0]
     'Determinants'

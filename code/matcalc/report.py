@@ -23,7 +23,7 @@ Its verdict is
 >>> r.verdict, bool(r), r.failed
 ('PASSED', True, ())
 >>> print(r.summary())  # doctest: +ELLIPSIS
-sum of squares: PASSED (worst relative error ...; 1 control refuted)
+sum of squares: PASSED (worst relative error ...; gradient X (factor 2 lost) refuted, error 5.0e-01)
 """
 
 from __future__ import annotations
@@ -123,16 +123,15 @@ class Report:
                        f"the labels are {labels}")
 
     def summary(self) -> str:
-        """One line: the verdict, the worst error, and the controls refuted."""
+        """One line: the verdict, the worst error, each control and whether it was refuted
+        (with its error: how far the check put it from passing), the checks not passed."""
         parts = [f"worst relative error {self.error:.1e}"]
-        if self.controls:
-            refuted = sum(not r.passed for _, r in self.controls)
-            parts.append(f"{refuted} control{'s' if refuted != 1 else ''} refuted"
-                         if refuted == len(self.controls)
-                         else f"{len(self.controls) - refuted} of {len(self.controls)} "
-                              f"controls NOT refuted")
-        if self.failed:
-            parts.append("wrong: " + ", ".join(self.failed))
+        for label, r in self.controls:
+            how = "refuted" if r.verdict == FAILED else f"NOT refuted ({r.verdict})"
+            parts.append(f"{label} {how}, error {r.error:.1e}")
+        wrong = [label for label, r in self.checks if not r.passed]
+        if wrong:
+            parts.append("not passed: " + ", ".join(wrong))
         return f"{self.title}: {self.verdict} ({'; '.join(parts)})"
 
     def __str__(self) -> str:

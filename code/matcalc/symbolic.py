@@ -145,7 +145,7 @@ class IdentityResult:
     entries: int
     failing: tuple = ()  # ((index, lhs - rhs), ...) for entries not proved zero
     counter_example: object = None  # (index, {symbol: value}, value of lhs - rhs) or None
-    sizes: object = None  # the dimensions expanded, when known (see matcalc.rules)
+    sizes: object = None  # the dimensions expanded, when known (see matcalc.identities)
 
     def __bool__(self):
         return self.passed

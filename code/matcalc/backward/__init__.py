@@ -1,6 +1,6 @@
 """Backward rules of the layers ML readers train, batch-first, as checked claims.
 
-Each module (:mod:`~matcalc.backward.matrix`, ``activations``, ``norms``, ``attention``,
+Each module (``matrix``, ``activations``, ``norms``, ``attention``,
 ``conv``, ``block``) holds the layers' functions and, next to them, two claims per layer
 (:func:`~matcalc.backward.pairs.with_forward_mode`): its VJP with a deliberately wrong
 variant, and its forward mode (the JVP). :func:`claims` lists them; they are the

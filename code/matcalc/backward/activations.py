@@ -77,7 +77,7 @@ def _z(seed, shape=(4, 5)):
     return {"Z": point_rng(seed).standard_normal(shape)}
 
 
-def _elementwise(name, latex, fprime_tex, forward, fprime, wrong_prime, wrong_kind, point=_x):
+def _elementwise(name, latex, fprime_tex, forward, fprime, wrong_prime, mistake, point=_x):
     """The two claims of an elementwise activation with derivative ``fprime``."""
     return with_forward_mode(
         Claim(name=name,
@@ -88,7 +88,7 @@ def _elementwise(name, latex, fprime_tex, forward, fprime, wrong_prime, wrong_ki
               function=forward,
               claim=lambda X, G: fprime(X) * G,
               wrong=lambda X, G: wrong_prime(X) * G,
-              mistake=wrong_kind,
+              mistake=mistake,
               point=point,
               shapes={"X": "bn"}),
         jvp=lambda X, dX: fprime(X) * dX,

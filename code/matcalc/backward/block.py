@@ -4,8 +4,8 @@ Forward: ``A = LN(X)``, ``H = X + MHA(A)``, ``B = LN(H)``, ``U = B W1ᵀ + b1``,
 gelu(U) W2ᵀ + b2``. Backward runs the same steps in reverse, each a row of the table; at a
 residual connection the upstream gradient splits and the two contributions add.
 
->>> from matcalc.backward import find
->>> find("transformer block").inputs[:3]
+>>> from matcalc.registry import get
+>>> get("pre-norm transformer block").wrt[:3]
 ('X', 'Wq', 'Wk')
 """
 
@@ -39,7 +39,8 @@ def block_vjp(X, Wq, Wk, Wv, Wo, W1, b1, W2, b2, G, heads=2, skip=True):
 
     ``skip=False`` drops the residual path of the upstream gradient (a wrong variant).
 
-    >>> rule = __import__("matcalc.backward", fromlist=["find"]).find("transformer block")
+    >>> from matcalc.registry import get
+    >>> rule = get("pre-norm transformer block")
     >>> [g.shape for g in block_vjp(**rule.point(0), G=np.ones((4, 4)))][:2]
     [(4, 4), (4, 4)]
     """
@@ -56,9 +57,10 @@ def block_jvp(X, Wq, Wk, Wv, Wo, W1, b1, W2, b2, dX, dWq, dWk, dWv, dWo, dW1, db
               heads=2):
     """JVP of the transformer block: the rows' JVPs in forward order.
 
-    >>> rule = __import__("matcalc.backward", fromlist=["find"]).find("transformer block")
+    >>> from matcalc.registry import get
+    >>> rule = get("pre-norm transformer block")
     >>> p = rule.point(0)
-    >>> zeros = {"d" + k: np.zeros_like(p[k]) for k in rule.inputs}
+    >>> zeros = {"d" + k: np.zeros_like(p[k]) for k in rule.wrt}
     >>> float(np.abs(block_jvp(**p, **zeros)).max())
     0.0
     """

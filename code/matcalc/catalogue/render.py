@@ -39,6 +39,8 @@ def identity(entry):
         return r",\quad ".join(rf"\bar {v} = {r}" for v, r in result.items())
     if entry.kind in ("gradient", "diagonal-gradient"):
         return rf"\grad_{{{var}}}\,{f} = {result}"
+    if entry.kind == "differential" and "=" in f:  # a named output: "\d Y = ..."
+        return result
     if entry.kind == "differential":
         return rf"\d\bigl({f}\bigr) = {result}"
     if entry.kind == "hessian":

@@ -1,6 +1,6 @@
 """Derivatives of decompositions and matrix functions, as checked claims.
 
-Each module (:mod:`~matcalc.decompositions.eigen`, ``svd``, ``cholesky``, ``qr``,
+Each module (``eigen``, ``svd``, ``cholesky``, ``qr``,
 ``matfun``, ``solve``) holds the functions and, next to them, their claims
 (:class:`~matcalc.claim.Claim`): the differential or the reverse-mode form of a factor or a
 matrix function, with a deliberately wrong variant and well-conditioned random points (two

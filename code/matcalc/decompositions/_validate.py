@@ -49,7 +49,7 @@ TIE_RTOL = 1e-10
 
 
 class TieError(ValueError):
-    """Two eigenvalues or singular values coincide (to :data:`TIE_RTOL`), where the
+    """Two eigenvalues or singular values coincide (to ``TIE_RTOL`` = 1e-10 relative), where the
     eigenvectors or singular vectors have no derivative. Symmetric functions of the
     values (trace, log det, nuclear norm, ...) still have one.
 

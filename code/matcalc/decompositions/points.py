@@ -63,7 +63,7 @@ def sample(kind, n, seed, *, m=None, spectrum=None):
 
 def points(kind, name="A", *, m=None):
     """The ``point`` of a decomposition claim: ``seed -> {name: sample(kind, n, seed // 2)}``
-    with ``n`` taking the :data:`SIZES` in turn, so the :data:`SEEDS` visit two sizes and
+    with ``n`` taking the ``SIZES`` in turn, so the ``SEEDS`` visit two sizes and
     two random matrices of each.
 
     >>> [points("general")(s)["A"].shape for s in SEEDS]
