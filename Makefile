@@ -65,8 +65,12 @@ lock: $(STAMP)
 	  echo "# Do not edit by hand: change requirements.in and run 'make lock'."; \
 	  cat requirements.lock.tmp; } > requirements.txt && rm requirements.lock.tmp
 
+# ruff (ruff.toml), the package's shape (tools/code_shape.py: function and module lengths,
+# annotations, result classes) and mypy (code/pyproject.toml). `make test` runs all three.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/python tools/code_shape.py
+	cd code && ../$(BIN)/mypy
 
 # Mutation testing of the checker core (not part of `make test`; about 45 minutes on 2 cores).
 # Configuration in benchmarks/mutmut.cfg; the result is recorded in benchmarks/mutation.md.
