@@ -32,6 +32,7 @@ extensions = [
     "sphinx_design",
     "sphinx.ext.autodoc",
     "matcalc_book",
+    "derive_box",  # Pyodide and the wheels for the in-browser derivation box
 ]
 # The API page (book/api.md) documents matcalc from its docstrings, in source order.
 autodoc_member_order = "bysource"
