@@ -143,3 +143,49 @@ def test_the_catalogue_finds_the_layers_by_name():
 @pytest.mark.parametrize("claim", VJPS, ids=[c.name for c in VJPS])
 def test_the_stored_wrong_variant_is_rejected_on_its_own(claim):
     assert not claim.corrupted("wrong").check().passed, claim.name
+
+
+# At the edges (the stress grid, tests/test_rule_stress.py, covers every rule; these name
+# the fixes one by one).
+
+@pytest.mark.parametrize("claim", VJPS, ids=[c.name for c in VJPS])
+def test_float32_in_gives_float32_out(claim):
+    point = {k: (v.astype(np.float32) if k in claim.wrt else v)
+             for k, v in claim.point(0).items()}  # constants (masks, labels) stay as they are
+    Y = claim.function(**point)
+    grads = claim.claim(**point, G=np.ones(np.shape(Y), np.float32))
+    jvp = get(f"{claim.name}, forward mode").claim(**point,
+                                                   **{"d" + k: point[k] for k in claim.wrt})
+    outs = [Y, *(grads if len(claim.wrt) > 1 else (grads,)), jvp]
+    assert [np.asarray(o).dtype for o in outs] == [np.dtype(np.float32)] * len(outs)
+
+
+def test_exp_based_layers_neither_overflow_nor_lose_small_values():
+    import mpmath as mp
+    from matcalc.backward.activations import sech2, sigmoid_prime
+    x = np.array([-1000.0, -40.0, -1.0, 0.0, 1.0, 40.0, 1000.0])
+    with np.errstate(over="raise", invalid="raise"):  # no overflow on the way
+        assert L.softplus(x).tolist()[-1] == 1000.0 and L.softplus(x)[0] == 0.0
+        assert L.sigmoid(x)[0] == 0.0 and L.sigmoid(x)[-1] == 1.0
+    exact = [float(mp.log1p(mp.exp(v))) for v in x[1:-1]]
+    assert np.allclose(L.softplus(x[1:-1]), exact, rtol=1e-15, atol=0)
+    for v in (20.0, 30.0, 40.0):  # 1 - tanh² and σ(1 - σ) round these to 0 or worse
+        assert abs(sech2(np.array(v)) / float(mp.sech(v) ** 2) - 1) < 1e-14
+        assert abs(sigmoid_prime(np.array(v)) / float(mp.exp(-v) / (1 + mp.exp(-v)) ** 2)
+                   - 1) < 1e-14
+    assert 1 - np.tanh(20.0) ** 2 == 0.0  # the old form: sech²(20) = 1.7e-17 is lost
+
+
+def test_bad_shapes_and_labels_are_refused_by_name():
+    with pytest.raises(ValueError, match=r"label 3 at position 0 is outside the 2 classes"):
+        L.cross_entropy(np.zeros((1, 2)), np.array([3]))
+    with pytest.raises(ValueError, match=r"2 labels for a batch of 1 rows"):
+        L.cross_entropy(np.zeros((1, 2)), np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"3 features do not split into 2 heads"):
+        L.split_heads(np.zeros((2, 3)), 2)
+    with pytest.raises(ValueError, match=r"a 4 x 3 image does not split into 2 x 2 windows"):
+        L.max_pool2d(np.zeros((1, 1, 4, 3)))
+    with pytest.raises(ValueError, match=r"mask rows \[0\] allow no entry"):
+        L.masked_softmax(np.zeros((2, 2)), np.array([[0, 0], [1, 1]]))
+    with pytest.raises(ValueError, match=r"kernel of length 3 does not fit an axis of length 2"):
+        L.conv1d(np.zeros((1, 1, 2)), np.zeros((1, 1, 3)), np.zeros(1))

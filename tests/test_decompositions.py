@@ -28,8 +28,10 @@ def test_non_analytic_rules_run_on_central_differences():
     numeric = get("eigenvectors of a symmetric matrix").check(seeds=(0,)).get("numeric")
     assert numeric.method == "central differences"
     assert any("complex" in d.note for d in numeric.directions)
-    analytic = get("pseudo-inverse, full rank").check(seeds=(0,)).get("numeric")
+    analytic = get("linear solve").check(exact=False).get("numeric")
     assert analytic.method == "complex step"
+    svd_based = get("pseudo-inverse, full rank").check(seeds=(0,)).get("numeric")
+    assert svd_based.method == "central differences"  # pinv is computed from the SVD
 
 
 def test_eigenvector_sign_convention_is_stable():
@@ -96,7 +98,7 @@ def test_cholesky_refuses_indefinite_and_complex_input():
         eigen.eigh(np.ones((2, 3)))
     with pytest.raises(ValueError, match="rows"):
         svd.svd(np.ones((2, 3)))
-    with pytest.raises(ValueError, match="complex eigenvalues"):
+    with pytest.raises(ValueError, match="complex eigenvalue"):
         eigen.d_eigenvalues_real(np.array([[0.0, 1.0], [-1.0, 0.0]]), np.eye(2))
 
 
@@ -160,3 +162,127 @@ def test_pinv_rule_holds_for_wide_matrices_too():
     assert check_differential(solve.pinv, solve.d_pinv, wide).passed
     assert not check_differential(solve.pinv, get("pseudo-inverse, full rank").wrong,
                                   wide).passed
+
+
+# At the edges: pinv from the SVD, domains, ties and rank deficiency refused by name, and
+# the spectral functions right at ties.
+
+def test_pinv_from_the_svd_near_singular_and_rank_deficient():
+    from matcalc.decompositions import RankError, solve
+    A = sample("tall", 3, 0, spectrum=[1e-8, 1.0, 2.0])
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    svd_based = (Vt.T / s) @ U.T
+    err = np.linalg.norm(solve.pinv(A) - svd_based) / np.linalg.norm(svd_based)
+    normal = np.linalg.solve(A.T @ A, A.T)  # the old form, for contrast
+    old = np.linalg.norm(normal - svd_based) / np.linalg.norm(svd_based)
+    assert err < 1e-6 and old > 1e-2, (err, old)
+    R = np.array([[1.0, 2.0], [2.0, 4.0], [0.0, 0.0]])  # rank 1 exactly
+    assert np.allclose(solve.pinv(R), np.linalg.pinv(R), atol=1e-15)
+    assert np.allclose(solve.pinv(np.zeros((2, 3))), np.zeros((3, 2)))
+    # the derivative along the rank-1 matrices B Cᵀ (every tangent of that set is of the
+    # form dB Cᵀ + B dCᵀ), against central differences along that curve
+    B, C = np.array([[1.0], [2.0], [0.0]]), np.array([[1.0], [2.0]])
+    Z = np.vstack([B, C])
+    r = check_differential(lambda Z: solve.pinv(Z[:3] @ Z[3:].T),
+                           lambda Z, dZ: solve.d_pinv(Z[:3] @ Z[3:].T,
+                                                      dZ[:3] @ Z[3:].T + Z[:3] @ dZ[3:].T), Z)
+    assert r.passed, str(r)
+    with pytest.raises(RankError, match=r"rank 1 < 2 and the direction changes it"):
+        solve.d_pinv(R, np.ones((3, 2)))  # off the rank-1 matrices A⁺ jumps
+
+
+def test_matrix_functions_outside_their_domain_refuse_naming_the_eigenvalue():
+    from matcalc.decompositions import DomainError
+    negative = np.array([[-1.0, 1.0], [0.0, 4.0]])
+    with pytest.raises(DomainError, match=r"eigenvalue -1 on the closed negative real axis"):
+        matfun.sqrtm(negative)
+    with pytest.raises(DomainError, match=r"not positive definite: eigenvalue -2"):
+        matfun.logm_spd(np.diag([1.0, -2.0]))
+    with pytest.raises(DomainError, match=r"not positive semidefinite: eigenvalue -2"):
+        matfun.sqrtm_spd(np.diag([1.0, -2.0]))
+    with pytest.raises(DomainError, match=r"eigenvalue 0"):
+        matfun.invsqrtm_spd(np.diag([1.0, 0.0]))
+    assert np.allclose(matfun.sqrtm_spd(np.diag([4.0, 0.0])), np.diag([2.0, 0.0]))
+    rotation = np.array([[0.0, -1.0], [1.0, 0.0]])  # eigenvalues ±i: a real principal root
+    S = matfun.sqrtm(rotation)
+    assert np.allclose(S @ S, rotation) and np.all(np.linalg.eigvals(S).real > 0)
+    with pytest.raises(OverflowError, match=r"overflows float64"):
+        matfun.expm(np.diag([800.0, 1.0]))
+
+
+def test_ties_and_rank_deficiency_are_refused_by_name():
+    from matcalc.decompositions import RankError, qr
+    tie = np.array([[2.0, 1.0, 0.0], [1.0, 2.0, 0.0], [0.0, 0.0, 3.0]])  # eigenvalues 1, 3, 3
+    with pytest.raises(TieError, match=r"values 1 and 2 are tied.*kink"):
+        eigen.d_eigenvalues(tie, np.eye(3))
+    with pytest.raises(TieError, match=r"straddle the boundary"):
+        eigen.d_eigenprojector(tie, 1, np.eye(3))  # the largest 3 is not one eigenvalue
+    assert np.allclose(eigen.d_eigenprojector(tie, 2, np.eye(3)), 0)  # the pair is fine
+    for call in (lambda: eigen.eigenprojector(np.eye(1), 2),
+                 lambda: eigen.d_eigenprojector(np.eye(1), 2, np.eye(1))):
+        with pytest.raises(ValueError, match=r"k must lie between 1 and 1"):
+            call()
+    singular = np.array([[1.0, 0.0, 1.0], [2.0, 1.0, 4.0], [0.0, 1.0, 2.0], [1.0, 0.0, 1.0]])
+    with pytest.raises(RankError, match=r"R's diagonal entry 2"):
+        qr.d_qr_q(singular, np.ones((4, 3)))
+    with pytest.raises(RankError, match=r"thin-SVD term divides"):
+        svd.d_left_singular_vectors(singular, np.ones((4, 3)))
+    with pytest.raises(RankError, match=r"behaves like \|t\|"):
+        svd.d_singular_values(singular, np.ones((4, 3)))
+    r = check_differential(svd.right_singular_vectors, svd.d_right_singular_vectors,
+                           singular)  # V stays differentiable at a single zero σ
+    assert r.passed, str(r)
+
+
+def test_spectral_functions_are_right_at_exact_ties():
+    from matcalc.decompositions import RankError, spectral, symfun
+    Q, _ = np.linalg.qr(np.random.default_rng(1).standard_normal((5, 3)))
+    tall_tie = 2.0 * Q  # all σ = 2
+    for name, f, grad in (
+            ("nuclear norm", svd.nuclear_norm, spectral.nuclear_norm_grad),
+            ("Schatten 3-norm", lambda A: spectral.schatten(A, 3),
+             lambda A: spectral.schatten_grad(A, 3))):
+        r = check_gradient(f, grad, tall_tie)
+        assert r.passed, f"{name} at a tie: {r}"
+    spd_tie = np.array([[2.0, 1.0, 0.0], [1.0, 2.0, 0.0], [0.0, 0.0, 3.0]])
+    r = check_gradient(spectral.logdet_eig, spectral.logdet_eig_gradient,
+                       spd_tie, project=symmetric_part)
+    assert r.passed, str(r)
+    r = check_differential(symfun.expm_sym, symfun.d_expm_sym, spd_tie, project=symmetric_part)
+    assert r.passed, str(r)
+    rank_deficient = sample("tall", 3, 0, spectrum=[0.0, 1.0, 2.0])
+    with pytest.raises(RankError, match=r"nuclear_subdifferential"):
+        spectral.nuclear_norm_grad(rank_deficient)
+    r = check_gradient(lambda A: spectral.schatten(A, 3), lambda A: spectral.schatten_grad(A, 3),
+                       rank_deficient)  # p > 1: still differentiable at a zero σ
+    assert r.passed, str(r)
+
+
+def test_nuclear_subdifferential_support_is_the_one_sided_derivative():
+    from matcalc.decompositions import spectral
+    A = sample("tall", 3, 0, spectrum=[0.0, 1.0, 2.0])
+    sub = spectral.nuclear_subdifferential(A)
+    assert sub.rank == 2
+    for seed in range(3):
+        D = np.random.default_rng(seed).standard_normal(A.shape)
+        t = np.array([1e-4, 5e-5])  # Richardson on the one-sided quotient (error O(t))
+        q = (np.array([svd.nuclear_norm(A + s * D) for s in t]) - svd.nuclear_norm(A)) / t
+        one_sided = 2 * q[1] - q[0]
+        assert abs(sub.support(D) - one_sided) < 1e-7, (sub.support(D), one_sided)
+        W = sub.maximizer(D)
+        assert sub.contains(W) and np.isclose(np.sum(W * D), sub.support(D))
+        assert sub.support(D) - np.sum(sub.center * D) > 1e-3  # U_r V_rᵀ alone falls short
+    assert not sub.contains(sub.center + 2 * sub.left @ np.ones((3, 1)) @ sub.right.T)
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=[c.name for c in CLAIMS])
+def test_float32_in_gives_float32_out(claim):
+    (var,) = claim.wrt
+    point = claim.point(0) if claim.point else {"A": sample("general", 3, 0),
+                                                "B": np.ones((3, 2))}
+    point = {k: (v.astype(np.float32) if k == var else v) for k, v in point.items()}
+    value = claim.function(**point)
+    extra = {"differential": {"d" + var: np.ones_like(point[var])},
+             "vjp": {"G": np.ones(np.shape(value), np.float32)}}.get(claim.kind, {})
+    outs = [value, claim.claim(**point, **extra)]
+    assert all(np.asarray(o).dtype == np.float32 for o in outs), [np.asarray(o).dtype for o in outs]

@@ -161,3 +161,40 @@ def test_pinv_and_solve():
         dX = solve_jvp(M, dM, B)
         _close(slv.d_solve_a(M, B, dM), dX, "d(A⁻¹B)")
         _adjoint(slv.solve_vjp_a(M, B, G), dM, G, dX, "solve, reverse")
+
+
+def test_jax_at_a_tie_is_wrong_where_the_spectral_rules_are_right():
+    """At a repeated eigenvalue JAX differentiates e^X = V e^Λ Vᵀ (and Σσ = tr(Uᵀ A V))
+    through the eigenvectors (singular vectors), whose derivative does not exist there: it
+    returns NaN at an exact tie and a wrong number at a tie to rounding. The
+    Daleckii–Krein and Lewis rules are right at both, against mpmath at 50 digits. So at
+    a tie JAX is not the oracle; this test records that it is wrong there."""
+    import stress_decompositions as SD
+    from matcalc.decompositions import spectral, symfun
+
+    def jax_exp(X):
+        w, V = jnp.linalg.eigh(X, symmetrize_input=True)
+        return (V * jnp.exp(w)) @ V.T
+
+    def jax_nuclear(A):
+        U, _, Vt = jnp.linalg.svd(A, full_matrices=False)
+        return jnp.trace(U.T @ A @ Vt.T)
+    exp_jvp, nuclear_jvp = _jvp(jax_exp), _jvp(jax_nuclear)
+    exact = SD.EXACT["symmetric tie"]                                # eigenvalues 1, 3, 3
+    rounded = symmetric_part(sample("symmetric", 3, 0, spectrum=[1.0, 3.0, 3.0]))
+    for X, jax_finite in ((exact, False), (rounded, True)):
+        dX = _direction((3, 3), 0, symmetric=True)
+        ref = SD.reference(get("matrix function of a symmetric matrix"), {"X": X}, dX)
+        ref = ref["derivative"]
+        ours = relative_difference(symfun.d_expm_sym(X, dX), ref)
+        theirs = np.asarray(exp_jvp(X, dX))
+        assert ours < 1e-13, f"Daleckii–Krein at a tie: {ours:.1e} from mpmath"
+        assert np.all(np.isfinite(theirs)) == jax_finite
+        if jax_finite:
+            assert relative_difference(theirs, ref) > 1e-4, "JAX is no longer wrong at a tie"
+    Q5, _ = np.linalg.qr(np.random.default_rng(1).standard_normal((5, 3)))
+    tall_tie = 2.0 * Q5                                               # σ = 2, 2, 2
+    dA = _direction((5, 3), 0)
+    ref = SD.reference(get("nuclear norm, ties included"), {"A": tall_tie}, dA)["derivative"]
+    assert abs(np.sum(spectral.nuclear_norm_grad(tall_tie) * dA) - ref) < 1e-13 * abs(ref)
+    assert not np.isfinite(nuclear_jvp(tall_tie, dA)), "JAX is no longer NaN at a tie"

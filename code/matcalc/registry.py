@@ -42,6 +42,7 @@ MODULES = tuple(f"matcalc.catalogue.{name}" for name in (
     "matcalc.decompositions.eigen", "matcalc.decompositions.svd",
     "matcalc.decompositions.cholesky", "matcalc.decompositions.qr",
     "matcalc.decompositions.matfun", "matcalc.decompositions.solve",
+    "matcalc.decompositions.symfun", "matcalc.decompositions.spectral",
     "matcalc.differentials", "matcalc.identities")
 
 _REGISTRY: dict[str, Claim] = {}

@@ -17,6 +17,7 @@ from .layers import (
     gelu,
     log_softmax,
     logsumexp,
+    one_hot,
     relu,
     sigmoid,
     softmax,
@@ -27,17 +28,41 @@ from ..claim import Claim
 from ..registry import register_all
 from .pairs import SECTION, point_rng, with_forward_mode
 
-__all__ = ["CLAIMS", "cross_entropy_vjp", "gelu_prime", "softmax_jvp", "softmax_vjp"]
+__all__ = ["CLAIMS", "cross_entropy_jvp", "cross_entropy_vjp", "gelu_prime", "sech2",
+           "sigmoid_prime", "softmax_jvp", "softmax_vjp"]
+
+
+def sech2(U):
+    """``sech² u = 1 - tanh² u`` as ``4e/(1 + e)²`` with ``e = exp(-2|u|)``: the small values
+    for large |u| survive (``1 - tanh²`` rounds them to 0 from |u| ≈ 19 on).
+
+    >>> float(sech2(np.array(0.0))), float(sech2(np.array(30.0))) > 0
+    (1.0, True)
+    """
+    e = np.exp(-2 * np.abs(U))
+    return 4 * e / (1 + e) ** 2
+
+
+def sigmoid_prime(X):
+    """``σ'(x) = σ(x)(1 - σ(x))`` as ``e/(1 + e)²`` with ``e = exp(-|x|)`` (no cancellation in
+    ``1 - σ`` for large x).
+
+    >>> float(sigmoid_prime(np.array(0.0))), float(sigmoid_prime(np.array(40.0))) > 0
+    (0.25, True)
+    """
+    e = np.exp(-np.abs(X))
+    return e / (1 + e) ** 2
 
 
 def gelu_prime(X):
-    """Derivative of the tanh-form GELU: ``(1 + t)/2 + x (1 - t²) c (1 + 3·0.044715 x²)/2``.
+    """Derivative of the tanh-form GELU: ``(1 + t)/2 + x sech²(u) c (1 + 3·0.044715 x²)/2``
+    with ``u = c (x + 0.044715 x³)``, ``t = tanh u``.
 
     >>> round(float(gelu_prime(np.array(0.0))), 6)
     0.5
     """
-    t = np.tanh(GELU_C * (X + 0.044715 * X ** 3))
-    return 0.5 * (1 + t) + 0.5 * X * (1 - t ** 2) * GELU_C * (1 + 3 * 0.044715 * X ** 2)
+    U = GELU_C * (X + 0.044715 * X ** 3)
+    return 0.5 * (1 + np.tanh(U)) + 0.5 * X * sech2(U) * GELU_C * (1 + 3 * 0.044715 * X ** 2)
 
 
 def softmax_vjp(Z, G):
@@ -66,7 +91,16 @@ def cross_entropy_vjp(Z, y, G):
     [[-0.25, 0.25], [0.25, -0.25]]
     """
     B = Z.shape[0]
-    return G * (softmax(Z) - np.eye(Z.shape[1])[y]) / B
+    return G * (softmax(Z) - one_hot(y, Z.shape[1], Z.dtype)) / B
+
+
+def cross_entropy_jvp(Z, y, dZ):
+    """JVP of the mean cross-entropy: ``(softmax(Z) - onehot(y)) : dZ / B``.
+
+    >>> float(cross_entropy_jvp(np.zeros((1, 2)), np.array([0]), np.array([[1.0, 0.0]])))
+    -0.5
+    """
+    return np.sum((softmax(Z) - one_hot(y, Z.shape[1], Z.dtype)) * dZ) / Z.shape[0]
 
 
 def _x(seed, shape=(4, 3)):
@@ -101,12 +135,12 @@ def _away_from_zero(seed):
 
 
 def _tanh_prime(X):
-    return 1 - np.tanh(X) ** 2
+    return sech2(X)
 
 
 CLAIMS = register_all(SECTION, (
     *_elementwise("ReLU", r"Y = \max(X, 0)", r"\mathbf 1[X > 0]", relu,
-                 lambda X: (X > 0).astype(float), lambda X: np.ones_like(X), "missing mask",
+                 lambda X: (X > 0).astype(X.dtype), lambda X: np.ones_like(X), "missing mask",
                  point=_away_from_zero),
     *_elementwise("GELU (tanh form)", r"Y = \tfrac12 X\had(1 + \tanh(c(X + 0.044715 X^{3})))",
                  r"\operatorname{gelu}'(X)", gelu, gelu_prime,
@@ -114,7 +148,7 @@ CLAIMS = register_all(SECTION, (
                  "missing term (the derivative of tanh)"),
     *_elementwise("tanh", r"Y = \tanh X", r"(1 - Y^{2})", tanh, _tanh_prime, lambda X: 1 - np.tanh(X), "missing square"),
     *_elementwise("sigmoid", r"Y = \sigma(X)", r"Y\had(1 - Y)", sigmoid,
-                 lambda X: sigmoid(X) * (1 - sigmoid(X)), sigmoid, "missing factor 1 - Y"),
+                 sigmoid_prime, sigmoid, "missing factor 1 - Y"),
     *_elementwise("softplus", r"Y = \log(1 + e^{X})", r"\sigma(X)", softplus, sigmoid,
                  lambda X: sigmoid(-X), "sign error"),
     *with_forward_mode(
@@ -172,6 +206,6 @@ CLAIMS = register_all(SECTION, (
               point=lambda s: {**_z(s), "y": np.array([0, 3, 3, 1])},
               shapes={"Z": "bk"},
               note="Y is the one-hot matrix of the labels."),
-        jvp=lambda Z, y, dZ: np.sum((softmax(Z) - np.eye(Z.shape[1])[y]) * dZ) / Z.shape[0],
+        jvp=cross_entropy_jvp,
         differential=r"\d\ell = \tfrac1B\frob{P - Y}{\d Z}"),
 ))

@@ -12,10 +12,13 @@ With ``S = Q Kᵀ/√d``, ``P = softmax(S)`` per row over the allowed positions 
 [(2, 3, 2), (2, 3, 2), (2, 3, 2)]
 """
 
+import math
+
 import numpy as np
 
 from .layers import (
     attention,
+    causal_mask,
     masked_softmax,
     merge_heads,
     multi_head_attention,
@@ -30,8 +33,7 @@ __all__ = ["CLAIMS", "attention_jvp", "attention_vjp", "mha_jvp", "mha_vjp"]
 
 def _probabilities(Q, K, causal):
     T, d = Q.shape[-2], Q.shape[-1]
-    mask = np.tril(np.ones((T, T))) if causal else np.ones((T, T))
-    return masked_softmax(Q @ np.swapaxes(K, -1, -2) / np.sqrt(d), mask)
+    return masked_softmax(Q @ np.swapaxes(K, -1, -2) / math.sqrt(d), causal_mask(T, causal))
 
 
 def _softmax_back(P, dP):
@@ -47,7 +49,7 @@ def attention_vjp(Q, K, V, G, causal=True):
     """
     P, d = _probabilities(Q, K, causal), Q.shape[-1]
     dS = _softmax_back(P, G @ np.swapaxes(V, -1, -2))
-    return dS @ K / np.sqrt(d), np.swapaxes(dS, -1, -2) @ Q / np.sqrt(d), np.swapaxes(P, -1, -2) @ G
+    return dS @ K / math.sqrt(d), np.swapaxes(dS, -1, -2) @ Q / math.sqrt(d), np.swapaxes(P, -1, -2) @ G
 
 
 def attention_jvp(Q, K, V, dQ, dK, dV, causal=True):
@@ -58,7 +60,7 @@ def attention_jvp(Q, K, V, dQ, dK, dV, causal=True):
     [[[1.0, 1.0], [1.0, 1.0]]]
     """
     P, d = _probabilities(Q, K, causal), Q.shape[-1]
-    dS = (dQ @ np.swapaxes(K, -1, -2) + Q @ np.swapaxes(dK, -1, -2)) / np.sqrt(d)
+    dS = (dQ @ np.swapaxes(K, -1, -2) + Q @ np.swapaxes(dK, -1, -2)) / math.sqrt(d)
     return _softmax_back(P, dS) @ V + P @ dV
 
 
@@ -99,7 +101,7 @@ def mha_jvp(X, Wq, Wk, Wv, Wo, dX, dWq, dWk, dWv, dWo, heads=2, causal=True):
 def _attention_wrong(Q, K, V, G):
     P, d = _probabilities(Q, K, True), Q.shape[-1]
     dS = _softmax_back(P, G @ np.swapaxes(V, -1, -2))
-    return dS @ K / np.sqrt(d), dS @ Q / np.sqrt(d), np.swapaxes(P, -1, -2) @ G
+    return dS @ K / math.sqrt(d), dS @ Q / math.sqrt(d), np.swapaxes(P, -1, -2) @ G
 
 
 def _qkv_point(seed):

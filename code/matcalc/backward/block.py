@@ -26,7 +26,7 @@ PARAMS = ("Wq", "Wk", "Wv", "Wo", "W1", "b1", "W2", "b2")
 
 
 def _forward(X, Wq, Wk, Wv, Wo, W1, b1, W2, b2, heads):
-    one, zero = np.ones(X.shape[-1]), np.zeros(X.shape[-1])
+    one, zero = np.ones(X.shape[-1], dtype=X.dtype), np.zeros(X.shape[-1], dtype=X.dtype)
     A = layer_norm(X, one, zero)
     H = X + multi_head_attention(A, Wq, Wk, Wv, Wo, heads)
     B = layer_norm(H, one, zero)

@@ -41,7 +41,7 @@ def conv1d_vjp(X, W, b, G, stride=1, padding=0):
     Xp = np.pad(X, ((0, 0), (0, 0), (p, p)))
     idx = windows(Xp.shape[2], W.shape[2], stride)
     dP = np.einsum("bot,ock->bctk", G, W)
-    dXp = np.zeros(Xp.shape)
+    dXp = np.zeros(Xp.shape, dtype=dP.dtype)
     np.add.at(dXp, (slice(None), slice(None), idx), dP)  # col2im: accumulate
     return (dXp[:, :, p:p + L], np.einsum("bot,bctk->ock", G, Xp[:, :, idx]),
             G.sum(axis=(0, 2)))
@@ -63,8 +63,9 @@ def conv2d_vjp(X, W, b, G, stride=1, padding=0):
     p, (H, Wd) = padding, X.shape[2:]
     Xp = np.pad(X, ((0, 0), (0, 0), (p, p), (p, p)))
     index = _unfold2d(Xp, W.shape[2], W.shape[3], stride)
-    dXp = np.zeros(Xp.shape)
-    np.add.at(dXp, index, np.einsum("boij,ockl->bcijkl", G, W))
+    dP = np.einsum("boij,ockl->bcijkl", G, W)
+    dXp = np.zeros(Xp.shape, dtype=dP.dtype)
+    np.add.at(dXp, index, dP)
     return (dXp[:, :, p:p + H, p:p + Wd], np.einsum("boij,bcijkl->ockl", G, Xp[index]),
             G.sum(axis=(0, 2, 3)))
 
@@ -80,7 +81,8 @@ def conv2d_direct_vjp(X, W, b, G, stride=1, padding=0):
     p, s, (H, Wd) = padding, stride, X.shape[2:]
     Xp = np.pad(X, ((0, 0), (0, 0), (p, p), (p, p)))
     Ho, Wo = G.shape[2:]
-    dXp, dW = np.zeros(Xp.shape), np.zeros(W.shape)
+    dtype = np.result_type(X, W, G)
+    dXp, dW = np.zeros(Xp.shape, dtype=dtype), np.zeros(W.shape, dtype=dtype)
     for k in range(W.shape[2]):
         for m in range(W.shape[3]):
             sl = (slice(None), slice(None), slice(k, k + s * (Ho - 1) + 1, s),
@@ -108,7 +110,7 @@ def max_pool2d_vjp(X, G, k=2):
     [[0.0, 0.0], [0.0, 1.0]]
     """
     R = pool_windows(X, k)
-    dR = np.zeros(R.shape)
+    dR = np.zeros(R.shape, dtype=np.result_type(X, G))
     np.put_along_axis(dR, np.argmax(R, axis=-1)[..., None], G[..., None], axis=-1)
     return unpool_windows(dR, k)
 

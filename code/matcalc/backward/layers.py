@@ -11,13 +11,27 @@ channels, length)`` or ``(batch, channels, height, width)``.
 (2, 4)
 """
 
+import math
+
 import numpy as np
+
+from .exponentials import (
+    causal_mask,
+    log_softmax,
+    logsumexp,
+    masked_softmax,
+    namespace,
+    sigmoid,
+    softmax,
+    softplus,
+)
 
 __all__ = [
     "GELU_C",
     "NORM_EPS",
     "attention",
     "batch_norm",
+    "causal_mask",
     "conv1d",
     "conv2d",
     "conv2d_direct",
@@ -33,6 +47,7 @@ __all__ = [
     "mse",
     "multi_head_attention",
     "namespace",
+    "one_hot",
     "pool_windows",
     "relu",
     "rms_norm",
@@ -47,18 +62,6 @@ __all__ = [
 
 GELU_C = float(np.sqrt(2 / np.pi))
 NORM_EPS = 1e-5
-
-
-def namespace(*arrays):
-    """The array module of the arguments: numpy, unless one of them brings its own.
-
-    >>> namespace(np.ones(2)) is np
-    True
-    """
-    for a in arrays:
-        if not isinstance(a, (np.ndarray, np.generic)) and hasattr(a, "__array_namespace__"):
-            return a.__array_namespace__()
-    return np
 
 
 def linear(X, W, b):
@@ -99,72 +102,42 @@ def tanh(X):
     return namespace(X).tanh(X)
 
 
-def sigmoid(X):
-    """``1 / (1 + exp(-X))`` entrywise.
+def _check_labels(y, classes, what):
+    y = np.asarray(y)
+    if y.ndim != 1 or y.dtype.kind not in "iu":
+        raise ValueError(f"{what}: labels must be a 1-D integer array, got dtype {y.dtype} and "
+                         f"shape {y.shape}")
+    bad = (y < 0) | (y >= classes)
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise ValueError(f"{what}: label {int(y[i])} at position {i} is outside the "
+                         f"{classes} classes 0..{classes - 1}")
+    return y
 
-    >>> float(sigmoid(np.array(0.0)))
-    0.5
+
+def one_hot(y, classes, dtype=float):
+    """The ``len(y) x classes`` one-hot matrix of integer labels ``y`` (ValueError naming a
+    label outside ``0..classes-1``).
+
+    >>> one_hot(np.array([2, 0]), 3).tolist()
+    [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
     """
-    xp = namespace(X)
-    return 1 / (1 + xp.exp(-X))
-
-
-def softplus(X):
-    """``log(1 + exp(X))`` entrywise.
-
-    >>> round(float(softplus(np.array(0.0))), 6)
-    0.693147
-    """
-    xp = namespace(X)
-    return xp.log1p(xp.exp(X))
-
-
-def _shift(Z, xp):
-    # The row maximum of the real part: a constant for the complex step, cancelled exactly.
-    return xp.max(Z.real, axis=-1, keepdims=True)
-
-
-def softmax(Z):
-    """Softmax of each row (batch-first: one distribution per sample).
-
-    >>> softmax(np.zeros((1, 4))).tolist()
-    [[0.25, 0.25, 0.25, 0.25]]
-    """
-    xp = namespace(Z)
-    E = xp.exp(Z - _shift(Z, xp))
-    return E / xp.sum(E, axis=-1, keepdims=True)
-
-
-def log_softmax(Z):
-    """``log softmax`` of each row, computed stably.
-
-    >>> bool(np.allclose(np.exp(log_softmax(np.arange(6.).reshape(2, 3))).sum(1), 1))
-    True
-    """
-    xp = namespace(Z)
-    S = Z - _shift(Z, xp)
-    return S - xp.log(xp.sum(xp.exp(S), axis=-1, keepdims=True))
-
-
-def logsumexp(Z):
-    """``log sum exp`` of each row: one number per sample.
-
-    >>> round(float(logsumexp(np.zeros((1, 4)))[0]), 6)
-    1.386294
-    """
-    xp = namespace(Z)
-    m = _shift(Z, xp)
-    return (m + xp.log(xp.sum(xp.exp(Z - m), axis=-1, keepdims=True)))[..., 0]
+    return np.eye(classes, dtype=dtype)[_check_labels(y, classes, "one_hot")]
 
 
 def cross_entropy(Z, y):
     """Mean over the batch of ``-log softmax(Z)[i, y_i]`` for integer labels ``y``.
+
+    Raises ValueError if ``y`` does not hold one label in ``0..K-1`` per row of Z.
 
     >>> round(float(cross_entropy(np.zeros((2, 4)), np.array([0, 3]))), 6)
     1.386294
     """
     xp = namespace(Z)
     B = Z.shape[0]
+    y = _check_labels(y, Z.shape[1], "cross_entropy")
+    if len(y) != B:
+        raise ValueError(f"cross_entropy: {len(y)} labels for a batch of {B} rows")
     return -xp.sum(log_softmax(Z)[np.arange(B), y]) / B
 
 
@@ -214,32 +187,20 @@ def batch_norm(X, gamma, beta):
     return gamma * _normalize(X, 0, namespace(X, gamma)) + beta
 
 
-def masked_softmax(S, mask):
-    """Row softmax over the entries where ``mask`` is 1 (the others get probability 0).
-
-    >>> masked_softmax(np.zeros((2, 2)), np.tril(np.ones((2, 2)))).tolist()
-    [[1.0, 0.0], [0.5, 0.5]]
-    """
-    xp = namespace(S)
-    m = xp.max(xp.where(mask > 0, S.real, -np.inf), axis=-1, keepdims=True)
-    E = xp.exp(S - m) * mask
-    return E / xp.sum(E, axis=-1, keepdims=True)
-
-
 def attention(Q, K, V, causal=True):
     """Scaled dot-product attention per head: ``softmax(Q Kᵀ/√d) V``, rows = positions.
 
     Q, K, V have shape ``(heads, T, d)``; with ``causal`` position t attends to positions
-    up to t only.
+    up to t only. Finite for scores of any size (see :func:`masked_softmax`); the output has
+    the inputs' dtype.
 
     >>> attention(np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), np.eye(2)[None]).tolist()
     [[[1.0, 0.0], [0.5, 0.5]]]
     """
     xp = namespace(Q, K, V)
     T, d = Q.shape[-2], Q.shape[-1]
-    mask = np.tril(np.ones((T, T))) if causal else np.ones((T, T))
-    S = Q @ xp.swapaxes(K, -1, -2) / np.sqrt(d)
-    return masked_softmax(S, mask) @ V
+    S = Q @ xp.swapaxes(K, -1, -2) / math.sqrt(d)
+    return masked_softmax(S, causal_mask(T, causal)) @ V
 
 
 def split_heads(A, heads):
@@ -249,6 +210,9 @@ def split_heads(A, heads):
     [[2.0, 3.0], [6.0, 7.0]]
     """
     T, D = A.shape
+    if heads < 1 or D % heads:
+        raise ValueError(f"split_heads: {D} features do not split into {heads} heads of "
+                         f"equal width")
     return A.reshape(T, heads, D // heads).transpose(1, 0, 2)
 
 
@@ -280,6 +244,9 @@ def windows(n, k, stride):
     >>> windows(5, 2, 2).tolist()
     [[0, 1], [2, 3]]
     """
+    if k > n:
+        raise ValueError(f"windows: a kernel of length {k} does not fit an axis of length {n} "
+                         f"(after padding)")
     n_out = (n - k) // stride + 1
     return stride * np.arange(n_out)[:, None] + np.arange(k)[None, :]
 
@@ -291,6 +258,9 @@ def pool_windows(X, k):
     [0.0, 1.0, 4.0, 5.0]
     """
     B, C, H, W = X.shape
+    if H % k or W % k:
+        raise ValueError(f"pool_windows: a {H} x {W} image does not split into {k} x {k} "
+                         f"windows (input shape {tuple(X.shape)})")
     R = X.reshape(B, C, H // k, k, W // k, k).transpose(0, 1, 2, 4, 3, 5)
     return R.reshape(B, C, H // k, W // k, k * k)
 
@@ -367,6 +337,6 @@ def transformer_block(X, Wq, Wk, Wv, Wo, W1, b1, W2, b2, heads=2):
     (3, 4)
     """
     D = X.shape[-1]
-    one, zero = np.ones(D), np.zeros(D)
+    one, zero = np.ones(D, dtype=X.dtype), np.zeros(D, dtype=X.dtype)
     H = X + multi_head_attention(layer_norm(X, one, zero), Wq, Wk, Wv, Wo, heads)
     return H + linear(gelu(linear(layer_norm(H, one, zero), W1, b1)), W2, b2)

@@ -12,15 +12,17 @@ import numpy as np
 
 from ..claim import Claim
 from ..registry import register_all
-from ._validate import real_matrix
+from ._validate import DomainError, keeps_float32, real_matrix
 from .points import SECTION, SEEDS, points
 
-__all__ = ["CLAIMS", "cholesky", "phi", "d_cholesky", "cholesky_vjp", "logdet_cholesky"]
+__all__ = ["CLAIMS", "cholesky", "phi", "d_cholesky", "cholesky_vjp", "logdet_cholesky",
+           "logdet_gradient"]
 
 
+@keeps_float32
 def cholesky(A):
-    """The lower Cholesky factor of a symmetric positive definite A; ValueError naming the
-    smallest eigenvalue if A is not positive definite.
+    """The lower Cholesky factor of a symmetric positive definite A; DomainError (a
+    ValueError) naming the smallest eigenvalue if A is not positive definite.
 
     >>> cholesky(np.array([[4., 2.], [2., 2.]])).tolist()
     [[2.0, 0.0], [1.0, 1.0]]
@@ -29,7 +31,7 @@ def cholesky(A):
     try:
         return np.linalg.cholesky(A)
     except np.linalg.LinAlgError:
-        raise ValueError(f"cholesky: A ({A.shape[0]}x{A.shape[1]}) is not positive definite: "
+        raise DomainError(f"cholesky: A ({A.shape[0]}x{A.shape[1]}) is not positive definite: "
                          f"its smallest eigenvalue is {np.linalg.eigvalsh(A)[0]:.3e}") from None
 
 
@@ -42,6 +44,7 @@ def phi(M):
     return np.tril(M) - np.diag(np.diag(M)) / 2
 
 
+@keeps_float32
 def d_cholesky(A, dA):
     """dL = L Φ(L⁻¹ dA L⁻ᵀ).
 
@@ -53,6 +56,7 @@ def d_cholesky(A, dA):
     return L @ phi(Li @ dA @ Li.T)
 
 
+@keeps_float32
 def cholesky_vjp(A, G):
     """Reverse mode: Ā = sym(L⁻ᵀ Φ(Lᵀ G) L⁻¹), the gradient of G : L(A) on the symmetric
     matrices.
@@ -66,6 +70,7 @@ def cholesky_vjp(A, G):
     return (M + M.T) / 2
 
 
+@keeps_float32
 def logdet_cholesky(A):
     """log det A = 2 Σ log L_ii for a symmetric positive definite A.
 
@@ -73,6 +78,18 @@ def logdet_cholesky(A):
     True
     """
     return float(2 * np.sum(np.log(np.diag(cholesky(A)))))
+
+
+@keeps_float32
+def logdet_gradient(A):
+    """The gradient of log det A on the symmetric matrices, A⁻¹ = L⁻ᵀ L⁻¹ through the
+    Cholesky factor (DomainError if A is not positive definite).
+
+    >>> logdet_gradient(np.diag([2., 4.])).round(12).tolist()
+    [[0.5, 0.0], [0.0, 0.25]]
+    """
+    Li = np.linalg.inv(cholesky(A))
+    return Li.T @ Li
 
 
 # --- the claims of this module (matcalc.registry) -------------------------------------------
@@ -103,7 +120,7 @@ CLAIMS = register_all(SECTION, (
           latex=r"2\textstyle\sum_i\log L_{ii}", result=r"A^{-1}", shapes={"A": "nn"},
           wrt="A", kinds=_SPD, point=points("spd"), seeds=SEEDS,
           conditions="$A = LL^\\T$ symmetric positive definite; directions symmetric",
-          function=logdet_cholesky, claim=lambda A: np.linalg.inv(A),
+          function=logdet_cholesky, claim=logdet_gradient,
           wrong=lambda A: np.linalg.inv(cholesky(A)),
           mistake="the factor's inverse L⁻¹ in place of A⁻¹"),
 ))

@@ -11,8 +11,11 @@ is normalized to unit length with its largest-magnitude entry positive; the diff
 above keeps ``v_iᵀ dv_i = 0``, which is the derivative of any locally constant sign choice.
 
 At a repeated eigenvalue F is infinite: the eigenvectors of the cluster are not even
-continuous functions of A. The projector onto the whole cluster is, and its differential
-only involves gaps between the cluster and the rest (:func:`d_eigenprojector`).
+continuous functions of A, and the sorted eigenvalues have a kink. Their rules raise
+:class:`~matcalc.decompositions.TieError` naming the pair. The projector onto the whole
+cluster is differentiable, and its differential only involves gaps between the cluster and
+the rest (:func:`d_eigenprojector`); so are symmetric functions of the eigenvalues
+(:mod:`matcalc.decompositions.spectral`). Every function returns float32 for float32 input.
 
 For a real non-symmetric A with simple real eigenvalues, ``dλ_i = u_iᵀ dA v_i / u_iᵀ v_i``
 with left eigenvectors ``u_i``: with ``U = V⁻ᵀ`` this is ``diag(V⁻¹ dA V)``.
@@ -22,7 +25,7 @@ import numpy as np
 
 from ..claim import Claim
 from ..registry import register_all
-from ._validate import gap_matrix, real_matrix, sign_fix
+from ._validate import DomainError, gap_matrix, keeps_float32, real_matrix, refuse_tie, sign_fix
 from .points import SECTION, SEEDS, points
 
 __all__ = ["CLAIMS", "eigh", "eigenvalues", "eigenvectors", "d_eigenvalues", "d_eigenvectors",
@@ -30,6 +33,11 @@ __all__ = ["CLAIMS", "eigh", "eigenvalues", "eigenvectors", "d_eigenvalues", "d_
            "eigenvalues_real", "d_eigenvalues_real", "eigenvalues_real_vjp"]
 
 
+_VALUE_TIE = ("the sorted eigenvalues have a kink at a tie (each tied value is not "
+              "differentiable); their sum and symmetric functions of them (trace, log det) are")
+
+
+@keeps_float32
 def eigh(A):
     """Eigenvalues (ascending) and unit eigenvectors of a real symmetric A, each eigenvector
     with its largest-magnitude entry positive.
@@ -43,6 +51,7 @@ def eigh(A):
     return w, sign_fix(V)[0]
 
 
+@keeps_float32
 def eigenvalues(A):
     """The eigenvalues of a symmetric A, ascending.
 
@@ -52,6 +61,7 @@ def eigenvalues(A):
     return eigh(A)[0]
 
 
+@keeps_float32
 def eigenvectors(A):
     """The unit eigenvectors of a symmetric A (columns, sign convention of :func:`eigh`).
 
@@ -61,16 +71,19 @@ def eigenvectors(A):
     return eigh(A)[1]
 
 
+@keeps_float32
 def d_eigenvalues(A, dA):
-    """dλ_i = v_iᵀ dA v_i, i.e. the diagonal of Vᵀ dA V.
+    """dλ_i = v_iᵀ dA v_i, i.e. the diagonal of Vᵀ dA V; TieError at a repeated eigenvalue.
 
     >>> d_eigenvalues(np.diag([1., 3.]), np.array([[0.5, 7.], [7., 2.]])).tolist()
     [0.5, 2.0]
     """
-    _, V = eigh(A)
+    w, V = eigh(A)
+    refuse_tie(w, "d_eigenvalues", consequence=_VALUE_TIE)
     return np.einsum("ji,jk,ki->i", V, dA, V)
 
 
+@keeps_float32
 def d_eigenvectors(A, dA):
     """dV = V (F ∘ (Vᵀ dA V)) with F_ij = 1/(λ_j − λ_i) off the diagonal, 0 on it.
 
@@ -82,16 +95,20 @@ def d_eigenvectors(A, dA):
     return V @ (gap_matrix(w, what="d_eigenvectors") * (V.T @ dA @ V))
 
 
+@keeps_float32
 def eigenvalues_vjp(A, G):
-    """Reverse mode of the eigenvalues: Ā = V diag(G) Vᵀ for the upstream gradient G.
+    """Reverse mode of the eigenvalues: Ā = V diag(G) Vᵀ for the upstream gradient G;
+    TieError at a repeated eigenvalue.
 
     >>> eigenvalues_vjp(np.diag([1., 3.]), np.array([1., 0.])).tolist()
     [[1.0, 0.0], [0.0, 0.0]]
     """
-    _, V = eigh(A)
+    w, V = eigh(A)
+    refuse_tie(w, "eigenvalues_vjp", consequence=_VALUE_TIE)
     return (V * np.asarray(G, dtype=float)) @ V.T
 
 
+@keeps_float32
 def eigenvectors_vjp(A, G):
     """Reverse mode of the eigenvectors: Ā = sym(V (F ∘ (Vᵀ G)) Vᵀ), the gradient of
     G : V(A) on the symmetric matrices.
@@ -105,42 +122,58 @@ def eigenvectors_vjp(A, G):
     return (M + M.T) / 2
 
 
+def _cluster(A, k, what):
+    w, V = eigh(A)
+    n = len(w)
+    if not 1 <= k <= n:
+        raise ValueError(f"{what}: k must lie between 1 and {n} for A of shape "
+                         f"{np.shape(A)}, got {k}")
+    return w, V, n
+
+
+@keeps_float32
 def eigenprojector(A, k):
     """P = V_k V_kᵀ, the orthogonal projector onto the eigenvectors of the k largest
-    eigenvalues of a symmetric A.
+    eigenvalues of a symmetric A (ValueError naming k if it is not in 1..n).
 
     >>> eigenprojector(np.diag([1., 3., 2.]), 2).tolist()
     [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
     """
-    w, V = eigh(A)
-    if not 1 <= k <= len(w):
-        raise ValueError(f"k must lie between 1 and {len(w)} for A of shape {A.shape}, got {k}")
-    Vk = V[:, len(w) - k:]
+    w, V, n = _cluster(A, k, "eigenprojector")
+    Vk = V[:, n - k:]
     return Vk @ Vk.T
 
 
+@keeps_float32
 def d_eigenprojector(A, k, dA):
     """dP = V (K ∘ (Vᵀ dA V)) Vᵀ, K_ij = 1/(λ_i − λ_j) when exactly one of i, j is in the
     cluster (of the k largest), else 0: only gaps between the cluster and the rest appear,
-    so eigenvalues repeated inside the cluster do no harm.
+    so eigenvalues repeated inside the cluster do no harm. TieError if the cluster's
+    smallest eigenvalue is tied with the largest one outside it (then the cluster is not
+    determined by A).
 
     >>> d_eigenprojector(np.diag([1., 3., 3.]), 2, np.ones((3, 3))).round(12).tolist()
     [[0.0, 0.5, 0.5], [0.5, 0.0, 0.0], [0.5, 0.0, 0.0]]
     """
-    w, V = eigh(A)
-    n = len(w)
+    w, V, n = _cluster(A, k, "d_eigenprojector")
+    if k < n:
+        refuse_tie(w[n - k - 1:n - k + 1], "d_eigenprojector", consequence=(
+            f"eigenvalues {n - k - 1} and {n - k} straddle the boundary of the cluster of the "
+            f"{k} largest, so the projector is not even continuous there; the projector onto "
+            f"a cluster that contains both is differentiable"))
     inside = np.arange(n) >= n - k
     cross = inside[:, None] != inside[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        K = np.where(cross, 1.0 / (w[:, None] - w[None, :]), 0.0)
+    gaps = w[:, None] - w[None, :]
+    K = np.where(cross, 1.0 / np.where(cross, gaps, 1.0), 0.0)
     K = np.where(inside[:, None], K, -K)  # sign: the cluster index comes first in the gap
     return V @ (K * (V.T @ dA @ V)) @ V.T
 
 
+@keeps_float32
 def eigenvalues_real(A):
-    """The eigenvalues of a real, possibly non-symmetric A whose eigenvalues are real and
-    simple, ascending. Where A has complex eigenvalues (outside the rule's domain) they are
-    returned as a complex array, which the checker treats as "left the domain".
+    """The eigenvalues of a real, possibly non-symmetric A whose eigenvalues are real,
+    ascending; DomainError naming a complex eigenvalue (outside the rule's domain, which
+    the checker treats as "left the domain" at a perturbed point).
 
     >>> eigenvalues_real(np.array([[1., 5.], [0., 2.]])).tolist()
     [1.0, 2.0]
@@ -149,19 +182,30 @@ def eigenvalues_real(A):
 
 
 def eig_real(A, strict=False):
-    """Eigenvalues and right eigenvectors of a real square A, sorted by real part; with
-    ``strict``, a ValueError when the spectrum is complex."""
+    """Eigenvalues and right eigenvectors of a real square A with a real spectrum, sorted;
+    :class:`~matcalc.decompositions.DomainError` naming a complex eigenvalue, and with
+    ``strict`` (for the derivatives) :class:`~matcalc.decompositions.TieError` naming a
+    repeated one.
+
+    >>> eig_real(np.diag([2., 1.]))[0].tolist()
+    [1.0, 2.0]
+    """
     A = real_matrix(A, "eigenvalues_real", square=True)
     w, V = np.linalg.eig(A)
     order = np.argsort(w.real)
+    w, V = w[order], V[:, order]
     if np.max(np.abs(w.imag), initial=0.0) > 1e-12 * max(1.0, float(np.max(np.abs(w)))):
-        if strict:
-            raise ValueError(f"A has complex eigenvalues {w[w.imag != 0]}; the rule covers "
-                             f"real spectra only")
-        return w[order], V[:, order]
-    return w.real[order], V.real[:, order]
+        bad = w[np.abs(w.imag) > 0][0]
+        raise DomainError(f"eigenvalues_real: A has the complex eigenvalue {bad:.6g}; the rule "
+                          f"covers real spectra only")
+    if strict:
+        refuse_tie(w.real, "eigenvalues_real", consequence=(
+            "a repeated eigenvalue of a non-symmetric matrix is not differentiable (its "
+            "left and right eigenvectors become orthogonal: u^T v -> 0)"))
+    return w.real, V.real
 
 
+@keeps_float32
 def d_eigenvalues_real(A, dA):
     """dλ_i = u_iᵀ dA v_i / (u_iᵀ v_i) with left eigenvectors u_i; with U = V⁻ᵀ it is the
     diagonal of V⁻¹ dA V.
@@ -173,6 +217,7 @@ def d_eigenvalues_real(A, dA):
     return np.einsum("ij,jk,ki->i", np.linalg.inv(V), dA, V)
 
 
+@keeps_float32
 def eigenvalues_real_vjp(A, G):
     """Reverse mode: Ā = V⁻ᵀ diag(G) Vᵀ (left eigenvectors times right ones).
 

@@ -9,15 +9,30 @@
 
 Everything here is written with numpy only. :func:`expm` and :func:`sqrtm` are built from
 products, sums and solves, so they also accept complex arguments (the complex step works
-through them).
+through them). At the edges: e^X that overflows float64 raises OverflowError; a matrix with
+an eigenvalue on the closed negative real axis has no principal square root (the branch cut
+of √), and :func:`sqrtm` raises :class:`~matcalc.decompositions.DomainError` naming it. The
+functions of a symmetric matrix (Daleckii–Krein) live in
+:mod:`matcalc.decompositions.symfun` and are re-exported here.
 """
 
 import numpy as np
 
 from ..claim import Claim
 from ..registry import register_all
-from ._validate import real_matrix
+from ._validate import DomainError, keeps_float32
 from .points import SECTION, SEEDS, points
+from .symfun import (
+    d_expm_sym,
+    d_invsqrtm_spd,
+    d_logm_spd,
+    divided_differences,
+    frechet_sym,
+    funm_sym,
+    invsqrtm_spd,
+    logm_spd,
+    sqrtm_spd,
+)
 
 __all__ = ["CLAIMS", "expm", "expm_frechet", "expm_frechet_quadrature", "sinm", "cosm", "funm_sym",
            "frechet_sym", "sqrtm", "solve_sylvester", "d_sqrtm", "logm_spd", "d_logm_spd",
@@ -33,9 +48,11 @@ def _square(X, what):
     return X if np.iscomplexobj(X) else X.astype(float)
 
 
+@keeps_float32
 def expm(X):
     """The matrix exponential by scaling and squaring with a degree-18 Taylor polynomial
     (accurate to rounding for the moderate norms used here; works for complex X).
+    OverflowError if e^X does not fit in float64.
 
     >>> expm(np.array([[0., 1.], [0., 0.]])).tolist()
     [[1.0, 1.0], [0.0, 1.0]]
@@ -49,11 +66,18 @@ def expm(X):
     for k in range(1, 19):
         term = term @ Y / k
         out = out + term
-    for _ in range(s):
-        out = out @ out
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        for _ in range(s):
+            out = out @ out
+    if not np.all(np.isfinite(out)):
+        top = float(np.max(np.linalg.eigvals(X).real))
+        raise OverflowError(f"expm: e^X overflows float64 (X of shape {X.shape} has 1-norm "
+                            f"{norm:.3g} and an eigenvalue of real part {top:.6g}; "
+                            f"log(max float64) = 709.78)")
     return out
 
 
+@keeps_float32
 def expm_frechet(X, E):
     """L(X, E), the Fréchet derivative of exp at X in the direction E, as the upper-right
     block of exp([[X, E], [0, X]]).
@@ -84,6 +108,7 @@ def expm_frechet_quadrature(X, E, nodes=12):
     return sum(wi * expm(si * X) @ E @ expm((1 - si) * X) for si, wi in zip(s, w))
 
 
+@keeps_float32
 def sinm(X):
     """sin X = (e^{iX} − e^{−iX}) / 2i (real for real X).
 
@@ -95,6 +120,7 @@ def sinm(X):
     return out if np.iscomplexobj(X) else out.real
 
 
+@keeps_float32
 def cosm(X):
     """cos X = (e^{iX} + e^{−iX}) / 2 (real for real X).
 
@@ -106,51 +132,33 @@ def cosm(X):
     return out if np.iscomplexobj(X) else out.real
 
 
-def funm_sym(f, X):
-    """f(X) = V f(Λ) Vᵀ for a symmetric X (f applied to the eigenvalues).
-
-    >>> funm_sym(np.sqrt, np.diag([4., 9.])).tolist()
-    [[2.0, 0.0], [0.0, 3.0]]
-    """
-    X = real_matrix(X, "funm_sym", symmetric=True)
-    w, V = np.linalg.eigh(X)
-    return (V * f(w)) @ V.T
-
-
-def divided_differences(f, fprime, w):
-    """D_ij = (f(w_i) − f(w_j))/(w_i − w_j), and f′(w_i) where w_i = w_j (to rounding).
-
-    >>> divided_differences(np.exp, np.exp, np.array([0., 0.])).tolist()
-    [[1.0, 1.0], [1.0, 1.0]]
-    """
-    w = np.asarray(w, dtype=float)
-    diff = w[:, None] - w[None, :]
-    close = np.abs(diff) <= 1e-8 * np.maximum(1.0, np.abs(w[:, None]))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        D = (f(w)[:, None] - f(w)[None, :]) / diff
-    mid = fprime((w[:, None] + w[None, :]) / 2)
-    return np.where(close, mid, D)
+def _principal_domain(X, what):
+    """DomainError naming an eigenvalue of X on the closed negative real axis (where the
+    principal square root and logarithm do not exist, or are not differentiable at 0)."""
+    w = np.linalg.eigvals(X)
+    scale = float(np.max(np.abs(w), initial=0.0))
+    tol = max(X.shape) * float(np.finfo(np.float64).eps) * scale
+    on_cut = (np.abs(w.imag) <= tol) & (w.real <= tol)
+    if np.any(on_cut) or scale == 0:
+        bad = w[on_cut][0] if np.any(on_cut) else 0.0
+        raise DomainError(f"{what}: X has the eigenvalue {complex(bad).real:.6g} on the closed "
+                          f"negative real axis (within {tol:.1e}), the branch cut: X has no "
+                          f"principal square root there (none at all that is real, for a "
+                          f"negative eigenvalue of odd multiplicity), and at 0 it is not "
+                          f"differentiable")
 
 
-def frechet_sym(f, fprime, X, E):
-    """Daleckii–Krein: L_f(X, E) = V (D ∘ (Vᵀ E V)) Vᵀ for symmetric X = V diag(λ) Vᵀ.
-
-    >>> frechet_sym(np.exp, np.exp, np.zeros((2, 2)), np.ones((2, 2))).tolist()
-    [[1.0, 1.0], [1.0, 1.0]]
-    """
-    X = real_matrix(X, "frechet_sym", symmetric=True)
-    w, V = np.linalg.eigh(X)
-    return V @ (divided_differences(f, fprime, w) * (V.T @ E @ V)) @ V.T
-
-
+@keeps_float32
 def sqrtm(X, iterations=60):
-    """The principal square root by the product form of the Denman–Beavers iteration (for
-    X with no eigenvalues on the closed negative real axis; works for complex X).
+    """The principal square root by the product form of the Denman–Beavers iteration (works
+    for complex X). DomainError naming an eigenvalue on the closed negative real axis;
+    RuntimeError if the iteration does not reach a residual ‖S² − X‖ <= 1e-8 ‖X‖.
 
     >>> sqrtm(np.array([[4., 1.], [0., 9.]])).round(12).tolist()
     [[2.0, 0.2], [0.0, 3.0]]
     """
     X = _square(X, "sqrtm")
+    _principal_domain(X, "sqrtm")
     n = X.shape[0]
     M, Y = X.copy(), X.copy()
     eye = np.eye(n)
@@ -160,6 +168,11 @@ def sqrtm(X, iterations=60):
         M = (eye + (M + Mi) / 2) / 2
         if np.max(np.abs(M - eye)) < 1e-15:
             break
+    residual = float(np.linalg.norm(Y @ Y - X) / np.linalg.norm(X))
+    if not residual <= 1e-8:
+        raise RuntimeError(f"sqrtm: the Denman–Beavers iteration did not converge for X of "
+                           f"shape {X.shape} (relative residual ‖S² − X‖/‖X‖ = {residual:.1e} "
+                           f"after {iterations} steps)")
     return Y
 
 
@@ -174,6 +187,7 @@ def solve_sylvester(A, B, C):
     return np.linalg.solve(K, C.reshape(-1, order="F")).reshape((n, m), order="F")
 
 
+@keeps_float32
 def d_sqrtm(X, dX):
     """d(X^{1/2}) = dS solving S dS + dS S = dX, S = X^{1/2}.
 
@@ -182,52 +196,6 @@ def d_sqrtm(X, dX):
     """
     S = sqrtm(X)
     return solve_sylvester(S, S, dX)
-
-
-def sqrtm_spd(X):
-    """X^{1/2} for a symmetric positive definite X (through eigh).
-
-    >>> sqrtm_spd(np.diag([4., 9.])).tolist()
-    [[2.0, 0.0], [0.0, 3.0]]
-    """
-    return funm_sym(np.sqrt, X)
-
-
-def logm_spd(X):
-    """log X for a symmetric positive definite X (through eigh).
-
-    >>> logm_spd(np.eye(2)).tolist()
-    [[0.0, 0.0], [0.0, 0.0]]
-    """
-    return funm_sym(np.log, X)
-
-
-def d_logm_spd(X, dX):
-    """Daleckii–Krein with f = log: divided differences of log, 1/λ on the diagonal.
-
-    >>> d_logm_spd(np.diag([1., 2.]), np.eye(2)).tolist()
-    [[1.0, 0.0], [0.0, 0.5]]
-    """
-    return frechet_sym(np.log, lambda x: 1 / x, X, dX)
-
-
-def invsqrtm_spd(X):
-    """X^{−1/2} for a symmetric positive definite X (whitening).
-
-    >>> invsqrtm_spd(np.diag([4., 16.])).tolist()
-    [[0.5, 0.0], [0.0, 0.25]]
-    """
-    return funm_sym(lambda w: 1 / np.sqrt(w), X)
-
-
-def d_invsqrtm_spd(X, dX):
-    """d(X^{−1/2}) = −X^{−1/2} d(X^{1/2}) X^{−1/2}; here by Daleckii–Krein with
-    f(x) = x^{−1/2}.
-
-    >>> d_invsqrtm_spd(np.diag([4., 4.]), np.eye(2)).tolist()
-    [[-0.0625, 0.0], [0.0, -0.0625]]
-    """
-    return frechet_sym(lambda w: w ** -0.5, lambda w: -0.5 * w ** -1.5, X, dX)
 
 
 # --- the claims of this module (matcalc.registry) -------------------------------------------
@@ -253,8 +221,8 @@ CLAIMS = register_all(SECTION, (
           kinds={"X": "symmetric"}, point=points("symmetric", "X"), seeds=SEEDS,
           conditions=r"$X = V\operatorname{diag}(\lambda)V^\T$; $D_{ij} = (f(\lambda_i) - "
                      r"f(\lambda_j))/(\lambda_i - \lambda_j)$, $D_{ii} = f'(\lambda_i)$",
-          note="Daleckii–Krein, shown for $f = \\exp$", function=expm,
-          claim=lambda X, dX: frechet_sym(np.exp, np.exp, X, (dX + dX.T) / 2),
+          note="Daleckii–Krein, shown for $f = \\exp$; exact at repeated eigenvalues",
+          function=expm, claim=lambda X, dX: d_expm_sym(X, (dX + dX.T) / 2),
           wrong=lambda X, dX: expm(X) @ dX, mistake="e^X dX, the scalar rule"),
     Claim(name="matrix square root", kind="differential", latex=r"X^{1/2}",
           result=r"\d S", shapes={"X": "nn"}, point=points("real spectrum", "X"), seeds=SEEDS,

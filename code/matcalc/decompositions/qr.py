@@ -8,20 +8,26 @@ diagonal): with ``C = Qᵀ dA R⁻¹`` and ``ω = tril(C, −1) − tril(C, −1
 Polar decomposition / orthogonalization, ``A = U H`` (U m x n with orthonormal columns,
 H symmetric positive definite): ``dU = U Ω + (I − UUᵀ) dA H⁻¹`` where the skew Ω solves
 the Sylvester equation ``H Ω + Ω H = Uᵀ dA − dAᵀ U``.
+
+Both need full column rank: a rank-deficient A (a diagonal entry of R, or a singular value,
+at most the rank tolerance of :func:`~matcalc.decompositions._validate.rank_tolerance`)
+raises :class:`~matcalc.decompositions.RankError`, since R⁻¹ and H⁻¹ do not exist there.
 """
 
 import numpy as np
 
 from ..claim import Claim
 from ..registry import register_all
-from ._validate import real_matrix
+from ._validate import RankError, keeps_float32, rank_tolerance, real_matrix
 from .points import SECTION, SEEDS, points
 
 __all__ = ["CLAIMS", "qr", "qr_q", "qr_r", "d_qr_q", "d_qr_r", "polar", "polar_u", "d_polar_u"]
 
 
+@keeps_float32
 def qr(A):
-    """Thin QR of an m x n A (m >= n) with diag(R) > 0.
+    """Thin QR of an m x n A (m >= n) with diag(R) > 0; RankError if a diagonal entry of R
+    is at most the rank tolerance times ‖A‖_F (A is then rank deficient).
 
     >>> Q, R = qr(np.array([[0., 2.], [-3., 1.]]))
     >>> R.tolist()
@@ -29,12 +35,18 @@ def qr(A):
     """
     A = real_matrix(A, "qr", tall=True)
     Q, R = np.linalg.qr(A)
+    d = np.abs(np.diag(R))
+    tol = rank_tolerance(A.shape, np.linalg.norm(A))
+    if d.size and (np.min(d) <= tol or not np.any(A)):
+        i = int(np.argmin(d))
+        raise RankError(f"qr: A (shape {A.shape}) is rank deficient: R's diagonal entry {i} "
+                        f"is {d[i]:.1e} <= {tol:.1e} (the rank tolerance), so R has no "
+                        f"inverse and Q's columns from {i} on are not determined by A")
     s = np.sign(np.diag(R))
-    if np.any(s == 0):
-        raise ValueError(f"qr: A (shape {A.shape}) does not have full column rank")
     return Q * s, R * s[:, None]
 
 
+@keeps_float32
 def qr_q(A):
     """Q of :func:`qr`.
 
@@ -44,6 +56,7 @@ def qr_q(A):
     return qr(A)[0]
 
 
+@keeps_float32
 def qr_r(A):
     """R of :func:`qr`.
 
@@ -63,6 +76,7 @@ def qr_parts(A, dA):
     return Q, R, Ri, C, low - low.T
 
 
+@keeps_float32
 def d_qr_r(A, dA):
     """dR = (C − ω) R with C = Qᵀ dA R⁻¹ and ω the skew matrix with C's strict lower part.
 
@@ -73,6 +87,7 @@ def d_qr_r(A, dA):
     return (C - omega) @ R
 
 
+@keeps_float32
 def d_qr_q(A, dA):
     """dQ = Q ω + (I − QQᵀ) dA R⁻¹.
 
@@ -83,6 +98,7 @@ def d_qr_q(A, dA):
     return Q @ omega + dA @ Ri - Q @ C
 
 
+@keeps_float32
 def polar(A):
     """The polar decomposition ``(U, H)`` of an m x n A of full column rank, from its SVD
     ``A = W S Vᵀ``: U = W Vᵀ (the nearest matrix with orthonormal columns), H = V S Vᵀ.
@@ -93,12 +109,15 @@ def polar(A):
     """
     A = real_matrix(A, "polar", tall=True)
     W, s, Vt = np.linalg.svd(A, full_matrices=False)
-    if s[-1] <= 1e-14 * s[0]:
-        raise ValueError(f"polar: A (shape {A.shape}) is rank deficient (smallest singular "
-                         f"value {s[-1]:.1e})")
+    tol = rank_tolerance(A.shape, s[0])
+    if s[-1] <= tol:
+        raise RankError(f"polar: A (shape {A.shape}) is rank deficient: its smallest singular "
+                        f"value is {s[-1]:.1e} <= {tol:.1e} (the rank tolerance), so H has "
+                        f"no inverse and U is not determined by A")
     return W @ Vt, (Vt.T * s) @ Vt
 
 
+@keeps_float32
 def polar_u(A):
     """The orthogonal polar factor U = A (AᵀA)^(−1/2).
 
@@ -108,6 +127,7 @@ def polar_u(A):
     return polar(A)[0]
 
 
+@keeps_float32
 def d_polar_u(A, dA):
     """dU = U Ω + (I − UUᵀ) dA H⁻¹ with H Ω + Ω H = Uᵀ dA − dAᵀ U, solved in the
     eigenbasis of H: Ω = V ((Vᵀ (Uᵀ dA − dAᵀ U) V) / (s_i + s_j)) Vᵀ.

@@ -8,6 +8,11 @@ values, ``P = Uᵀ dA V`` and ``F_ij = 1/(σ_j² − σ_i²)`` (0 on the diagona
     dU = U (F ∘ (P S + S Pᵀ)) + (I − U Uᵀ) dA V S⁻¹.
 
 The last term exists only for a non-square A: it moves U out of its own column space.
+At a tie (two equal singular values) the singular vectors and the sorted values are not
+differentiable, and the rules raise :class:`~matcalc.decompositions.TieError`; at a zero
+singular value σ_i behaves like |t| and U's column is not determined, so the rules for σ and
+U raise :class:`~matcalc.decompositions.RankError` (V stays differentiable at a single zero
+singular value: it holds the eigenvectors of AᵀA, whose eigenvalues are then still simple).
 Reverse mode: ``Ā = U diag(σ̄) Vᵀ`` for the singular values,
 ``Ā = U (F ∘ (UᵀŪ − ŪᵀU)) S Vᵀ + (I − UUᵀ) Ū S⁻¹ Vᵀ`` for U and
 ``Ā = U S (F ∘ (VᵀV̄ − V̄ᵀV)) Vᵀ`` for V. Sign convention: each column of V has its
@@ -18,7 +23,14 @@ import numpy as np
 
 from ..claim import Claim
 from ..registry import register_all
-from ._validate import gap_matrix, real_matrix, sign_fix
+from ._validate import (
+    gap_matrix,
+    keeps_float32,
+    real_matrix,
+    refuse_rank_deficient,
+    refuse_tie,
+    sign_fix,
+)
 from .points import SECTION, SEEDS, points
 
 __all__ = ["CLAIMS", "svd", "singular_values", "left_singular_vectors", "right_singular_vectors",
@@ -27,6 +39,7 @@ __all__ = ["CLAIMS", "svd", "singular_values", "left_singular_vectors", "right_s
            "nuclear_norm", "spectral_norm"]
 
 
+@keeps_float32
 def svd(A):
     """Thin SVD ``(U, σ, V)`` of an m x n A with m >= n, σ descending, sign convention on V.
 
@@ -40,6 +53,7 @@ def svd(A):
     return U * signs, s, V
 
 
+@keeps_float32
 def singular_values(A):
     """The singular values, descending.
 
@@ -49,6 +63,7 @@ def singular_values(A):
     return svd(A)[1]
 
 
+@keeps_float32
 def left_singular_vectors(A):
     """U of the thin SVD (m x n).
 
@@ -58,6 +73,7 @@ def left_singular_vectors(A):
     return svd(A)[0]
 
 
+@keeps_float32
 def right_singular_vectors(A):
     """V of the thin SVD (n x n).
 
@@ -67,6 +83,14 @@ def right_singular_vectors(A):
     return svd(A)[2]
 
 
+_SIGMA_TIE = ("the sorted singular values have a kink at a tie (each tied value is not "
+              "differentiable); their sum and symmetric functions of them (nuclear norm, "
+              "Schatten norms) are")
+_SIGMA_ZERO = "a zero singular value behaves like |t| there: it has no derivative"
+_U_ZERO = ("U's column for a zero singular value is not determined by A (nor continuous in A), "
+           "and the thin-SVD term divides by that singular value")
+
+
 def svd_parts(A, dA):
     """U, s, V, Uᵀ dA V and the gap matrix 1/(σ_j² − σ_i²): the pieces of the SVD
     differentials."""
@@ -74,16 +98,20 @@ def svd_parts(A, dA):
     return U, s, V, U.T @ dA @ V, gap_matrix(s, squared=True, what="the singular vectors' differential")
 
 
+@keeps_float32
 def d_singular_values(A, dA):
-    """dσ_i = u_iᵀ dA v_i.
+    """dσ_i = u_iᵀ dA v_i; TieError at a tie, RankError at a zero singular value.
 
     >>> d_singular_values(np.diag([2., 1.]), np.array([[1., 5.], [5., 3.]])).tolist()
     [1.0, 3.0]
     """
-    U, _, V = svd(A)
+    U, s, V = svd(A)
+    refuse_tie(s, "d_singular_values", consequence=_SIGMA_TIE)
+    refuse_rank_deficient(s, np.shape(A), "d_singular_values", consequence=_SIGMA_ZERO)
     return np.einsum("ji,jk,ki->i", U, dA, V)
 
 
+@keeps_float32
 def d_right_singular_vectors(A, dA):
     """dV = V (F ∘ (S P + Pᵀ S)), P = Uᵀ dA V, F_ij = 1/(σ_j² − σ_i²).
 
@@ -94,39 +122,49 @@ def d_right_singular_vectors(A, dA):
     return V @ (F * (s[:, None] * P + P.T * s[None, :]))
 
 
+@keeps_float32
 def d_left_singular_vectors(A, dA):
-    """dU = U (F ∘ (P S + S Pᵀ)) + (I − U Uᵀ) dA V S⁻¹.
+    """dU = U (F ∘ (P S + S Pᵀ)) + (I − U Uᵀ) dA V S⁻¹; TieError at a tie, RankError at a
+    zero singular value.
 
     >>> d_left_singular_vectors(np.array([[2.], [0.]]), np.array([[0.], [1.]])).tolist()
     [[0.0], [0.5]]
     """
     U, s, V, P, F = svd_parts(A, dA)
+    refuse_rank_deficient(s, np.shape(A), "d_left_singular_vectors", consequence=_U_ZERO)
     inside = U @ (F * (P * s[None, :] + s[:, None] * P.T))
     return inside + (dA @ V - U @ P) / s[None, :]
 
 
+@keeps_float32
 def singular_values_vjp(A, G):
-    """Ā = U diag(G) Vᵀ.
+    """Ā = U diag(G) Vᵀ; TieError at a tie, RankError at a zero singular value.
 
     >>> singular_values_vjp(np.diag([2., 1.]), np.array([1., 1.])).tolist()
     [[1.0, 0.0], [0.0, 1.0]]
     """
-    U, _, V = svd(A)
+    U, s, V = svd(A)
+    refuse_tie(s, "singular_values_vjp", consequence=_SIGMA_TIE)
+    refuse_rank_deficient(s, np.shape(A), "singular_values_vjp", consequence=_SIGMA_ZERO)
     return (U * np.asarray(G, dtype=float)) @ V.T
 
 
+@keeps_float32
 def left_singular_vectors_vjp(A, G):
-    """Ā = U (F ∘ (UᵀG − GᵀU)) S Vᵀ + (I − UUᵀ) G S⁻¹ Vᵀ.
+    """Ā = U (F ∘ (UᵀG − GᵀU)) S Vᵀ + (I − UUᵀ) G S⁻¹ Vᵀ; TieError at a tie, RankError at a
+    zero singular value.
 
     >>> left_singular_vectors_vjp(np.diag([2., 1.]), np.eye(2)).tolist()
     [[0.0, 0.0], [0.0, 0.0]]
     """
     U, s, V = svd(A)
     F = gap_matrix(s, squared=True, what="left_singular_vectors_vjp")
+    refuse_rank_deficient(s, np.shape(A), "left_singular_vectors_vjp", consequence=_U_ZERO)
     UtG = U.T @ G
     return (U @ ((F * (UtG - UtG.T)) * s[None, :]) + (G - U @ UtG) / s[None, :]) @ V.T
 
 
+@keeps_float32
 def right_singular_vectors_vjp(A, G):
     """Ā = U S (F ∘ (VᵀG − GᵀV)) Vᵀ.
 
@@ -139,8 +177,10 @@ def right_singular_vectors_vjp(A, G):
     return (U * s[None, :]) @ (F * (VtG - VtG.T)) @ V.T
 
 
+@keeps_float32
 def nuclear_norm(A):
-    """‖A‖_* = Σ σ_i (any shape); its gradient is U Vᵀ where all σ_i > 0.
+    """‖A‖_* = Σ σ_i (any shape); its gradient is U Vᵀ where all σ_i > 0, ties included
+    (:mod:`matcalc.decompositions.spectral`).
 
     >>> nuclear_norm(np.diag([2., -1.]))
     3.0
@@ -149,8 +189,10 @@ def nuclear_norm(A):
     return float(np.sum(np.linalg.svd(A, compute_uv=False)))
 
 
+@keeps_float32
 def spectral_norm(A):
-    """‖A‖_2 = σ_max (any shape); its gradient is u_1 v_1ᵀ where σ_max is simple.
+    """‖A‖_2 = σ_max (any shape); its gradient is u_1 v_1ᵀ where σ_max is simple (at a tie
+    for the largest value it has a kink).
 
     >>> round(spectral_norm(np.diag([2., -3.])), 12)
     3.0

@@ -1,0 +1,195 @@
+"""Spectral functions: functions of the eigenvalues or singular values that are symmetric in
+them (log det, the nuclear and Schatten norms, tr f(X)), differentiable at ties.
+
+**Lewis's theorem.** If ``g`` is (absolutely) symmetric and differentiable at ``σ(A)``, then
+``F = g ∘ σ`` is differentiable at A with ``∇F(A) = U diag(∇g(σ)) Vᵀ`` for *any* SVD of A;
+for symmetric X and ``F = g ∘ λ``, ``∇F(X) = V diag(∇g(λ)) Vᵀ``. At a tie σ_i = σ_j the
+symmetry of g makes ``∂g/∂σ_i = ∂g/∂σ_j``, so the gradient does not depend on the basis
+chosen inside the tied subspace: the rules below need no gap and hold at exact ties, where
+the singular vectors themselves have no derivative. (Their derivatives, the matrix
+functions ∇ tr f(X) = f′(X), are divided differences: :mod:`matcalc.decompositions.symfun`.)
+
+The nuclear norm ``Σ σ_i`` is not differentiable where a singular value is 0 (there
+``|σ|`` has a kink): :func:`nuclear_norm_grad` raises RankError, and
+:class:`NuclearSubdifferential` describes the set of subgradients
+``{U_r V_rᵀ + W : U_rᵀ W = 0, W V_r = 0, ‖W‖₂ <= 1}`` and its support function, the
+one-sided directional derivative.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..claim import Claim
+from ..registry import register_all
+from ._validate import RankError, keeps_float32, rank_tolerance, real_matrix
+from .points import SECTION, SEEDS, points
+from .svd import nuclear_norm
+from .symfun import spd_eigh
+
+__all__ = ["CLAIMS", "logdet_eig", "logdet_eig_gradient", "nuclear_norm_grad", "schatten",
+           "schatten_grad", "NuclearSubdifferential", "nuclear_subdifferential"]
+
+
+@keeps_float32
+def logdet_eig(A):
+    """log det A = Σ log λ_i for a symmetric positive definite A (DomainError naming an
+    eigenvalue <= 0).
+
+    >>> round(float(logdet_eig(np.diag([2., 2.]))), 12) == round(float(np.log(4.)), 12)
+    True
+    """
+    return float(np.sum(np.log(spd_eigh(A, "logdet_eig")[0])))
+
+
+@keeps_float32
+def logdet_eig_gradient(A):
+    """Lewis: ∇ Σ log λ_i = V diag(1/λ) Vᵀ = A⁻¹ on the symmetric matrices; right at
+    repeated eigenvalues (DomainError naming an eigenvalue <= 0).
+
+    >>> logdet_eig_gradient(np.diag([2., 2.])).tolist()
+    [[0.5, 0.0], [0.0, 0.5]]
+    """
+    w, V = spd_eigh(A, "logdet_eig_gradient")
+    return (V / w) @ V.T
+
+
+def _thin_svd(A, what):
+    A = real_matrix(A, what)
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return A, U, s, Vt.T
+
+
+@keeps_float32
+def nuclear_norm_grad(A):
+    """Lewis: ∇‖A‖_* = U Vᵀ (thin SVD, any shape), right at ties; RankError where a singular
+    value is 0 (then see :func:`nuclear_subdifferential`).
+
+    >>> nuclear_norm_grad(np.diag([2., 2.])).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    A, U, s, V = _thin_svd(A, "nuclear_norm_grad")
+    tol = rank_tolerance(A.shape, s[0] if s.size else 0.0)
+    if not s.size or s[-1] <= tol:
+        raise RankError(f"nuclear_norm_grad: A (shape {A.shape}) has the singular value "
+                        f"{s[-1] if s.size else 0:.1e} <= {tol:.1e} (rank deficient): the "
+                        f"nuclear norm has a kink there and no gradient; its subdifferential "
+                        f"is nuclear_subdifferential(A)")
+    return U @ V.T
+
+
+@keeps_float32
+def schatten(A, p):
+    """The Schatten p-norm ``(Σ σ_i^p)^{1/p}`` (p >= 1; p = 1 nuclear, p = 2 Frobenius).
+
+    >>> round(float(schatten(np.diag([3., 4.]), 2)), 12)
+    5.0
+    """
+    s = _thin_svd(A, "schatten")[2]
+    return float(np.sum(s ** p) ** (1 / p))
+
+
+@keeps_float32
+def schatten_grad(A, p):
+    """Lewis: ∇‖A‖_p = ‖A‖_p^{1−p} U diag(σ^{p−1}) Vᵀ, right at ties and, for p > 1, at zero
+    singular values; RankError at A = 0 (a norm's kink) and, for p = 1, at a zero singular
+    value.
+
+    >>> schatten_grad(np.diag([3., 4.]), 2).tolist()
+    [[0.6, 0.0], [0.0, 0.8]]
+    """
+    if p == 1:
+        return nuclear_norm_grad(A)
+    A, U, s, V = _thin_svd(A, "schatten_grad")
+    if not np.any(s > 0):
+        raise RankError(f"schatten_grad: A (shape {A.shape}) is zero, where a norm has a kink "
+                        f"and no gradient")
+    norm = np.sum(s ** p) ** (1 / p)
+    return (U * (s / norm) ** (p - 1)) @ V.T
+
+
+@dataclass(frozen=True)
+class NuclearSubdifferential:
+    """The subdifferential of the nuclear norm at A of rank r: every
+    ``center + left @ M @ right.T`` with ``‖M‖₂ <= 1``, where ``center = U_r V_rᵀ`` and
+    ``left``, ``right`` span the orthogonal complements of A's column and row spaces (so
+    ``W = left M rightᵀ`` satisfies U_rᵀW = 0 and WV_r = 0). A single point (the gradient)
+    when r = min(m, n).
+
+    >>> sub = nuclear_subdifferential(np.diag([1., 0.]))
+    >>> sub.rank, float(sub.support(np.diag([0., -1.])))
+    (1, 1.0)
+    """
+
+    center: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    rank: int
+
+    def maximizer(self, D):
+        """The subgradient G with the largest ``G : D``: ``M`` the orthogonal polar factor of
+        ``leftᵀ D right``."""
+        P, _, Qt = np.linalg.svd(self.left.T @ D @ self.right, full_matrices=False)
+        return self.center + self.left @ (P @ Qt) @ self.right.T
+
+    def support(self, D):
+        """max over the subdifferential of ``G : D`` = ``center : D + ‖leftᵀ D right‖_*``,
+        which is the one-sided directional derivative ``lim_{t↓0} (‖A + tD‖_* − ‖A‖_*)/t``."""
+        inner = np.linalg.svd(self.left.T @ D @ self.right, compute_uv=False)
+        return float(np.sum(self.center * D) + np.sum(inner))
+
+    def contains(self, G, rtol=1e-10):
+        """Whether G is a subgradient: ``U_rᵀ(G − center) = 0``, ``(G − center)V_r = 0`` and
+        ``‖G − center‖₂ <= 1``, to ``rtol``."""
+        W = np.asarray(G) - self.center
+        inside = self.left @ (self.left.T @ W @ self.right) @ self.right.T
+        small = np.linalg.norm(W - inside) <= rtol * max(1.0, np.linalg.norm(W))
+        return bool(small and np.linalg.norm(W, 2) <= 1 + rtol)
+
+
+@keeps_float32
+def nuclear_subdifferential(A):
+    """The subdifferential of ‖·‖_* at A (:class:`NuclearSubdifferential`), from a full SVD;
+    the rank counts singular values above the rank tolerance.
+
+    >>> nuclear_subdifferential(np.eye(2)).rank
+    2
+    """
+    A = real_matrix(A, "nuclear_subdifferential")
+    U, s, Vt = np.linalg.svd(A, full_matrices=True)
+    r = int(np.sum(s > rank_tolerance(A.shape, s[0] if s.size else 0.0)))
+    return NuclearSubdifferential(U[:, :r] @ Vt[:r], U[:, r:], Vt[r:].T, r)
+
+
+# --- the claims of this module (matcalc.registry; new with issue 22) -----------------------
+
+def _schatten3_wrong(A):  # ∇ Σσ³/3: the chain rule through the outer 1/3 power forgotten
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return (U * s ** 2) @ Vt
+
+
+CLAIMS = register_all(SECTION, (
+    Claim(name="log det from the eigenvalues", kind="gradient",
+          latex=r"\textstyle\sum_i\log\lambda_i(A)", result=r"V\Lambda^{-1}V^\T", alias="A^{-1}",
+          shapes={"A": "nn"}, wrt="A", kinds={"A": "spd"}, point=points("spd"), seeds=SEEDS,
+          conditions="$A$ symmetric positive definite; eigenvalues may repeat",
+          note="Lewis (1996): a symmetric function of the eigenvalues is differentiable at "
+               "ties",
+          function=logdet_eig, claim=logdet_eig_gradient,
+          wrong=lambda A: np.eye(A.shape[0]), mistake="Σ dλ_i, the 1/λ forgotten"),
+    Claim(name="nuclear norm, ties included", kind="gradient", latex=r"\lVert A\rVert_*",
+          result=r"UV^\T", shapes={"A": "mn"}, wrt="A", point=points("tall"), seeds=SEEDS,
+          conditions="no zero singular value; singular values may repeat",
+          note="Lewis (1996); at a zero singular value see the subdifferential",
+          function=nuclear_norm, claim=nuclear_norm_grad,
+          wrong=lambda A: A / np.linalg.norm(A),
+          mistake="A/‖A‖_F, the Frobenius norm's gradient"),
+    Claim(name="Schatten 3-norm", kind="gradient",
+          latex=r"(\textstyle\sum_i\sigma_i^3)^{1/3}",
+          result=r"\lVert A\rVert_3^{-2}\,US^2V^\T", shapes={"A": "mn"}, wrt="A",
+          point=points("tall"), seeds=SEEDS,
+          conditions="$A \\ne 0$; singular values may repeat or vanish",
+          note="Lewis (1996)", function=lambda A: schatten(A, 3),
+          claim=lambda A: schatten_grad(A, 3), wrong=_schatten3_wrong,
+          mistake="∇ Σσ³/3, the outer 1/3 power forgotten"),
+))
