@@ -4,7 +4,9 @@ An elementwise ``Y = f(X)`` has ``dY = f'(X) ⊙ dX``, and ``G : (f'(X) ⊙ dX) 
 dX``, so its VJP is ``f'(X) ⊙ G``. The softmax of each row has the Jacobian ``diag(p) - p
 pᵀ`` per row, symmetric, so its VJP is ``P ⊙ (G - rowsum(G ⊙ P))``.
 
->>> import numpy as np
+>>> from __future__ import annotations
+
+import numpy as np
 >>> softmax_vjp(np.zeros((1, 2)), np.array([[1.0, 1.0]])).tolist()  # constant G: no change
 [[0.0, 0.0]]
 """
@@ -26,13 +28,14 @@ from .layers import (
 )
 from ..claim import Claim
 from ..registry import register_all
+from ..types import Array
 from .pairs import SECTION, point_rng, with_forward_mode
 
 __all__ = ["CLAIMS", "cross_entropy_jvp", "cross_entropy_vjp", "gelu_prime", "sech2",
            "sigmoid_prime", "softmax_jvp", "softmax_vjp"]
 
 
-def sech2(U):
+def sech2(U: Array) -> Array:
     """``sech² u = 1 - tanh² u`` as ``4e/(1 + e)²`` with ``e = exp(-2|u|)``: the small values
     for large |u| survive (``1 - tanh²`` rounds them to 0 from |u| ≈ 19 on).
 
@@ -43,7 +46,7 @@ def sech2(U):
     return 4 * e / (1 + e) ** 2
 
 
-def sigmoid_prime(X):
+def sigmoid_prime(X: Array) -> Array:
     """``σ'(x) = σ(x)(1 - σ(x))`` as ``e/(1 + e)²`` with ``e = exp(-|x|)`` (no cancellation in
     ``1 - σ`` for large x).
 
@@ -94,7 +97,7 @@ def cross_entropy_vjp(Z, y, G):
     return G * (softmax(Z) - one_hot(y, Z.shape[1], Z.dtype)) / B
 
 
-def cross_entropy_jvp(Z, y, dZ):
+def cross_entropy_jvp(Z: Array, y: Array, dZ: Array) -> Array:
     """JVP of the mean cross-entropy: ``(softmax(Z) - onehot(y)) : dZ / B``.
 
     >>> float(cross_entropy_jvp(np.zeros((1, 2)), np.array([0]), np.array([[1.0, 0.0]])))

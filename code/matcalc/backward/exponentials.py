@@ -12,13 +12,19 @@ the real part, so a complex step passes through. Re-exported by
 ([1000.0], [0.0])
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
+
+from ..types import Array
 
 __all__ = ["causal_mask", "log_softmax", "logsumexp", "masked_softmax", "namespace",
            "sigmoid", "softmax", "softplus"]
 
 
-def namespace(*arrays):
+def namespace(*arrays: Any) -> Any:
     """The array module of the arguments: numpy, unless one of them brings its own.
 
     >>> namespace(np.ones(2)) is np
@@ -36,7 +42,7 @@ def _minus_abs(X, xp):
     return xp.where(X.real > 0, -X, X)
 
 
-def sigmoid(X):
+def sigmoid(X: Array) -> Array:
     """``1 / (1 + exp(-X))`` entrywise, in the form that never overflows: ``1/(1 + e)`` for
     positive x and ``e/(1 + e)`` otherwise, with ``e = exp(-|x|)``.
 
@@ -50,7 +56,7 @@ def sigmoid(X):
     return xp.where(X.real > 0, 1 / (1 + e), e / (1 + e))
 
 
-def softplus(X):
+def softplus(X: Array) -> Array:
     """``log(1 + exp(X))`` entrywise, as ``max(x, 0) + log1p(exp(-|x|))`` (no overflow for
     large x, no loss of the small values for very negative x).
 
@@ -68,7 +74,7 @@ def _shift(Z, xp):
     return xp.max(Z.real, axis=-1, keepdims=True)
 
 
-def softmax(Z):
+def softmax(Z: Array) -> Array:
     """Softmax of each row (batch-first: one distribution per sample).
 
     >>> softmax(np.zeros((1, 4))).tolist()
@@ -79,7 +85,7 @@ def softmax(Z):
     return E / xp.sum(E, axis=-1, keepdims=True)
 
 
-def log_softmax(Z):
+def log_softmax(Z: Array) -> Array:
     """``log softmax`` of each row, computed stably.
 
     >>> bool(np.allclose(np.exp(log_softmax(np.arange(6.).reshape(2, 3))).sum(1), 1))
@@ -90,7 +96,7 @@ def log_softmax(Z):
     return S - xp.log(xp.sum(xp.exp(S), axis=-1, keepdims=True))
 
 
-def logsumexp(Z):
+def logsumexp(Z: Array) -> Array:
     """``log sum exp`` of each row: one number per sample.
 
     >>> round(float(logsumexp(np.zeros((1, 4)))[0]), 6)
@@ -101,7 +107,7 @@ def logsumexp(Z):
     return (m + xp.log(xp.sum(xp.exp(Z - m), axis=-1, keepdims=True)))[..., 0]
 
 
-def causal_mask(T, causal=True):
+def causal_mask(T: int, causal: bool = True) -> Array:
     """The boolean ``T x T`` mask of allowed positions: lower triangle if ``causal``.
 
     >>> causal_mask(2).tolist()
@@ -110,7 +116,7 @@ def causal_mask(T, causal=True):
     return np.tril(np.ones((T, T), dtype=bool)) if causal else np.ones((T, T), dtype=bool)
 
 
-def masked_softmax(S, mask):
+def masked_softmax(S: Array, mask: Array) -> Array:
     """Row softmax over the entries where ``mask`` is true (the others get probability 0).
 
     The mask is applied *before* the exponential: a masked score never reaches ``exp``, so

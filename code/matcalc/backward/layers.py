@@ -11,10 +11,14 @@ channels, length)`` or ``(batch, channels, height, width)``.
 (2, 4)
 """
 
+from __future__ import annotations
+
 import math
+from typing import Any
 
 import numpy as np
 
+from ..types import Array
 from .exponentials import (
     causal_mask,
     log_softmax,
@@ -115,7 +119,7 @@ def _check_labels(y, classes, what):
     return y
 
 
-def one_hot(y, classes, dtype=float):
+def one_hot(y: Array, classes: int, dtype: Any = float) -> Array:
     """The ``len(y) x classes`` one-hot matrix of integer labels ``y`` (ValueError naming a
     label outside ``0..classes-1``).
 

@@ -4,7 +4,9 @@ slicing, gather, dropout and the residual connection (batch-first).
 Each VJP is read off ``dL = G : dY`` by moving everything but the input's differential to
 the other side of the Frobenius product.
 
->>> import numpy as np
+>>> from __future__ import annotations
+
+import numpy as np
 >>> X, W, G = np.ones((2, 3)), np.ones((4, 3)), np.ones((2, 4))
 >>> [g.shape for g in linear_vjp(X, W, np.zeros(4), G)]
 [(2, 3), (4, 3), (4,)]
@@ -15,6 +17,7 @@ import numpy as np
 from .layers import linear, mse
 from ..claim import Claim
 from ..registry import register_all
+from ..types import Array
 from .pairs import SECTION, point_rng, with_forward_mode
 
 __all__ = ["CLAIMS", "dropout", "linear_jvp", "linear_vjp"]
@@ -72,7 +75,7 @@ def _assign(shape, idx, G):
 _KEEP = 0.75  # dropout keep probability 1 - p
 
 
-def dropout(X, M):
+def dropout(X: Array, M: Array) -> Array:
     """``X ⊙ M / (1 - p)`` with a fixed 0/1 mask M and keep probability ``1 - p = 0.75``, in
     X's dtype whatever the mask's (the same map is its own VJP and JVP).
 

@@ -8,10 +8,14 @@ a complex spectrum). All three are ValueErrors. :func:`keeps_float32` makes a fu
 return float32 for float32 input while computing in float64.
 """
 
+from __future__ import annotations
+
 import functools
 import inspect
 
 import numpy as np
+
+from ..types import Array, Function
 
 
 def real_matrix(A, what, *, square=False, symmetric=False, tall=False):
@@ -104,7 +108,7 @@ _TIE_CONSEQUENCE = ("the vectors are not differentiable at a tie; symmetric func
                     "values (trace, log det, nuclear norm) still are")
 
 
-def find_tie(values, squared=False):
+def find_tie(values: Array, squared: bool = False) -> tuple[int, int] | None:
     """The first pair ``(i, j)`` of values tied to :data:`TIE_RTOL` relative to the largest
     (of their squares if ``squared``), or None.
 
@@ -123,7 +127,8 @@ def find_tie(values, squared=False):
     return i, j
 
 
-def refuse_tie(values, what, *, squared=False, consequence=_TIE_CONSEQUENCE):
+def refuse_tie(values: Array, what: str, *, squared: bool = False,
+               consequence: str = _TIE_CONSEQUENCE) -> None:
     """Raise :class:`TieError` naming the first tied pair of ``values`` (see
     :func:`find_tie`) and ``consequence``; return None if there is none.
 
@@ -164,7 +169,7 @@ def gap_matrix(values, squared=False, what="the vectors' differential"):
     return F
 
 
-def rank_tolerance(shape, s_max, rtol=None):
+def rank_tolerance(shape: tuple[int, ...], s_max: float, rtol: float | None = None) -> float:
     """The rank tolerance: singular values at or below ``rtol · s_max`` count as zero, with
     ``rtol = max(m, n) · eps`` (float64's eps, numpy's ``matrix_rank`` rule) by default.
     A float32 input is read exactly into float64, so ranks and ties are those of the
@@ -178,7 +183,8 @@ def rank_tolerance(shape, s_max, rtol=None):
     return float(rtol) * float(s_max)
 
 
-def refuse_rank_deficient(s, shape, what, consequence=""):
+def refuse_rank_deficient(s: Array, shape: tuple[int, ...], what: str,
+                          consequence: str = "") -> None:
     """Raise :class:`RankError` if the smallest of the singular values ``s`` (descending) is
     at most the rank tolerance; return None otherwise.
 
@@ -213,7 +219,7 @@ def _narrow(out):
     return out
 
 
-def keeps_float32(fn):
+def keeps_float32(fn: Function) -> Function:
     """Decorator: when the first argument of ``fn`` (the matrix the function is of, given by
     position or by name) is float32 (complex64), compute in float64 (complex128), every
     floating argument widened, and return float32 (complex64) results; otherwise call

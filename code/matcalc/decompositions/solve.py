@@ -14,12 +14,15 @@ A direction with a component ``(I − AA⁺) dA (I − A⁺A)`` (it raises the r
 :func:`d_pinv` refuses it with a RankError naming that component's size.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from ..backend import is_symbolic_matrix
 from ..claim import Claim
 from ..ops import inv
 from ..registry import register_all
+from ..types import Array, Matrix
 from ._validate import RankError, keeps_float32, rank_tolerance, real_matrix
 from .points import SECTION, SEEDS, points
 
@@ -41,7 +44,7 @@ def _nonsingular(A, what):
 
 
 @keeps_float32
-def solve(A, B):
+def solve(A: Matrix, B: Matrix) -> Matrix:
     """X = A⁻¹ B (A real or complex, so the complex step works through it, or symbolic);
     RankError if A is singular.
 
@@ -54,7 +57,7 @@ def solve(A, B):
 
 
 @keeps_float32
-def d_solve_a(A, B, dA):
+def d_solve_a(A: Matrix, B: Matrix, dA: Matrix) -> Matrix:
     """dX = −A⁻¹ dA X (B fixed); with dB as well add A⁻¹ dB.
 
     >>> (d_solve_a(np.eye(2), np.ones((2, 1)), np.diag([1., 0.])) + 0.0).tolist()
@@ -64,7 +67,7 @@ def d_solve_a(A, B, dA):
 
 
 @keeps_float32
-def solve_vjp_a(A, B, G):
+def solve_vjp_a(A: Matrix, B: Matrix, G: Matrix) -> Matrix:
     """Ā = −A⁻ᵀ G Xᵀ, the gradient of G : A⁻¹B with respect to A.
 
     >>> solve_vjp_a(np.eye(2), np.ones((2, 1)), np.array([[1.], [0.]])).tolist()
@@ -74,7 +77,7 @@ def solve_vjp_a(A, B, G):
 
 
 @keeps_float32
-def solve_vjp_b(A, B, G):
+def solve_vjp_b(A: Matrix, B: Matrix, G: Matrix) -> Matrix:
     """B̄ = A⁻ᵀ G.
 
     >>> solve_vjp_b(np.diag([2., 4.]), np.ones((2, 1)), np.ones((2, 1))).tolist()
@@ -91,7 +94,7 @@ def _pinv_parts(A, rtol, what):
 
 
 @keeps_float32
-def pinv(A, rtol=None):
+def pinv(A: Array, rtol: float | None = None) -> Array:
     """A⁺ = V_r S_r⁻¹ U_rᵀ from the SVD, keeping the singular values above
     ``rtol · σ_max`` (default ``rtol = max(m, n) · eps``); any shape and any rank. Real
     input only (the SVD is not complex-analytic, so the checker uses central differences).
@@ -105,7 +108,7 @@ def pinv(A, rtol=None):
 
 
 @keeps_float32
-def d_pinv(A, dA, rtol=None):
+def d_pinv(A: Array, dA: Array, rtol: float | None = None) -> Array:
     """Golub–Pereyra: dA⁺ = −A⁺ dA A⁺ + A⁺A⁺ᵀ dAᵀ (I − AA⁺) + (I − A⁺A) dAᵀ A⁺ᵀA⁺, the
     derivative along the matrices of A's rank r (rank tolerance as in :func:`pinv`).
     RankError if A is rank deficient and dA has a component (I − AA⁺) dA (I − A⁺A) larger

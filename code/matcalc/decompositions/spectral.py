@@ -16,12 +16,15 @@ The nuclear norm ``Σ σ_i`` is not differentiable where a singular value is 0 (
 one-sided directional derivative.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..claim import Claim
 from ..registry import register_all
+from ..types import Array
 from ._validate import RankError, keeps_float32, rank_tolerance, real_matrix
 from .points import SECTION, SEEDS, points
 from .svd import nuclear_norm
@@ -32,7 +35,7 @@ __all__ = ["CLAIMS", "logdet_eig", "logdet_eig_gradient", "nuclear_norm_grad", "
 
 
 @keeps_float32
-def logdet_eig(A):
+def logdet_eig(A: Array) -> float:
     """log det A = Σ log λ_i for a symmetric positive definite A (DomainError naming an
     eigenvalue <= 0).
 
@@ -43,7 +46,7 @@ def logdet_eig(A):
 
 
 @keeps_float32
-def logdet_eig_gradient(A):
+def logdet_eig_gradient(A: Array) -> Array:
     """Lewis: ∇ Σ log λ_i = V diag(1/λ) Vᵀ = A⁻¹ on the symmetric matrices; right at
     repeated eigenvalues (DomainError naming an eigenvalue <= 0).
 
@@ -61,7 +64,7 @@ def _thin_svd(A, what):
 
 
 @keeps_float32
-def nuclear_norm_grad(A):
+def nuclear_norm_grad(A: Array) -> Array:
     """Lewis: ∇‖A‖_* = U Vᵀ (thin SVD, any shape), right at ties; RankError where a singular
     value is 0 (then see :func:`nuclear_subdifferential`).
 
@@ -79,7 +82,7 @@ def nuclear_norm_grad(A):
 
 
 @keeps_float32
-def schatten(A, p):
+def schatten(A: Array, p: float) -> float:
     """The Schatten p-norm ``(Σ σ_i^p)^{1/p}`` (p >= 1; p = 1 nuclear, p = 2 Frobenius).
 
     >>> round(float(schatten(np.diag([3., 4.]), 2)), 12)
@@ -90,7 +93,7 @@ def schatten(A, p):
 
 
 @keeps_float32
-def schatten_grad(A, p):
+def schatten_grad(A: Array, p: float) -> Array:
     """Lewis: ∇‖A‖_p = ‖A‖_p^{1−p} U diag(σ^{p−1}) Vᵀ, right at ties and, for p > 1, at zero
     singular values; RankError at A = 0 (a norm's kink) and, for p = 1, at a zero singular
     value.
@@ -126,29 +129,30 @@ class NuclearSubdifferential:
     right: np.ndarray
     rank: int
 
-    def maximizer(self, D):
+    def maximizer(self, D: Array) -> Array:
         """The subgradient G with the largest ``G : D``: ``M`` the orthogonal polar factor of
         ``leftᵀ D right``."""
         P, _, Qt = np.linalg.svd(self.left.T @ D @ self.right, full_matrices=False)
         return self.center + self.left @ (P @ Qt) @ self.right.T
 
-    def support(self, D):
+    def support(self, D: Array) -> float:
         """max over the subdifferential of ``G : D`` = ``center : D + ‖leftᵀ D right‖_*``,
         which is the one-sided directional derivative ``lim_{t↓0} (‖A + tD‖_* − ‖A‖_*)/t``."""
         inner = np.linalg.svd(self.left.T @ D @ self.right, compute_uv=False)
         return float(np.sum(self.center * D) + np.sum(inner))
 
-    def contains(self, G, rtol=1e-10):
+    def contains(self, G: Array, rtol: float = 1e-10) -> bool:
         """Whether G is a subgradient: ``U_rᵀ(G − center) = 0``, ``(G − center)V_r = 0`` and
         ``‖G − center‖₂ <= 1``, to ``rtol``."""
         W = np.asarray(G) - self.center
         inside = self.left @ (self.left.T @ W @ self.right) @ self.right.T
-        small = np.linalg.norm(W - inside) <= rtol * max(1.0, np.linalg.norm(W))
-        return bool(small and np.linalg.norm(W, 2) <= 1 + rtol)
+        size = max(1.0, float(np.linalg.norm(W)))
+        small = float(np.linalg.norm(W - inside)) <= rtol * size
+        return bool(small and float(np.linalg.norm(W, 2)) <= 1 + rtol)
 
 
 @keeps_float32
-def nuclear_subdifferential(A):
+def nuclear_subdifferential(A: Array) -> NuclearSubdifferential:
     """The subdifferential of ‖·‖_* at A (:class:`NuclearSubdifferential`), from a full SVD;
     the rank counts singular values above the rank tolerance.
 

@@ -17,10 +17,13 @@ Outside the domain (an eigenvalue <= 0 for log and x^(−1/2), < 0 for √) the 
 float64 raises OverflowError.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from ..claim import Claim
 from ..registry import register_all
+from ..types import Array, Function
 from ._validate import DomainError, keeps_float32, rank_tolerance, real_matrix
 from .points import SECTION, SEEDS, points, symmetric_part
 
@@ -57,29 +60,30 @@ def _dd_invsqrt(a, b):
 DIVIDED = {"exp": _dd_exp, "log": _dd_log, "sqrt": _dd_sqrt, "invsqrt": _dd_invsqrt}
 
 
-def divided_differences(f, fprime, w, dd=None):
+def divided_differences(f: Function, fprime: Function, w: Array,
+                        dd: Function | None = None) -> Array:
     """D_ij = (f(w_i) − f(w_j))/(w_i − w_j), and f′ at the midpoint where the two are within
     1e-5 of each other (relative to the larger magnitude, at least 1); with ``dd`` (a
     closed form such as ``DIVIDED["log"]``) that function everywhere instead.
 
     >>> divided_differences(np.exp, np.exp, np.array([0., 0.])).tolist()
     [[1.0, 1.0], [1.0, 1.0]]
-    >>> divided_differences(None, None, np.array([1., 4.]), dd=DIVIDED["sqrt"]).round(6).tolist()
+    >>> divided_differences(np.sqrt, None, np.array([1., 4.]), DIVIDED["sqrt"]).round(6).tolist()
     [[0.5, 0.333333], [0.333333, 0.25]]
     """
     w = np.asarray(w, dtype=np.float64)
     a, b = w[:, None], w[None, :]
     if dd is not None:
-        return dd(a, b)
+        return np.asarray(dd(a, b))
     diff = a - b
     close = np.abs(diff) <= 1e-5 * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
     fw = f(w)
     D = (fw[:, None] - fw[None, :]) / np.where(close, 1.0, diff)
-    return np.where(close, fprime((a + b) / 2), D)
+    return np.asarray(np.where(close, fprime((a + b) / 2), D))
 
 
 @keeps_float32
-def funm_sym(f, X):
+def funm_sym(f: Function, X: Array) -> Array:
     """f(X) = V f(Λ) Vᵀ for a symmetric X (f applied to the eigenvalues).
 
     >>> funm_sym(np.sqrt, np.diag([4., 9.])).tolist()
@@ -91,7 +95,8 @@ def funm_sym(f, X):
 
 
 @keeps_float32
-def frechet_sym(f, fprime, X, E, dd=None):
+def frechet_sym(f: Function, fprime: Function, X: Array, E: Array,
+                dd: Function | None = None) -> Array:
     """Daleckii–Krein: L_f(X, E) = V (D ∘ (Vᵀ E V)) Vᵀ for symmetric X = V diag(λ) Vᵀ, with
     the divided differences of :func:`divided_differences` (``dd``: a closed form).
 
@@ -103,7 +108,7 @@ def frechet_sym(f, fprime, X, E, dd=None):
     return V @ (divided_differences(f, fprime, w, dd) * (V.T @ E @ V)) @ V.T
 
 
-def spd_eigh(X, what, *, singular_ok=False):
+def spd_eigh(X: Array, what: str, *, singular_ok: bool = False) -> tuple[Array, Array]:
     """Eigenvalues and eigenvectors of a symmetric X that must be positive definite
     (positive semidefinite with ``singular_ok``): DomainError naming the smallest eigenvalue
     otherwise. An eigenvalue within the rank tolerance of 0 counts as 0, whose sign the data
@@ -123,7 +128,7 @@ def spd_eigh(X, what, *, singular_ok=False):
 
 
 @keeps_float32
-def sqrtm_spd(X):
+def sqrtm_spd(X: Array) -> Array:
     """X^{1/2} for a symmetric positive semidefinite X (through eigh); DomainError naming a
     negative eigenvalue.
 
@@ -135,7 +140,7 @@ def sqrtm_spd(X):
 
 
 @keeps_float32
-def logm_spd(X):
+def logm_spd(X: Array) -> Array:
     """log X for a symmetric positive definite X (through eigh); DomainError naming an
     eigenvalue <= 0 (the principal logarithm of a real matrix does not exist there).
 
@@ -147,7 +152,7 @@ def logm_spd(X):
 
 
 @keeps_float32
-def d_logm_spd(X, dX):
+def d_logm_spd(X: Array, dX: Array) -> Array:
     """Daleckii–Krein with f = log: the closed-form divided differences of log, 1/λ on the
     diagonal (and at ties).
 
@@ -159,7 +164,7 @@ def d_logm_spd(X, dX):
 
 
 @keeps_float32
-def invsqrtm_spd(X):
+def invsqrtm_spd(X: Array) -> Array:
     """X^{−1/2} for a symmetric positive definite X (whitening); DomainError naming an
     eigenvalue <= 0.
 
@@ -171,7 +176,7 @@ def invsqrtm_spd(X):
 
 
 @keeps_float32
-def d_invsqrtm_spd(X, dX):
+def d_invsqrtm_spd(X: Array, dX: Array) -> Array:
     """d(X^{−1/2}) by Daleckii–Krein with f(x) = x^{−1/2} (equal to
     −X^{−1/2} d(X^{1/2}) X^{−1/2}).
 
@@ -192,7 +197,7 @@ def _exp_eigh(X, what):
 
 
 @keeps_float32
-def expm_sym(X):
+def expm_sym(X: Array) -> Array:
     """e^X = V e^Λ Vᵀ for a symmetric X; OverflowError naming an eigenvalue above 709.78.
 
     >>> expm_sym(np.zeros((2, 2))).tolist()
@@ -203,7 +208,7 @@ def expm_sym(X):
 
 
 @keeps_float32
-def d_expm_sym(X, dX):
+def d_expm_sym(X: Array, dX: Array) -> Array:
     """Daleckii–Krein with f = exp: D_ij = (e^λ_i − e^λ_j)/(λ_i − λ_j), e^λ_i at a tie; the
     map is self-adjoint, so it is also the VJP on the symmetric matrices.
 
