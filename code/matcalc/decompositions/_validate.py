@@ -79,7 +79,7 @@ class TieError(ValueError):
 
 
 class RankError(ValueError):
-    """A singular value is zero (at most the rank tolerance, :func:`rank_tolerance`) where
+    """A singular value is zero (at most the rank tolerance, ``rank_tolerance``) where
     a rule needs full rank, or a direction moves a rank-deficient matrix off its rank.
 
     >>> from matcalc.decompositions import qr
@@ -109,7 +109,7 @@ _TIE_CONSEQUENCE = ("the vectors are not differentiable at a tie; symmetric func
 
 
 def find_tie(values: Array, squared: bool = False) -> tuple[int, int] | None:
-    """The first pair ``(i, j)`` of values tied to :data:`TIE_RTOL` relative to the largest
+    """The first pair ``(i, j)`` of values tied to ``TIE_RTOL`` relative to the largest
     (of their squares if ``squared``), or None.
 
     >>> find_tie([1.0, 2.0, 1.0 + 1e-13]), find_tie([1.0, 2.0])
@@ -149,7 +149,7 @@ def refuse_tie(values: Array, what: str, *, squared: bool = False,
 def gap_matrix(values, squared=False, what="the vectors' differential"):
     """F with F_ij = 1 / (values_j - values_i) off the diagonal, 0 on it (of squares if
     ``squared``). Raises :class:`TieError`, naming the pair, where two values coincide
-    to :data:`TIE_RTOL` relative to the largest.
+    to ``TIE_RTOL`` relative to the largest.
 
     >>> gap_matrix([1.0, 3.0]).tolist()
     [[0.0, 0.5], [-0.5, 0.0]]

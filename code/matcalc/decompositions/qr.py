@@ -10,7 +10,7 @@ H symmetric positive definite): ``dU = U Ω + (I − UUᵀ) dA H⁻¹`` where th
 the Sylvester equation ``H Ω + Ω H = Uᵀ dA − dAᵀ U``.
 
 Both need full column rank: a rank-deficient A (a diagonal entry of R, or a singular value,
-at most the rank tolerance of :func:`~matcalc.decompositions._validate.rank_tolerance`)
+at most the rank tolerance of ``_validate.rank_tolerance``)
 raises :class:`~matcalc.decompositions.RankError`, since R⁻¹ and H⁻¹ do not exist there.
 """
 
