@@ -1,7 +1,7 @@
 """How a :class:`~matcalc.claim.Claim` is checked: a :class:`~matcalc.Report` per claim.
 
-:func:`check_claim` runs the checker of the claim's kind (:data:`matcalc.claimkinds.CHECKERS`),
-then the controls: the deliberately wrong variant must fail, and a claim stated under a
+:func:`check_claim` runs the checker of the claim's kind (:data:`CHECKERS`, written in
+:mod:`matcalc.claimkinds`), then the controls: the deliberately wrong variant must fail, and a claim stated under a
 condition (a symmetric matrix, say) is checked again without it — if it fails there the
 condition is needed and that check is a control, otherwise it is one more check. Labels of
 the parts: ``"exact"``, ``"numeric"``, ``"not a gradient"``, ``"without the condition"``,
@@ -17,22 +17,45 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .backend import Comparison
 from .claim import Claim
-from .claimkinds import CHECKERS, symbols, values
+from .claimkinds import (check_diagonal_claim, check_differential_claim,
+                         check_gradient_claim, check_hessian_claim, check_identity_claim,
+                         check_jacobian_claim, check_partials_claim, check_vjp_claim)
+from .claimpoints import Kinds, symbols, values
 from .report import Report
 from .variables import call_by_name
 
-__all__ = ["CHECKERS", "check_claim", "corrupt", "digest", "symbols", "values"]
+if TYPE_CHECKING:
+    from .report import Parts, Result
+    from .types import Function
+
+__all__ = ["CHECKERS", "Checker", "check_claim", "corrupt", "digest", "symbols", "values"]
 
 CORRUPTIONS = ("transpose", "sign", "factor", "wrong")
 STRUCTURED = ("symmetric-partials", "diagonal-gradient")
 
+#: A checker: ``(claim, kinds, exact) -> (parts, how)``, the labelled results of its checks
+#: and one line saying how it checked.
+Checker = Callable[[Claim, Kinds, bool], "tuple[Parts, str]"]
+#: The checker of each kind of claim (the keys are :data:`matcalc.claim.KINDS`).
+CHECKERS: dict[str, Checker] = {
+    "gradient": check_gradient_claim,
+    "differential": check_differential_claim,
+    "jacobian": check_jacobian_claim,
+    "hessian": check_hessian_claim,
+    "symmetric-partials": check_partials_claim,
+    "diagonal-gradient": check_diagonal_claim,
+    "vjp": check_vjp_claim,
+    "identity": check_identity_claim,
+}
 
-def _variant(claim: Claim, fn: Callable, kinds: dict) -> Report:
+
+def _variant(claim: Claim, fn: Function, kinds: Kinds) -> Report:
     """The claim with ``fn`` in place of its claim, checked numerically; a variant that is
     refused (the wrong shape, say) is refuted, with the reason."""
     other = dataclasses.replace(claim, claim=fn, wrong=None, mistake="")
@@ -44,16 +67,17 @@ def _variant(claim: Claim, fn: Callable, kinds: dict) -> Report:
     return Report(title=claim.name, checks=tuple(parts), note=how)
 
 
-def _checker(claim: Claim) -> Callable:
+def _checker(claim: Claim) -> Checker:
     return CHECKERS[claim.kind]
 
 
-def _without_conditions(claim: Claim) -> tuple[str, object, bool] | None:
+def _without_conditions(claim: Claim) -> tuple[str, Result, bool] | None:
     """The claim checked without the symmetry of its other variables: ``(label, result,
     needed)``, or None when it has no such condition."""
     relaxed = {k: v for k, v in claim.kinds.items() if v != "symmetric" or k in claim.wrt}
     if relaxed == claim.kinds or claim.kind in STRUCTURED:
         return None
+    result: Result
     try:
         parts, how = _checker(claim)(claim, relaxed, False)
         result = Report(title=f"{claim.name}, without the condition", checks=tuple(parts),
@@ -75,7 +99,8 @@ def check_claim(claim: Claim, exact: bool = True) -> Report:
     (['exact', 'numeric'], 'FAILED')
     """
     parts, how = _checker(claim)(claim, claim.kinds, exact)
-    checks, controls = list(parts), []
+    checks: list[tuple[str, Result]] = list(parts)
+    controls: list[tuple[str, Result]] = []
     relaxed = _without_conditions(claim)
     if relaxed is not None:
         label, result, needed = relaxed
@@ -88,9 +113,12 @@ def check_claim(claim: Claim, exact: bool = True) -> Report:
     return Report(title=claim.name, checks=tuple(checks), controls=tuple(controls), note=how)
 
 
-def corrupt(claim: Claim, how: str) -> Callable:
-    """A wrong version of ``claim.claim``: ``"transpose"``, ``"sign"``, ``"factor"`` (times
-    2) or ``"wrong"`` (the stored wrong variant).
+def corrupt(claim: Claim, how: str) -> Function:
+    """A wrong version of ``claim.claim``, a function of the same variables: its value
+    transposed (``"transpose"``; for a Jacobian array, the last two indices swapped),
+    negated (``"sign"``) or doubled (``"factor"``), each output of a tuple alike, or the
+    stored wrong variant (``"wrong"``). Raises ValueError for another ``how``, or for
+    ``"wrong"`` when the claim stores no wrong variant.
 
     >>> from matcalc.registry import get
     >>> import numpy as np
@@ -99,14 +127,15 @@ def corrupt(claim: Claim, how: str) -> Callable:
            [-0., -1.]])
     """
     D = claim.claim
+    change: Callable[[Any], Any]
     if how == "transpose":
-        def change(out):  # a Jacobian array: transpose the variable's pair of indices
+        def change(out: Any) -> Any:  # a Jacobian array: transpose the variable's indices
             return np.swapaxes(out, -1, -2) if np.ndim(out) > 2 else out.T
     elif how == "sign":
-        def change(out):
+        def change(out: Any) -> Any:
             return -out
     elif how == "factor":
-        def change(out):
+        def change(out: Any) -> Any:
             return 2 * out
     elif how == "wrong":
         if claim.wrong is None:
@@ -115,16 +144,17 @@ def corrupt(claim: Claim, how: str) -> Callable:
     else:
         raise ValueError(f"unknown corruption {how!r}: use one of {CORRUPTIONS}")
 
-    def bad(**env):
+    def bad(**env: Any) -> Any:
         out = call_by_name(D, env)
         return tuple(change(o) for o in out) if isinstance(out, tuple) else change(out)
     return bad
 
 
-def digest(report: Report) -> dict:
-    """What the catalogue page and the verification cache keep of a claim's report:
-    ``passed``, ``verdict``, ``error``, ``exact`` (the exact check's status or None),
-    ``condition_needed`` (None when the claim has no condition) and ``how``.
+def digest(report: Report) -> dict[str, Any]:
+    """What the catalogue page and the verification cache keep of a claim's report, a dict
+    of plain values (JSON): ``passed``, ``verdict``, ``error``, ``exact`` (the exact check's
+    status or None), ``condition_needed`` (None when the claim has no condition) and
+    ``how``.
 
     >>> from matcalc.registry import get
     >>> d = digest(get("tr(AXB)").check())
