@@ -105,7 +105,7 @@ def check_gradient_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts
     """A gradient ``G``: exactly, the true differential against ``G : dX``; numerically,
     :func:`~matcalc.check_gradient` (and the first step at three random points), or at each
     of the claim's points. Returns the labelled parts and the line saying how; raises
-    ValueError (see :func:`require_shape`) for a claimed gradient of the wrong shape.
+    ValueError (see :func:`~matcalc.claimpoints.require_shape`) for a claimed gradient of the wrong shape.
 
     >>> from matcalc.registry import get
     >>> parts, how = check_gradient_claim(get("tr(AXB)"), {}, exact=False)

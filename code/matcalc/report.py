@@ -29,24 +29,35 @@ sum of squares: PASSED (worst relative error ...; gradient X (factor 2 lost) ref
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Union
+from typing import Protocol
 
-__all__ = ["Report", "Result"]
+__all__ = ["Parts", "Report", "Result"]
 
 PASSED, FAILED, UNRESOLVED = "PASSED", "FAILED", "UNRESOLVED"
 
 
-class _Verdict(Protocol):  # what a report needs of its parts (read-only)
+class Result(Protocol):
+    """What a report is made of: a single check (a :class:`~matcalc.CheckResult`) or a
+    :class:`Report` — anything with these three attributes.
+
+    >>> r: Result = Report(title="nothing checked")
+    >>> r.verdict, r.passed, r.error
+    ('PASSED', True, 0.0)
+    """
+
     @property
-    def passed(self) -> bool: ...
+    def passed(self) -> bool:
+        """Whether the check passed."""
+
     @property
-    def verdict(self) -> str: ...
+    def verdict(self) -> str:
+        """``"PASSED"``, ``"FAILED"`` or ``"UNRESOLVED"``."""
+
     @property
-    def error(self) -> float: ...
+    def error(self) -> float:
+        """The relative error that decided the verdict."""
 
 
-#: A result a report is made of: a single check, or a report.
-Result = Union[_Verdict, "Report"]
 #: The labelled results of a report: ``(label, result)`` pairs.
 Parts = tuple[tuple[str, Result], ...]
 
