@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from .report import Parts, Result
     from .types import Function
 
-__all__ = ["CHECKERS", "Checker", "check_claim", "corrupt", "digest", "symbols", "values"]
+__all__ = ["CHECKERS", "Checker", "Digest", "check_claim", "corrupt", "digest", "symbols",
+           "values"]
 
 CORRUPTIONS = ("transpose", "sign", "factor", "wrong")
 STRUCTURED = ("symmetric-partials", "diagonal-gradient")
@@ -42,6 +43,8 @@ STRUCTURED = ("symmetric-partials", "diagonal-gradient")
 #: A checker: ``(claim, kinds, exact) -> (parts, how)``, the labelled results of its checks
 #: and one line saying how it checked.
 Checker = Callable[[Claim, Kinds, bool], "tuple[Parts, str]"]
+#: What :func:`digest` keeps of a report: plain values by name (JSON).
+Digest = dict[str, Any]
 #: The checker of each kind of claim (the keys are :data:`matcalc.claim.KINDS`).
 CHECKERS: dict[str, Checker] = {
     "gradient": check_gradient_claim,
@@ -150,7 +153,7 @@ def corrupt(claim: Claim, how: str) -> Function:
     return bad
 
 
-def digest(report: Report) -> dict[str, Any]:
+def digest(report: Report) -> Digest:
     """What the catalogue page and the verification cache keep of a claim's report, a dict
     of plain values (JSON): ``passed``, ``verdict``, ``error``, ``exact`` (the exact check's
     status or None), ``condition_needed`` (None when the claim has no condition) and
