@@ -3,13 +3,17 @@
 1. The verification cache (``matcalc.catalogue.cache``): ``verify_all()`` of every catalogue
    entry checked live, then with an empty cache directory (checks, then writes the file), then
    in a fresh state that reads the file, then from memory.
-2. The parameter cache of ``matcalc.variables.call_by_name``: checking a set of claims
-   numerically with the parameter names read once per function (the package's way) and with
-   ``inspect.signature`` read on every call (the cache patched out, for this measurement only).
+2. The parameter cache of ``matcalc.variables.call_by_name``: the time of one call with the
+   parameter names read once per function (the package's way) and read with
+   ``inspect.signature`` every time, and how many such calls numeric checks of claims make
+   (their functions wrapped in counters); their product estimates what reading the
+   signature every call would add to those checks.
 
 Run:  .venv/bin/python benchmarks/bench_claim_plumbing.py   (about a minute)
 """
 
+import dataclasses
+import inspect
 import os
 import platform
 import tempfile
@@ -18,9 +22,9 @@ from datetime import date
 
 import numpy as np
 
-import matcalc.variables as variables
 from matcalc.catalogue import cache, entries, verify_all
 from matcalc.registry import claims
+from matcalc.variables import call_by_name
 
 
 def timed(fn):
@@ -46,30 +50,44 @@ def verification_cache():
         print(f"| {label} | {seconds:.3f} |")
 
 
-def parameter_cache(repeats=3):
+def _counting(fn, counter):
+    """``fn`` with the same parameters, counting its calls."""
+    def counted(*args, **kwargs):
+        counter[0] += 1
+        return fn(*args, **kwargs)
+    counted.__signature__ = inspect.signature(fn)
+    return counted
+
+
+def _uncached_call(fn, env):
+    names = inspect.signature(fn).parameters
+    return fn(**{p: env[p] for p in names if p in env})
+
+
+def parameter_cache(calls=20000, repeats=3):
+    fn, env = (lambda X, A, B: None), {"X": 1, "A": 2, "B": 3, "dX": 4}
+    per_call = {}
+    for label, call in (("read once per function", call_by_name),
+                        ("inspect.signature every call", _uncached_call)):
+        per_call[label] = min(timed(lambda call=call: [call(fn, env) for _ in range(calls)])
+                              for _ in range(repeats)) / calls
     chosen = [c for c in claims() if c.kind in ("gradient", "differential", "vjp")][:60]
-
-    def check_all():
-        for c in chosen:
-            c.check(exact=False)
-
-    cached = variables._cached_parameters
-    times = {}
-    for label, reader in (("read once per function", cached),
-                          ("inspect.signature every call", variables._read_parameters)):
-        variables._cached_parameters = reader
-        try:
-            times[label] = min(timed(check_all) for _ in range(repeats))
-        finally:
-            variables._cached_parameters = cached
-    print(f"\nnumeric checks of {len(chosen)} claims (gradient, differential, vjp), "
-          f"best of {repeats}\n")
-    print("| parameters | time (s) |\n|---|---:|")
-    for label, seconds in times.items():
-        print(f"| {label} | {seconds:.3f} |")
-    base = times["read once per function"]
-    print(f"\nreading the signature every call costs "
-          f"{(times['inspect.signature every call'] - base) / base:.0%} more")
+    counter = [0]
+    wrapped = [dataclasses.replace(c, **{field: _counting(getattr(c, field), counter)
+                                         for field in ("function", "claim", "wrong")
+                                         if getattr(c, field) is not None})
+               for c in chosen]
+    seconds = timed(lambda: [c.check(exact=False) for c in wrapped])
+    extra = counter[0] * (per_call["inspect.signature every call"]
+                          - per_call["read once per function"])
+    print(f"\ncall_by_name, best of {repeats} x {calls} calls\n")
+    print("| parameters | time per call (us) |\n|---|---:|")
+    for label, value in per_call.items():
+        print(f"| {label} | {value * 1e6:.2f} |")
+    print(f"\nnumeric checks of {len(chosen)} claims (gradient, differential, vjp, with their "
+          f"wrong variants): {seconds:.2f} s, {counter[0]} calls of their functions; reading "
+          f"the signature on every call would add about {extra:.2f} s "
+          f"({extra / seconds:.0%})")
 
 
 if __name__ == "__main__":
