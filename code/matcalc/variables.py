@@ -17,7 +17,6 @@ True
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,8 @@ import numpy as np
 from .backend import rng as make_rng
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping, Sequence
+
     from .types import Env, Function, Sizes
 
 __all__ = ["Variables", "KINDS", "SQUARE_KINDS", "degenerate"]
