@@ -40,8 +40,12 @@ autodoc_default_options = {"undoc-members": False}
 autodoc_preserve_defaults = True  # "eps=EPS", not "eps=2.220446049250313e-16"
 # Type annotations name numpy's array class; numpy's own inventory is not fetched (offline).
 nitpick_ignore = [("py:class", "numpy.ndarray"), ("py:class", "np.ndarray")]
-# Standard-library and numpy classes in type annotations (their inventories are not fetched).
-nitpick_ignore_regex = [("py:class", r"(collections\.abc|typing|numpy)\..*")]
+# Standard-library, numpy and sympy classes in type annotations (their inventories are not
+# fetched).
+nitpick_ignore_regex = [("py:class", r"(collections\.abc|typing|numpy|np|sympy)\..*")]
+# Annotations show the package's names unqualified (``Claim``, ``Matrix``), each linked to
+# its entry on the API page (the aliases of matcalc.types among them).
+python_use_unqualified_type_names = True
 
 exclude_patterns = ["_build", "_ext", "**.ipynb_checkpoints", "**/__pycache__"]
 numfig = True

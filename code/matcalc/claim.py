@@ -51,11 +51,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .variables import Variables
+
+if TYPE_CHECKING:
+    from .report import Report
+    from .types import Function, Sizes
 
 __all__ = ["EXACT_SIZES", "KINDS", "NUMERIC_SIZES", "Claim"]
 
@@ -68,16 +72,27 @@ EXACT_SIZES = {"m": 3, "n": 2, "p": 2, "q": 2, "k": 2, "b": 2, "h": 2, "s": 2}
 #: Default sizes of the numeric checks: rectangular, with distinct sizes (k excepted).
 NUMERIC_SIZES = {"m": 5, "n": 4, "p": 3, "q": 6, "k": 2, "b": 7, "h": 8, "s": 9}
 
-Function = Callable[..., Any]
-
 
 @dataclass(frozen=True, kw_only=True)
 class Claim:
-    """One checked statement (see the module docstring for the fields).
+    """One checked statement, declared with keyword arguments (the kinds are in the module
+    docstring):
+
+    * ``name`` (unique in the registry), ``kind``, ``latex`` (the function, in the book's
+      LaTeX) and ``result`` (the claimed derivative's LaTeX, or one per input of a VJP);
+    * ``function`` and ``claim``, functions of the variables by parameter name; ``wrong``
+      and ``mistake``, the deliberately wrong variant and what it gets wrong; ``gradient``,
+      the gradient beside a Hessian claim;
+    * ``shapes`` (name to two dimension letters), ``wrt`` (the variable or variables
+      differentiated; stored as a tuple), ``kinds`` (name to a condition of
+      :data:`matcalc.variables.KINDS`), ``exact_sizes``, ``numeric_sizes``, or ``point``
+      (seed to a dict of values) with ``seeds``;
+    * for the catalogue: ``section``, ``cookbook`` (Matrix Cookbook numbers), ``conditions``,
+      ``alias`` and ``note`` (Markdown with math).
 
     Raises ValueError, naming the claim, for an unknown kind, a variable not in ``shapes``,
-    a Hessian without its gradient, a mode that does not fit the kind, or sizes missing a
-    dimension letter.
+    no seeds, a Hessian without its gradient, several variables for a kind that takes one,
+    ``point`` with ``exact_sizes``, or sizes missing a dimension letter.
 
     >>> c = Claim(name="x^T x", kind="gradient", latex="x^\\\\T x", result="2x",
     ...           shapes={"x": "n1"}, wrt="x", function=lambda x: (x.T @ x)[0, 0],
@@ -93,14 +108,14 @@ class Claim:
     latex: str
     result: str | Mapping[str, str]
     shapes: Mapping[str, str] = field(default_factory=dict)
-    wrt: str | tuple[str, ...] = "X"
+    wrt: Sequence[str] = "X"
     kinds: Mapping[str, str] = field(default_factory=dict)
     wrong: Function | None = field(default=None, repr=False)
     mistake: str = ""
     gradient: Function | None = field(default=None, repr=False)
-    exact_sizes: Mapping[str, int] | None = field(default_factory=dict)
-    numeric_sizes: Mapping[str, int] = field(default_factory=dict)
-    point: Callable[[int], dict] | None = field(default=None, repr=False)
+    exact_sizes: Sizes | None = field(default_factory=dict)
+    numeric_sizes: Sizes = field(default_factory=dict)
+    point: Callable[[int], Mapping[str, Any]] | None = field(default=None, repr=False)
     seeds: tuple[int, ...] = (0, 1, 2)
     section: str = ""
     cookbook: str | None = None
@@ -137,6 +152,8 @@ class Claim:
             if unknown:
                 raise ValueError(f"claim {name!r}: wrt {unknown} not in shapes "
                                  f"{sorted(self.shapes)}")
+        if not self.seeds:
+            raise ValueError(f"claim {name!r}: seeds is empty; give at least one")
         if self.kind == "hessian" and self.gradient is None:
             raise ValueError(f"claim {name!r}: a Hessian claim needs its gradient")
         if len(self.wrt) > 1 and self.kind not in ("vjp", "differential"):
@@ -164,8 +181,13 @@ class Claim:
 
     @property
     def varying(self) -> tuple[str, ...]:
-        """The variables that get a differential ``d<name>`` (none for an identity)."""
-        return () if self.kind == "identity" else self.wrt
+        """The variables that get a differential ``d<name>`` (none for an identity).
+
+        >>> from matcalc.registry import get
+        >>> get("tr(AXB)").varying
+        ('X',)
+        """
+        return () if self.kind == "identity" else tuple(self.wrt)
 
     @property
     def cookbook_numbers(self) -> tuple[str, ...]:
@@ -191,11 +213,13 @@ class Claim:
         return " ".join(str(x) for x in (self.name, self.section, self.latex, result,
                                          self.alias, self.cookbook or "", self.conditions))
 
-    def check(self, exact: bool = True, seeds: tuple[int, ...] | None = None):
+    def check(self, exact: bool = True, seeds: Sequence[int] | None = None) -> Report:
         """Check the claim: a :class:`~matcalc.Report` of its checks (exact at
         ``exact_sizes`` unless ``exact=False``, numeric at ``numeric_sizes`` or at the
-        points of ``seeds``) and its controls (the wrong variant;
-        the claim without its conditions when they are needed).
+        points of ``seeds``, default the claim's) and its controls (the wrong variant; the
+        claim without its conditions when they are needed). Raises ValueError, naming the
+        claim and the shapes, when the claim cannot be evaluated (see
+        :func:`~matcalc.claimchecks.check_claim`).
 
         >>> from matcalc.registry import get
         >>> get("tr(AXB)").check().passed
@@ -208,7 +232,9 @@ class Claim:
 
     def corrupted(self, how: str) -> Claim:
         """A copy whose claim is wrong: ``"transpose"``, ``"sign"``, ``"factor"`` (times 2)
-        or ``"wrong"`` (the stored wrong variant); it has no wrong variant of its own.
+        or ``"wrong"`` (the stored wrong variant); it has no wrong variant of its own and is
+        named ``"<name> [<how>]"``. Raises ValueError for another ``how``, or for
+        ``"wrong"`` when the claim stores no wrong variant.
 
         >>> from matcalc.registry import get
         >>> get("tr(AXB)").corrupted("sign").check(exact=False).passed

@@ -18,7 +18,11 @@ True
 False
 """
 
+from __future__ import annotations
+
 import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,6 +30,9 @@ from ._inputs import as_real_array, require_shape
 from .claim import Claim
 from .ops import det, exp, hadamard, inv, kron, logdet, ones_like, sigmoid, tr
 from .registry import register_all
+
+if TYPE_CHECKING:
+    from .types import Array, ArrayLike, Function, Sizes
 
 __all__ = ["DIFFERENTIAL_RULES", "FALSE_DIFFERENTIALS", "SECTION", "remainder_slope",
            "taylor_remainder"]
@@ -38,8 +45,9 @@ _SQUARE, _SQUARE_NUMERIC = {"n": 3}, {"n": 5}
 _RECT, _RECT_NUMERIC = {"m": 2, "n": 3, "p": 2, "q": 3}, {"m": 4, "n": 5, "p": 3, "q": 2}
 
 
-def _rule(key, latex, shapes, wrt, function, result, differential, *, exact=None,
-          wrong=None, mistake=""):
+def _rule(key: str, latex: str, shapes: Mapping[str, str], wrt: str | Sequence[str],
+          function: Function, result: str, differential: Function, *,
+          exact: Sizes | None = None, wrong: Function | None = None, mistake: str = "") -> Claim:
     square = all(r == c == "n" for r, c in map(tuple, shapes.values()))
     exact = exact or (_SQUARE if square else _RECT)
     numeric = _SQUARE_NUMERIC if square else _RECT_NUMERIC
@@ -50,7 +58,7 @@ def _rule(key, latex, shapes, wrt, function, result, differential, *, exact=None
                  numeric_sizes={k: v for k, v in numeric.items() if k in letters})
 
 
-def _rules():
+def _rules() -> tuple[Claim, ...]:
     mn, np_, nn = "mn", "np", "nn"
     return (
         _rule("sum", "X + Y", {"X": mn, "Y": mn}, ("X", "Y"), lambda X, Y: X + Y,
@@ -95,10 +103,12 @@ def _rules():
     )
 
 
-def _false(key, name, result):
+def _false(key: str, name: str, result: str) -> Claim:
     """The plausible wrong rule stored as the wrong variant of rule ``key``, as a claim of
     its own (not registered): its check fails."""
     rule = DIFFERENTIAL_RULES[key]
+    if rule.wrong is None:
+        raise ValueError(f"rule {key!r} stores no wrong variant")
     return dataclasses.replace(rule, name=name, claim=rule.wrong, wrong=None, mistake="",
                                result=result)
 
@@ -113,10 +123,12 @@ FALSE_DIFFERENTIALS = {name: _false(key, name, result) for key, name, result in 
     ("gram", "gram without the transpose", r"2X^\T \d X"))}
 
 
-def taylor_remainder(F, dF, X, V, steps):
-    """``||F(X + tV) - F(X) - t dF(X, V)||`` for each t in ``steps``.
-
-    For the true differential this is O(t^2); for a wrong one it is of order t.
+def taylor_remainder(F: Callable[[Array], Any], dF: Callable[[Array, Array], Any],
+                     X: ArrayLike, V: ArrayLike, steps: Iterable[float]) -> Array:
+    """``||F(X + tV) - F(X) - t dF(X, V)||`` (Frobenius norm) for each t in ``steps``, as an
+    array. For the true differential this is O(t^2); for a wrong one it is of order t.
+    Raises ValueError, naming what is wrong, when ``X`` or ``V`` is not a real numeric
+    array, ``V`` does not have the shape of ``X``, or ``dF(X, V)`` not that of ``F(X)``.
 
     >>> import numpy as np
     >>> X, V = np.diag([2.0, 3.0]), np.ones((2, 2))
@@ -124,29 +136,32 @@ def taylor_remainder(F, dF, X, V, steps):
     >>> bool(0.009 < r[1] / r[0] < 0.011)   # t ten times smaller, remainder 100 times
     True
     """
-    X, V = as_real_array(X, "X"), as_real_array(V, "V")
-    require_shape(V, X.shape, "V", "X", "a direction has the shape of the variable")
-    F0 = np.asarray(F(X), dtype=float)
-    D = np.asarray(dF(X, V), dtype=float)
+    x, v = as_real_array(X, "X"), as_real_array(V, "V")
+    require_shape(v, x.shape, "V", "X", "a direction has the shape of the variable")
+    F0 = np.asarray(F(x), dtype=np.float64)
+    D = np.asarray(dF(x, v), dtype=np.float64)
     require_shape(D, F0.shape, "dF(X, V)", "F(X)", "a differential has the shape of F")
     out = []
     for t in steps:
-        out.append(float(np.linalg.norm(np.asarray(F(X + t * V), dtype=float) - F0 - t * D)))
+        moved = np.asarray(F(x + t * v), dtype=np.float64)
+        out.append(float(np.linalg.norm(moved - F0 - t * D)))
     return np.array(out)
 
 
-def remainder_slope(steps, remainders):
-    """Least-squares slope of log(remainder) against log(t): 2 for a differential.
+def remainder_slope(steps: ArrayLike, remainders: ArrayLike) -> float:
+    """Least-squares slope of log(remainder) against log(t), rounded to 6 decimals: 2 for a
+    differential. Raises ValueError, naming the shapes or the smallest values, for fewer
+    than two steps, one remainder per step missing, or values that are not positive.
 
     >>> remainder_slope([1e-1, 1e-2], [1e-2, 1e-4])
     2.0
     """
-    steps, remainders = np.asarray(steps, float), np.asarray(remainders, float)
-    if steps.shape != remainders.shape or steps.size < 2:
+    t, r = np.asarray(steps, np.float64), np.asarray(remainders, np.float64)
+    if t.shape != r.shape or t.size < 2:
         raise ValueError(f"need at least two steps and one remainder per step, got "
-                         f"{steps.shape} and {remainders.shape}")
-    if np.any(remainders <= 0) or np.any(steps <= 0):
+                         f"{t.shape} and {r.shape}")
+    if np.any(r <= 0) or np.any(t <= 0):
         raise ValueError(f"steps and remainders must be positive for a log-log slope, got "
-                         f"min step {steps.min()}, min remainder {remainders.min()}")
-    slope = np.polyfit(np.log(steps), np.log(remainders), 1)[0]
+                         f"min step {t.min()}, min remainder {r.min()}")
+    slope = np.polyfit(np.log(t), np.log(r), 1)[0]
     return round(float(slope), 6)

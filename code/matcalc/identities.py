@@ -14,11 +14,19 @@ True
 False
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from .claim import Claim
 from .frobenius import frob
 from .ops import hadamard, inner, kron, tr
 from .registry import register_all
 from .vec import vec
+
+if TYPE_CHECKING:
+    from .types import Function
 
 __all__ = ["FALSE_IDENTITIES", "IDENTITIES", "SECTION"]
 
@@ -27,7 +35,8 @@ SECTION = "Identities of the Frobenius product"
 _EXACT, _NUMERIC = {"m": 2, "n": 3, "p": 4, "q": 2}, {"m": 7, "n": 5, "p": 6, "q": 4}
 
 
-def _identity(key, name, shapes, lhs, rhs):
+def _identity(key: str, name: str, shapes: Mapping[str, str], lhs: Function,
+              rhs: Function) -> Claim:
     letters = {d for s in shapes.values() for d in s}
     left, _, right = name.partition(" = ")
     return Claim(name=key, kind="identity", latex=left, result=right, shapes=shapes, wrt=(),
@@ -36,7 +45,7 @@ def _identity(key, name, shapes, lhs, rhs):
                  numeric_sizes={k: v for k, v in _NUMERIC.items() if k in letters})
 
 
-def _identities():
+def _identities() -> tuple[Claim, ...]:
     mn, np_, mp = "mn", "np", "mp"
     return (
         _identity("trace form", "A:B = tr(A^T B)", {"A": mn, "B": mn},
@@ -62,7 +71,7 @@ def _identities():
     )
 
 
-def _false_identities():
+def _false_identities() -> tuple[Claim, ...]:
     mm = "mm"
     return (
         _identity("move without transpose", "(AB):C = A:(C B)  [false]",

@@ -2,7 +2,11 @@
 the tests check: every formula here is evaluated both ways on random arrays.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -14,7 +18,10 @@ __all__ = ["EinsumExample", "EINSUM_EXAMPLES", "LayoutExample", "LAYOUT_EXAMPLES
 
 @dataclass(frozen=True)
 class EinsumExample:
-    """``index_form`` (LaTeX) computed by ``np.einsum(spec, *operands)`` and by ``matrix_form``.
+    """A formula in index notation (``index_latex``), computed by ``np.einsum(spec,
+    *operands)``, and the same in matrix notation (``matrix_latex``), computed by
+    ``matrix_form(*operands)`` (then ``reshape`` of the einsum result, when given), on
+    random operands of ``shapes``.
 
     >>> ex = EINSUM_EXAMPLES[0]
     >>> ex.name, ex.spec, bool(ex.check())
@@ -25,18 +32,27 @@ class EinsumExample:
     matrix_latex: str
     index_latex: str
     spec: str
-    shapes: tuple
-    matrix_form: object = field(repr=False)
-    reshape: object = field(default=None, repr=False)
+    shapes: tuple[tuple[int, ...], ...]
+    matrix_form: Callable[..., Any] = field(repr=False)
+    reshape: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
 
-    def operands(self, seed=0):
+    def operands(self, seed: int = 0) -> list[np.ndarray]:
+        """Random operands of ``shapes`` (standard normal, from ``default_rng(seed)``).
+
+        >>> [a.shape for a in EINSUM_EXAMPLES[0].operands()]
+        [(3, 4), (4, 2)]
+        """
         rng = np.random.default_rng(seed)
         return [rng.standard_normal(s) for s in self.shapes]
 
-    def check(self, seed=0):
+    def check(self, seed: int = 0) -> Comparison:
         """Einsum against the matrix form on random operands: a
         :class:`~matcalc.backend.Comparison` (``bool()`` is the verdict, ``error`` the
-        relative difference)."""
+        relative difference); a failed one, naming both shapes, when the shapes differ.
+
+        >>> print(EINSUM_EXAMPLES[4].check())  # doctest: +ELLIPSIS
+        trace: relative difference ... <= 1e-09, agrees
+        """
         ops = self.operands(seed)
         by_einsum = np.einsum(self.spec, *ops)
         if self.reshape is not None:
@@ -49,7 +65,7 @@ class EinsumExample:
         return compare(by_einsum, expected, what=self.name)
 
 
-def _kron_reshape(T):
+def _kron_reshape(T: np.ndarray) -> np.ndarray:
     a, b, c, d = T.shape
     return T.reshape(a * b, c * d)
 
@@ -85,8 +101,10 @@ EINSUM_EXAMPLES = (
 class LayoutExample:
     """A derivative in numerator and denominator layout, for the notation chapter's table.
 
-    ``function(x_or_X, *constants)``; ``numerator`` and ``denominator`` give the two claimed
-    layouts; :meth:`check` compares both with a numerical Jacobian.
+    ``function(x_or_X, *constants)`` of a variable of ``variable_shape`` and constants of
+    ``constant_shapes``; ``numerator`` and ``denominator`` (functions of the same
+    arguments) give the two claimed layouts, shown as ``numerator_latex`` and
+    ``denominator_latex``; :meth:`check` compares both with a numerical Jacobian.
 
     >>> bool(LAYOUT_EXAMPLES[0].check())
     True
@@ -96,15 +114,20 @@ class LayoutExample:
     expression: str
     numerator_latex: str
     denominator_latex: str
-    variable_shape: tuple
-    constant_shapes: tuple
-    function: object = field(repr=False)
-    numerator: object = field(repr=False)
-    denominator: object = field(repr=False)
+    variable_shape: tuple[int, ...]
+    constant_shapes: tuple[tuple[int, ...], ...]
+    function: Callable[..., Any] = field(repr=False)
+    numerator: Callable[..., Any] = field(repr=False)
+    denominator: Callable[..., Any] = field(repr=False)
 
-    def check(self, seed=0):
-        """Both claimed layouts against a numerical Jacobian: the worse
-        :class:`~matcalc.backend.Comparison` of the two."""
+    def check(self, seed: int = 0) -> Comparison:
+        """Both claimed layouts against a numerical Jacobian at random values drawn from
+        ``default_rng(seed)``: the worse :class:`~matcalc.backend.Comparison` of the two.
+        Raises ValueError when a claimed layout does not have the Jacobian's entries.
+
+        >>> LAYOUT_EXAMPLES[3].check().passed
+        True
+        """
         from .jacobian import jacobian
 
         rng = np.random.default_rng(seed)

@@ -11,6 +11,8 @@ the book's notation into readable Unicode text instead.
 'A : B = tr(Aᵀ B), see thm-frob-move'
 """
 
+from __future__ import annotations
+
 import os
 import re
 import unicodedata
@@ -40,14 +42,14 @@ _WORDS = [
 ]
 
 
-def _braced(text, macro, nargs, template):
+def _braced(text: str, macro: str, nargs: int, template: str) -> str:
     """Replace ``\\macro{a}{b}`` (one level of nested braces) by ``template``."""
     arg = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
     pattern = re.escape(macro) + arg * nargs
     return re.sub(pattern, lambda m: template.format(*m.groups()), text)
 
 
-def plain(text):
+def plain(text: str) -> str:
     """The book's LaTeX (and MyST roles) in ``text`` as plain Unicode text.
 
     Math delimiters ``$`` are dropped, the book's macros and common symbols become their
@@ -86,7 +88,7 @@ def plain(text):
     return text.strip() if "\n" not in text else text
 
 
-def markdown(text):
+def markdown(text: str) -> str:
     """Markdown for a notebook's rich display: MyST roles (``{prf:ref}`thm-inverse```) are
     kept where MyST renders them — the book's build sets ``MATCALC_MARKDOWN=myst`` — and
     replaced by their targets elsewhere (plain Jupyter, JupyterLab, VS Code, Colab), which

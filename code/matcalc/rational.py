@@ -1,22 +1,24 @@
 """Rational functions as numerator and denominator polynomials, built without cancelling.
 
 The exact checks in :mod:`matcalc.symbolic` decide whether a rational function of the
-entries of generic matrices is identically zero. sympy's field of fractions cancels (a
-polynomial gcd) after every sum and product of the expression tree, and walks a shared
-subexpression (a determinant that appears in every entry of an inverse) once per
-occurrence. Zero needs neither: p/q is zero exactly when the polynomial p is, whatever q
-is, as long as q is not the zero polynomial. So here every subexpression is turned once
-into a pair (p, q) of polynomials over the rationals, sums and products are formed as for
-fractions on paper (a common denominator is reused when the two are equal), and nothing is
-cancelled. The cancelled form is made only for what a reader sees: a nonzero difference.
+entries of generic matrices is identically zero: p/q is zero exactly when the polynomial p
+is, whatever q is, as long as q is not the zero polynomial. So every distinct
+subexpression is turned once into a pair (p, q) of polynomials over the rationals, sums
+and products are formed as for fractions on paper (a common denominator is reused when the
+two are equal), and nothing is cancelled (why, measured: ``benchmarks/README.md``).
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 from functools import reduce
 from operator import mul
-
 import sympy as sp
 
 __all__ = ["NotRational", "fractions"]
+
+#: A numerator and a denominator, elements of a polynomial ring.
+NumDen = tuple["sp.polys.rings.PolyElement", "sp.polys.rings.PolyElement"]
 
 
 class NotRational(ValueError):
@@ -31,10 +33,13 @@ class NotRational(ValueError):
     """
 
 
-def fractions(exprs, symbols):
+def fractions(exprs: Iterable[sp.Expr], symbols: Sequence[sp.Symbol]
+              ) -> tuple[sp.polys.rings.PolyRing, list[NumDen]]:
     """The ring of polynomials over the rationals in ``symbols`` and one pair
-    ``(numerator, denominator)`` of its elements per expression in ``exprs``, not cancelled
-    (equal as rational functions to the expression). Raises :class:`NotRational`.
+    ``(numerator, denominator)`` of its elements per expression in ``exprs`` (sympy
+    expressions, or anything sympify takes), not cancelled (equal as rational functions to
+    the expression). Raises :class:`NotRational` for an expression that is not a rational
+    function of ``symbols`` with rational coefficients, or that divides by zero.
 
     >>> x, y = sp.symbols("x y")
     >>> ring, [(p, q)] = fractions([x / (x - y) + y / (y - x) - 1], [x, y])
@@ -46,7 +51,8 @@ def fractions(exprs, symbols):
     return ring, [_pair(sp.sympify(e), ring, memo) for e in exprs]
 
 
-def _pair(expr, ring, memo):
+def _pair(expr: sp.Expr, ring: sp.polys.rings.PolyRing,
+          memo: dict[sp.Expr, NumDen]) -> NumDen:
     """(p, q) for expr, each distinct subexpression converted once (``memo``)."""
     known = memo.get(expr)
     if known is not None:
@@ -73,6 +79,6 @@ def _pair(expr, ring, memo):
     return pair
 
 
-def _add(a, b):
+def _add(a: NumDen, b: NumDen) -> NumDen:
     (p, q), (r, s) = a, b
     return (p + r, q) if q == s else (p * s + r * q, q * s)

@@ -25,8 +25,12 @@ import difflib
 import importlib
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .claim import Claim
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 __all__ = ["MODULES", "claims", "find", "get", "register", "sections"]
 
@@ -52,15 +56,16 @@ _LOADED = False
 
 def _declaring_module() -> str:
     """The module that called into the registry (the first frame outside this module)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_globals.get("__name__") == __name__:
         frame = frame.f_back
     return "" if frame is None else frame.f_globals.get("__name__", "")
 
 
 def register(claim: Claim, section: str | None = None) -> Claim:
-    """Add ``claim`` to the registry (with ``section`` filled in when given) and return it.
-    ValueError if another claim has the same name.
+    """Add ``claim`` to the registry and return it (a copy with ``section`` filled in when
+    it is given and the claim has none). Raises ValueError, naming both sections, if another
+    claim has the same name.
 
     >>> from matcalc.claim import Claim
     >>> c = Claim(name="example: A = A", kind="identity", latex="A", result="A",
@@ -84,7 +89,8 @@ def register(claim: Claim, section: str | None = None) -> Claim:
 
 
 def register_all(section: str, items: Iterable[Claim]) -> tuple[Claim, ...]:
-    """:func:`register` every claim of ``items`` under ``section``; returns them.
+    """:func:`register` every claim of ``items`` under ``section``; returns them, as
+    registered, in a tuple. Raises ValueError as :func:`register`.
 
     >>> register_all("Examples", ())
     ()
@@ -100,16 +106,17 @@ def _load() -> None:
         _LOADED = True
 
 
-def claims(section: str | None = None, kind: str | None = None) -> list[Claim]:
+def claims(section: str | Iterable[str] | None = None, kind: str | None = None) -> list[Claim]:
     """Every registered claim, in the order of :data:`MODULES` and, within a module, of
-    declaration, optionally only those of ``section``
-    (a title, or a tuple of titles) or of ``kind``.
+    declaration, optionally only those of ``section`` (a title, or several) and of ``kind``
+    (a key of :data:`~matcalc.claim.KINDS`). Imports the declaring modules on first use.
 
     >>> {c.kind for c in claims(kind="hessian")}
     {'hessian'}
     """
     _load()
-    wanted = (section,) if isinstance(section, str) else section
+    wanted = (section,) if isinstance(section, str) else \
+        None if section is None else tuple(section)
     return [_REGISTRY[name] for name in sorted(_REGISTRY, key=_ORDER.__getitem__)
             if (wanted is None or _REGISTRY[name].section in wanted)
             and (kind is None or _REGISTRY[name].kind == kind)]
@@ -125,8 +132,8 @@ def sections() -> tuple[str, ...]:
 
 
 def find(query: str, within: Iterable[Claim] | None = None) -> list[Claim]:
-    """Claims (of ``within``, default all) whose Cookbook number is ``query``, or whose text
-    contains it.
+    """Claims (of ``within``, default all), in order, whose Cookbook number is ``query``, or
+    whose text contains it; ``[]`` when none does.
 
     A bare number, with or without parentheses, matches Cookbook numbers exactly
     (``find("12")`` does not return (126)); anything else is a case-insensitive substring

@@ -29,21 +29,37 @@ sum of squares: PASSED (worst relative error ...; gradient X (factor 2 lost) ref
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Union
+from typing import Protocol
 
-__all__ = ["Report", "Result"]
+__all__ = ["Parts", "Report", "Result"]
 
 PASSED, FAILED, UNRESOLVED = "PASSED", "FAILED", "UNRESOLVED"
 
 
-class _Verdict(Protocol):  # what a report needs of its parts
-    passed: bool
-    verdict: str
-    error: float
+class Result(Protocol):
+    """What a report is made of: a single check (a :class:`~matcalc.CheckResult`) or a
+    :class:`Report` — anything with these three attributes.
+
+    >>> r: Result = Report(title="nothing checked")
+    >>> r.verdict, r.passed, r.error
+    ('PASSED', True, 0.0)
+    """
+
+    @property
+    def passed(self) -> bool:
+        """Whether the check passed."""
+
+    @property
+    def verdict(self) -> str:
+        """``"PASSED"``, ``"FAILED"`` or ``"UNRESOLVED"``."""
+
+    @property
+    def error(self) -> float:
+        """The relative error that decided the verdict."""
 
 
-#: A result a report is made of: a single check, or a report.
-Result = Union["_Verdict", "Report"]
+#: The labelled results of a report: ``(label, result)`` pairs.
+Parts = tuple[tuple[str, Result], ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,8 +67,10 @@ class Report:
     """Several checks of one claim, and its negative controls (see the module docstring).
 
     ``checks`` and ``controls`` are tuples of ``(label, result)`` pairs, each result a
-    :class:`~matcalc.CheckResult` or a :class:`Report`. ``note`` is a line shown under the
-    title (for example, the point the checks ran at).
+    :class:`~matcalc.CheckResult` or a :class:`Report` (anything with ``passed``,
+    ``verdict`` and ``error``). ``note`` is a line shown under the title (for example, the
+    point the checks ran at). Raises TypeError, showing the part, when a part is not such a
+    pair. ``bool(report)`` is ``report.passed``; ``str(report)`` shows every part.
 
     >>> from matcalc.compare import CheckResult
     >>> ok = CheckResult("gradient", True, 1e-12, 1e-8, 6, (2,), ())
@@ -62,8 +80,8 @@ class Report:
     """
 
     title: str
-    checks: tuple = ()
-    controls: tuple = ()
+    checks: Parts = ()
+    controls: Parts = ()
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -101,12 +119,12 @@ class Report:
         return max((float(r.error) for _, r in self.checks), default=0.0)
 
     @property
-    def failed(self) -> tuple:
+    def failed(self) -> tuple[str, ...]:
         """Labels of the checks that did not pass and of the controls that passed."""
         return (tuple(label for label, r in self.checks if not r.passed)
                 + tuple(label for label, r in self.controls if r.passed))
 
-    def get(self, label: str):
+    def get(self, label: str) -> Result:
         """The result labelled ``label`` (a check or a control); KeyError naming the labels
         if there is none.
 
@@ -124,7 +142,11 @@ class Report:
 
     def summary(self) -> str:
         """One line: the verdict, the worst error, each control and whether it was refuted
-        (with its error: how far the check put it from passing), the checks not passed."""
+        (with its error: how far the check put it from passing), the checks not passed.
+
+        >>> Report(title="empty").summary()
+        'empty: PASSED (worst relative error 0.0e+00)'
+        """
         parts = [f"worst relative error {self.error:.1e}"]
         for label, r in self.controls:
             how = "refuted" if r.verdict == FAILED else f"NOT refuted ({r.verdict})"

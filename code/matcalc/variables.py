@@ -14,12 +14,20 @@ identities and catalogue entries all draw their points here.
 True
 """
 
+from __future__ import annotations
+
 import functools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .backend import rng as make_rng
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping, Sequence
+
+    from .types import Env, Function, Sizes
 
 __all__ = ["Variables", "KINDS", "SQUARE_KINDS", "degenerate"]
 
@@ -35,9 +43,9 @@ KINDS = {
 SQUARE_KINDS = ("symmetric", "spd", "orthogonal", "diagonal")
 
 
-def degenerate(sizes):
+def degenerate(sizes: Sizes | None) -> list[str]:
     """The dimension letters of ``sizes`` whose size is below 2 (where scalars commute and
-    transposes vanish, so an exact check there proves little).
+    transposes vanish, so an exact check there proves little), sorted; ``[]`` for None.
 
     >>> degenerate({"m": 3, "n": 1})
     ['n']
@@ -49,18 +57,22 @@ def degenerate(sizes):
 class Variables:
     """Named matrices with shapes in dimension letters and optional kinds.
 
-    ``varying`` names the variables that get a differential ``d<name>``.
+    ``shapes`` maps each name to two dimension letters (``"mn"``; ``"1"`` for a size of one),
+    ``kinds`` a name to a key of :data:`KINDS`, and ``varying`` names the variables that get
+    a differential ``d<name>``. Raises ValueError, naming the variable, for a shape that is
+    not two letters, a varying name not in ``shapes``, an unknown kind, or a square kind
+    (symmetric, spd, orthogonal, diagonal) on a shape with two different letters.
 
     >>> v = Variables({"A": "nn", "x": "n1"}, kinds={"A": "symmetric"}, varying=("x",))
     >>> sorted(v.symbols({"n": 2})), v.shape("x", {"n": 2})
     (['A', 'dx', 'x'], (2, 1))
     """
 
-    shapes: dict
-    kinds: dict = field(default_factory=dict)
-    varying: tuple = ()
+    shapes: Mapping[str, Sequence[str]]
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    varying: Sequence[str] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         shapes = {k: tuple(v) for k, v in self.shapes.items()}
         object.__setattr__(self, "shapes", shapes)
         object.__setattr__(self, "varying", tuple(self.varying))
@@ -81,31 +93,52 @@ class Variables:
                                  f"it must be square (equal dimension letters)")
 
     @property
-    def letters(self):
-        """The dimension letters used (``"1"`` excluded)."""
+    def letters(self) -> set[str]:
+        """The dimension letters used (``"1"`` excluded).
+
+        >>> sorted(Variables({"A": "mn", "x": "n1"}).letters)
+        ['m', 'n']
+        """
         return {d for shape in self.shapes.values() for d in shape} - {"1"}
 
-    def kind(self, var):
-        """The kind of ``var`` (``"general"`` when none was declared)."""
+    def kind(self, var: str) -> str:
+        """The kind of ``var`` (``"general"`` when none was declared).
+
+        >>> Variables({"A": "nn"}, kinds={"A": "spd"}).kind("A")
+        'spd'
+        """
         return self.kinds.get(var, "general")
 
-    def shape(self, var, sizes):
-        """The concrete shape of ``var`` at ``sizes``; names a missing letter."""
+    def shape(self, var: str, sizes: Sizes) -> tuple[int, ...]:
+        """The concrete shape of ``var`` at ``sizes``. Raises ValueError naming the letter
+        that has no size.
+
+        >>> Variables({"x": "n1"}).shape("x", {"n": 3})
+        (3, 1)
+        """
         try:
             return tuple(1 if d == "1" else int(sizes[d]) for d in self.shapes[var])
         except KeyError as exc:
             raise ValueError(f"no size for dimension {exc.args[0]!r} of {var!r} "
                              f"(sizes given: {sizes})") from None
 
-    def _members(self):
+    def _members(self) -> Iterator[tuple[str, str]]:
         yield from ((var, var) for var in self.shapes)
         yield from (("d" + var, var) for var in self.varying)
 
-    def symbols(self, sizes):
-        """Generic sympy matrices for every variable and differential at ``sizes``."""
+    def symbols(self, sizes: Sizes) -> Env:
+        """Generic sympy matrices for every variable and differential at ``sizes``, by name
+        (symmetric for the kinds symmetric and spd, diagonal for diagonal). Raises
+        ValueError naming a letter that has no size.
+
+        >>> Variables({"S": "nn"}, kinds={"S": "symmetric"}).symbols({"n": 2})["S"]
+        Matrix([
+        [S_11, S_12],
+        [S_12, S_22]])
+        """
         from .symbolic import matrix
 
-        env = {}
+        env: Env = {}
         for name, var in self._members():
             kind = self.kind(var)
             env[name] = matrix(name, *self.shape(var, sizes),
@@ -115,16 +148,23 @@ class Variables:
                 env[name] = sympy.diag(*[env[name][i, i] for i in range(env[name].shape[0])])
         return env
 
-    def numbers(self, sizes, seed=0, *, generator=None):
-        """Random arrays for every variable and differential at ``sizes``.
+    def numbers(self, sizes: Sizes, seed: int = 0, *,
+                generator: np.random.Generator | None = None) -> Env:
+        """Random arrays for every variable and differential at ``sizes``, by name, of each
+        variable's kind (see :data:`KINDS`), drawn from ``rng("points", seed)`` or from
+        ``generator`` when it is given. Raises ValueError naming a letter that has no size.
 
-        ``generator`` (a numpy Generator) overrides ``seed``."""
+        >>> env = Variables({"x": "n1"}, varying=("x",)).numbers({"n": 3})
+        >>> env["x"].shape, env["dx"].shape
+        ((3, 1), (3, 1))
+        """
         gen = generator if generator is not None else make_rng("points", seed)
         return {name: _random(gen, self.shape(var, sizes), self.kind(var), name != var)
                 for name, var in self._members()}
 
 
-def _random(gen, shape, kind, is_differential):
+def _random(gen: np.random.Generator, shape: tuple[int, ...], kind: str,
+            is_differential: bool) -> np.ndarray:
     A = gen.standard_normal(shape)
     if kind in ("symmetric", "spd") and is_differential or kind == "symmetric":
         return (A + A.T) / 2
@@ -142,8 +182,9 @@ def _random(gen, shape, kind, is_differential):
     return A
 
 
-def arguments(fn, env):
+def arguments(fn: Function, env: Mapping[str, Any]) -> Env:
     """The entries of ``env`` that ``fn`` names as parameters (all of them for ``**kwargs``).
+    Raises ValueError naming the required parameters that ``env`` lacks.
 
     >>> sorted(arguments(lambda X, A: None, {"X": 1, "A": 2, "B": 3}))
     ['A', 'X']
@@ -158,17 +199,16 @@ def arguments(fn, env):
     return {p: env[p] for p in names if p in env}
 
 
-def _parameters(fn):
-    """(parameter names, the required ones, whether it takes ``**kwargs``) of ``fn``: read
-    once per function (``inspect.signature`` was a fifth of a numeric check's time, called
-    once per evaluation); an unhashable callable is read every time."""
+def _parameters(fn: Function) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """(parameter names, the required ones, whether it takes ``**kwargs``) of ``fn``, read
+    once per function (cached); an unhashable callable is read every time."""
     try:
         return _cached_parameters(fn)
     except TypeError:  # unhashable: not cached
         return _read_parameters(fn)
 
 
-def _read_parameters(fn):
+def _read_parameters(fn: Function) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     import inspect
 
     params = inspect.signature(fn).parameters
@@ -181,8 +221,9 @@ def _read_parameters(fn):
 _cached_parameters = functools.lru_cache(maxsize=4096)(_read_parameters)
 
 
-def call_by_name(fn, env):
-    """``fn`` called with the variables it names, taken from ``env``.
+def call_by_name(fn: Function, env: Mapping[str, Any]) -> Any:
+    """``fn`` called with the variables it names, taken from ``env`` (see
+    :func:`arguments`, whose ValueError it raises); returns what ``fn`` returns.
 
     >>> call_by_name(lambda A, X: A - X, {"X": 1, "A": 5, "B": 0})
     4

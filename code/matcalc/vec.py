@@ -1,54 +1,73 @@
 """vec, its inverse, and the commutation matrix, all column-major as in the literature."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .backend import is_symbolic_matrix
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
-def vec(A):
-    """Stack the columns of ``A`` into one column vector (1-D array of length m*n).
+    from .types import Array, ArrayLike, Matrix
+
+__all__ = ["commutation", "unvec", "vec"]
+
+
+def vec(A: Matrix | ArrayLike) -> Matrix:
+    """Stack the columns of the matrix ``A`` into one vector: a 1-D array of length m*n, or
+    a sympy column matrix for a sympy matrix. Raises ValueError, naming the shape, when
+    ``A`` is not 2-D.
 
     Column-major, as in Magnus & Neudecker: ``vec([[a, b], [c, d]]) = [a, c, b, d]``.
-    A sympy matrix gives a sympy column matrix.
 
     >>> vec(np.array([[1, 2], [3, 4]]))
     array([1, 3, 2, 4])
     """
     if is_symbolic_matrix(A):
-        return A.T.reshape(A.rows * A.cols, 1)
-    A = np.asarray(A)
-    if A.ndim != 2:
-        raise ValueError(f"vec expects a matrix (2-D array), got shape {A.shape}")
-    return A.reshape(-1, order="F")
+        sym: Any = A  # a sympy matrix (sympy is not imported here: it is optional)
+        return sym.T.reshape(sym.rows * sym.cols, 1)
+    a = np.asarray(A)
+    if a.ndim != 2:
+        raise ValueError(f"vec expects a matrix (2-D array), got shape {a.shape}")
+    return a.reshape(-1, order="F")
 
 
-def unvec(v, shape):
-    """Inverse of :func:`vec`: refill a matrix of ``shape`` column by column.
+def unvec(v: Matrix | ArrayLike, shape: Sequence[int]) -> Matrix:
+    """Inverse of :func:`vec`: refill a matrix of ``shape`` column by column from the
+    vector ``v`` (1-D, a row or a column; a sympy column gives a sympy matrix). Raises
+    ValueError, naming the sizes, when ``shape`` is not a matrix shape or ``v`` does not
+    have ``shape[0] * shape[1]`` entries.
 
     >>> unvec(np.array([1, 3, 2, 4]), (2, 2))
     array([[1, 2],
            [3, 4]])
     """
-    shape = tuple(int(s) for s in shape)
-    if len(shape) != 2:
-        raise ValueError(f"unvec expects a matrix shape (m, n), got {shape}")
+    dims = tuple(int(s) for s in shape)
+    if len(dims) != 2:
+        raise ValueError(f"unvec expects a matrix shape (m, n), got {dims}")
     if is_symbolic_matrix(v):
-        if v.rows * v.cols != shape[0] * shape[1]:
-            raise ValueError(f"cannot unvec {v.rows * v.cols} entries into shape {shape}")
-        return v.reshape(shape[1], shape[0]).T
-    v = np.asarray(v)
-    if v.ndim == 2 and 1 in v.shape:
-        v = v.reshape(-1)
-    if v.ndim != 1:
-        raise ValueError(f"unvec expects a vector, got an array of shape {v.shape}")
-    if v.size != shape[0] * shape[1]:
-        raise ValueError(f"cannot unvec a vector of length {v.size} into shape {shape} "
-                         f"({shape[0] * shape[1]} entries)")
-    return v.reshape(shape, order="F")
+        sym: Any = v  # a sympy matrix
+        if sym.rows * sym.cols != dims[0] * dims[1]:
+            raise ValueError(f"cannot unvec {sym.rows * sym.cols} entries into shape {dims}")
+        return sym.reshape(dims[1], dims[0]).T
+    a = np.asarray(v)
+    if a.ndim == 2 and 1 in a.shape:
+        a = a.reshape(-1)
+    if a.ndim != 1:
+        raise ValueError(f"unvec expects a vector, got an array of shape {a.shape}")
+    if a.size != dims[0] * dims[1]:
+        raise ValueError(f"cannot unvec a vector of length {a.size} into shape {dims} "
+                         f"({dims[0] * dims[1]} entries)")
+    return a.reshape(dims, order="F")
 
 
-def commutation(m, n):
-    """The commutation matrix K (mn x mn) with ``K @ vec(A) == vec(A.T)`` for A of shape (m, n).
+def commutation(m: int, n: int) -> Array:
+    """The commutation matrix K (mn x mn) with ``K @ vec(A) == vec(A.T)`` for A of shape
+    (m, n). Raises ValueError, naming it, for a size that is not a positive integer.
 
     >>> A = np.arange(6.).reshape(2, 3)
     >>> bool(np.array_equal(commutation(2, 3) @ vec(A), vec(A.T)))

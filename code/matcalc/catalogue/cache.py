@@ -1,5 +1,5 @@
-"""A cache of verification results, so that the catalogue page and the tests do not both
-spend half a minute re-proving 118 unchanged entries.
+"""A cache of verification results, so that the catalogue page and the tests do not each
+re-prove the unchanged entries (the cost: ``benchmarks/README.md``).
 
 :func:`verify_all` checks catalogue entries and stores the digest of each report
 (:func:`matcalc.claimchecks.digest`: passed, verdict, error, exact status, whether the
@@ -28,28 +28,38 @@ built in a notebook) is always checked live.
 (True, 'proved')
 """
 
+from __future__ import annotations
+
 import contextlib
 import hashlib
 import json
 import os
 import platform
+import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-try:
+if sys.platform != "win32":
     import fcntl  # POSIX: concurrent processes (test workers, notebooks) verify once
-except ImportError:  # pragma: no cover - Windows: each process may verify on its own
-    fcntl = None
+# On Windows each process may verify on its own.
+
+if TYPE_CHECKING:
+    from ..claim import Claim
+    from ..claimchecks import Digest
 
 __all__ = ["ENVIRONMENT_VARIABLE", "cache_dir", "forget", "source_hash", "verify_all"]
 
 ENVIRONMENT_VARIABLE = "MATCALC_VERIFY_CACHE"
 PACKAGE = Path(__file__).resolve().parents[1]  # code/matcalc
-_MEMORY: dict = {}  # (source hash, entry name) -> digest, for this process
+_MEMORY: dict[tuple[str, str], Digest] = {}  # (source hash, entry name) -> digest
 
 
-def source_hash():
-    """A hash of the source of :mod:`matcalc` and of the versions that decide its results.
+def source_hash() -> str:
+    """A hash of the source of :mod:`matcalc` and of the versions that decide its results:
+    16 hexadecimal digits of the SHA-256 of every ``.py`` file's path and contents and of the
+    Python, numpy and sympy versions.
 
     >>> len(source_hash())
     16
@@ -66,7 +76,7 @@ def source_hash():
     return digest.hexdigest()[:16]
 
 
-def cache_dir():
+def cache_dir() -> Path | None:
     """The directory of the verification cache, or None for no cache (see the module
     docstring).
 
@@ -84,7 +94,7 @@ def cache_dir():
     return None
 
 
-def forget():
+def forget() -> None:
     """Drop the results kept in memory (the files stay), so that the next
     :func:`verify_all` reads the cache directory again.
 
@@ -93,7 +103,7 @@ def forget():
     _MEMORY.clear()
 
 
-def _load(path):
+def _load(path: Path | None) -> dict[str, Any]:
     if path is None or not path.is_file():
         return {}
     try:
@@ -103,7 +113,7 @@ def _load(path):
     return data if isinstance(data, dict) else {}
 
 
-def _save(path, data):
+def _save(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(handle, "w") as out:
@@ -115,9 +125,9 @@ def _save(path, data):
 
 
 @contextlib.contextmanager
-def _exclusive(directory):
+def _exclusive(directory: Path | None) -> Iterator[None]:
     """Hold the cache directory's lock: a second process waits, then finds the results."""
-    if directory is None or fcntl is None:
+    if directory is None or sys.platform == "win32":
         yield
         return
     directory.mkdir(parents=True, exist_ok=True)
@@ -126,11 +136,14 @@ def _exclusive(directory):
         yield
 
 
-def verify_all(selection=None, *, cache=True):
+def verify_all(selection: Iterable[Claim] | None = None, *,
+               cache: bool = True) -> dict[str, Digest]:
     """Check the catalogue entries ``selection`` (default: all of them) and return
     ``{name: digest}`` in the same order (each a dict, see
     :func:`~matcalc.claimchecks.digest`), taking results from the cache where it has them
-    and storing new ones (``cache=False``: check everything live, store nothing).
+    and storing new ones (``cache=False``: check everything live, store nothing). Only the
+    catalogue's own entries are cached; others are checked live. Raises ValueError as
+    :func:`~matcalc.claimchecks.check_claim` for an entry that cannot be evaluated.
 
     >>> from matcalc.catalogue import find
     >>> [d["passed"] for d in verify_all(find("108"), cache=False).values()]
@@ -147,11 +160,13 @@ def verify_all(selection=None, *, cache=True):
         return _verify(chosen, catalogue, key, path, cache)
 
 
-def _verify(chosen, catalogue, key, path, cache):
+def _verify(chosen: list[Claim], catalogue: set[int], key: str, path: Path | None,
+            cache: bool) -> dict[str, Digest]:
     from ..claimchecks import digest
 
     stored = _load(path)
-    results, new = {}, False
+    results: dict[str, Digest] = {}
+    new = False
     for entry in chosen:
         cacheable = id(entry) in catalogue
         summary = _MEMORY.get((key, entry.name)) if cache and cacheable else None

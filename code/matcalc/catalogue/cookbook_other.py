@@ -3,8 +3,12 @@ carries the ``section`` of the Cookbook's own grouping), and its basic different
 (33)-(44).
 """
 
+from __future__ import annotations
+
 import dataclasses
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,25 +17,28 @@ from ..frobenius import frob
 from ..ops import det, exp, eye, hadamard, inv, kron, logdet, matrix_power, ones_like, tanh, tr
 from ..registry import register_all
 
+if TYPE_CHECKING:
+    from ..types import Array, Function, Matrix
 
-def _pinv_wide(Y):
+
+def _pinv_wide(Y: Matrix) -> Matrix:
     """Yᵀ(YYᵀ)⁻¹ for a wide Y of full row rank, exact for sympy matrices."""
     return Y.T @ inv(Y @ Y.T)
 
 
-def _power_gradient(a, X, b, k=3):
+def _power_gradient(a: Matrix, X: Matrix, b: Matrix, k: int = 3) -> Matrix:
     P = [matrix_power(X, r) for r in range(k + 1)]
     terms = [P[r].T @ P[k] @ (b @ a.T + a @ b.T) @ P[k - 1 - r].T for r in range(k)]
     return terms[0] + terms[1] + terms[2]
 
 
-def _tanh_exp_gradient(x, A, B, C):
+def _tanh_exp_gradient(x: Matrix, A: Matrix, B: Matrix, C: Matrix) -> Matrix:
     s, r = tanh(B @ x), exp(C @ x)
     return (B.T @ hadamard(ones_like(s) - hadamard(s, s), A @ r)
             + C.T @ hadamard(r, A.T @ s))
 
 
-def _jac_xtbx(X, B):
+def _jac_xtbx(X: Array, B: Array) -> Array:
     n = X.shape[1]
     return (np.einsum("lj,ki->klij", np.eye(n), X.T @ B)
             + np.einsum("kj,il->klij", np.eye(n), B @ X))
@@ -133,7 +140,8 @@ _COOKBOOK = (
         wrong=lambda A, X, B: -inv(X) @ B @ A @ inv(X)),
 )
 
-def _rule(number, name, latex, result, f, diff, wrong, shapes=None, note=""):
+def _rule(number: str, name: str, latex: str, result: str, f: Function, diff: Function,
+          wrong: Function, shapes: Mapping[str, str] | None = None, note: str = "") -> Claim:
     """A basic differential rule of the Cookbook's section 2 (numbers 33 to 44)."""
     return Claim(kind="differential", name=name, section="Differentials", cookbook=number,
                  latex=latex, result=result, shapes=shapes or {"X": "mn"}, function=f,
@@ -180,10 +188,11 @@ _BASIC = (
           lambda X, dX: -dX.T),
 )
 
-def _one_claim(entry):
+def _one_claim(entry: Claim) -> Claim:
     """A row reads "d f = result": a name given to the function ("P = V_k V_k^T") or a
     definition after the formula (",\\ Y = BX") moves to the note."""
-
+    if not isinstance(entry.result, str):  # one result per input: nothing to move
+        return entry
     notes, latex, result = [], entry.latex, entry.result
     named = re.match(r"^([A-Za-z])\s*=\s*(.*)$", latex)
     if named:

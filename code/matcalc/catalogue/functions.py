@@ -6,17 +6,24 @@ alike where the entry is checked exactly).
 5.0
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..backend import is_symbolic
 from ..frobenius import frob
 from ..ops import tr
 
+if TYPE_CHECKING:
+    from ..types import Array, Matrix, Scalar
+
 __all__ = ["eig_top", "kron_trace_gradient", "norm2", "square"]
 
 
-def square(X):
-    """``X @ X``.
+def square(X: Matrix) -> Matrix:
+    """``X @ X`` for a square matrix (numpy or sympy).
 
     >>> square(np.array([[0.0, 1.0], [1.0, 0.0]]))
     array([[1., 0.],
@@ -25,8 +32,9 @@ def square(X):
     return X @ X
 
 
-def norm2(x):
-    """The Euclidean (Frobenius) norm ``sqrt(x : x)``; exact for sympy matrices.
+def norm2(x: Matrix) -> Scalar:
+    """The Euclidean (Frobenius) norm ``sqrt(x : x)``: a float, or an exact expression for
+    a sympy matrix.
 
     >>> import sympy as sp
     >>> norm2(sp.Matrix([[3], [4]]))
@@ -39,9 +47,9 @@ def norm2(x):
     return float(np.sqrt(value))
 
 
-def eig_top(A):
-    """The largest eigenvalue of the symmetric part of ``A`` and its unit eigenvector
-    (a column, signed so that its first entry is not negative).
+def eig_top(A: Array) -> tuple[float, Array]:
+    """The largest eigenvalue of the symmetric part of the square array ``A`` and its unit
+    eigenvector (a column, signed so that its first entry is not negative).
 
     >>> lam, v = eig_top(np.array([[2.0, 1.0], [1.0, 2.0]]))
     >>> float(lam), np.round(v.ravel(), 4).tolist()
@@ -54,7 +62,7 @@ def eig_top(A):
     return w[-1], -v if v[0, 0] < 0 else v
 
 
-def kron_trace_gradient(A, X, B):
+def kron_trace_gradient(A: Matrix, X: Matrix, B: Matrix) -> Matrix:
     """The gradient of ``tr(A (X kron B))`` with respect to the ``m x n`` matrix ``X``:
     entry ``(i, j)`` is ``tr(A_[j,i] B)`` with ``A_[j,i]`` the ``k x k`` block ``(j, i)`` of
     ``A`` (``B`` is ``k x k``).

@@ -1,9 +1,16 @@
 """Quadratic forms: x^T B x, b^T X^T D X c, weighted least squares in each of its
 variables (Matrix Cookbook 2.4.2)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..frobenius import frob
 from ..claim import Claim
 from ..registry import register_all
+
+if TYPE_CHECKING:
+    from ..types import Matrix, Scalar
 
 SECTION = "Quadratic forms"
 
@@ -11,8 +18,9 @@ SECTION = "Quadratic forms"
 WLS = {"x": "m1", "A": "mn", "s": "n1", "W": "mm"}
 
 
-def weighted_residual(x, A, s, W):
-    """(x - As)^T W (x - As), the function of the weighted least-squares entries.
+def weighted_residual(x: Matrix, A: Matrix, s: Matrix, W: Matrix) -> Scalar:
+    """(x - As)^T W (x - As), the function of the weighted least-squares entries: a scalar,
+    for columns x (m x 1) and s (n x 1), A (m x n) and W (m x m).
 
     >>> import numpy as np
     >>> float(weighted_residual(np.ones((2, 1)), np.eye(2), np.zeros((2, 1)), np.eye(2)))

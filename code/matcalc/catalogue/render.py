@@ -16,26 +16,35 @@ True
 | 101 | tr(AXB) | $\\grad_{X}\\,\\tr(AXB) = A^\\T B^\\T$ |  | ✓ exact m=3, n=2, p=2; ... |
 """
 
+from __future__ import annotations
+
 import html
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..backend import sizes_text
+
+if TYPE_CHECKING:
+    from ..claim import Claim
+    from ..claimchecks import Digest
 
 __all__ = ["COLUMNS", "Table", "checked", "headline", "identity", "notes", "table"]
 
 COLUMNS = ("Cookbook", "name", "identity", "note", "checked")
 
 
-def identity(entry):
-    """The LaTeX of the row's identity, "derivative of f = result".
+def identity(entry: Claim) -> str:
+    """The LaTeX of the row's identity, "derivative of f = result", written for the entry's
+    kind.
 
     >>> from matcalc.catalogue import find
     >>> identity(find("59")[0])
     '\\\\d\\\\bigl(X^{-1}\\\\bigr) = -X^{-1}\\\\,\\\\d X\\\\,X^{-1}'
     """
     f, result, var = entry.latex, entry.result, ",".join(entry.wrt)
-    if isinstance(result, dict):  # a VJP with several inputs: one gradient each
+    if not isinstance(result, str):  # a VJP with several inputs: one gradient each
         return r",\quad ".join(rf"\bar {v} = {r}" for v, r in result.items())
     if entry.kind in ("gradient", "diagonal-gradient"):
         return rf"\grad_{{{var}}}\,{f} = {result}"
@@ -52,7 +61,7 @@ def identity(entry):
     return f"{f} = {result}"  # a Jacobian array, or an identity: the LaTeX names the entries
 
 
-def notes(entry):
+def notes(entry: Claim) -> str:
     """The note column (Markdown with math): alias, the function of a vector-Jacobian
     product, conditions and note.
 
@@ -69,9 +78,10 @@ def notes(entry):
     return "; ".join(parts)
 
 
-def checked(entry, summary):
+def checked(entry: Claim, summary: Mapping[str, object]) -> str:
     """The "checked" column: the verdict, the sizes of the exact and numeric checks (named
-    by their dimension letters), the numeric error, and what dropping the conditions did.
+    by their dimension letters), the numeric error, and what dropping the conditions did,
+    from the entry and its ``summary`` (a :func:`~matcalc.claimchecks.digest`).
 
     >>> from matcalc.catalogue import find, verify_all
     >>> e = find("101")[0]
@@ -94,39 +104,41 @@ def checked(entry, summary):
     return ("✓ " if summary["passed"] else "✗ ") + "; ".join(parts)
 
 
-def _math_html(latex):
+def _math_html(latex: str) -> str:
     return f'<span class="math notranslate nohighlight">\\({html.escape(latex)}\\)</span>'
 
 
-def _markdown_html(text):
+def _markdown_html(text: str) -> str:
     """Markdown with ``$...$`` math (the note column) as HTML."""
     pieces = text.split("$")
     return "".join(_math_html(p) if k % 2 else html.escape(p) for k, p in enumerate(pieces))
 
 
-def _cell(text):
+def _cell(text: str) -> str:
     return text.replace("|", r"\vert ").replace("\n", " ")
 
 
 @dataclass(frozen=True)
 class Table:
-    """The rows of one section: ``(entry, summary)`` pairs, shown as HTML or Markdown.
+    """The rows of one section: ``(entry, summary)`` pairs (a summary is the entry's
+    :func:`~matcalc.claimchecks.digest`), shown as HTML in the built book and as Markdown
+    elsewhere.
 
     >>> Table("Empty", ())._repr_markdown_().splitlines()[0]
     '| Cookbook | name | identity | note | checked |'
     """
 
     section: str
-    rows: tuple
+    rows: tuple[tuple[Claim, Digest], ...]
 
-    def _repr_markdown_(self):
+    def _repr_markdown_(self) -> str:
         lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
         for e, s in self.rows:
             lines.append(f"| {e.cookbook or ''} | {e.name.replace('|', '∣')} | "
                          f"${_cell(identity(e))}$ | {_cell(notes(e))} | {checked(e, s)} |")
         return "\n".join(lines)
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         head = "".join(f"<th>{c}</th>" for c in COLUMNS)
         body = []
         for e, s in self.rows:
@@ -143,9 +155,11 @@ class Table:
                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
-def table(section, entries=None, results=None):
-    """The table of ``section``: its entries (default: the catalogue's) with their results
-    (default: :func:`~matcalc.catalogue.verify_all`, from the cache when it has them).
+def table(section: str, entries: Iterable[Claim] | None = None,
+          results: Mapping[str, Digest] | None = None) -> Table:
+    """The table of ``section``: those of ``entries`` (default: the catalogue's) in that
+    section, with their results (default: :func:`~matcalc.catalogue.verify_all`, from the
+    cache when it has them). Raises KeyError for an entry that ``results`` lacks.
 
     >>> from matcalc.catalogue import find
     >>> len(table("Traces of inverses", entries=find("126")).rows)
@@ -159,9 +173,10 @@ def table(section, entries=None, results=None):
     return Table(section, tuple((e, results[e.name]) for e in chosen))
 
 
-def headline(results=None):
-    """One Markdown line counting the entries, their kinds and the Cookbook numbers, and
-    saying whether all were verified.
+def headline(results: Mapping[str, Digest] | None = None) -> str:
+    """One Markdown line counting the catalogue's entries, their kinds and the Cookbook
+    numbers, and saying whether all were verified (by ``results``, default
+    :func:`~matcalc.catalogue.verify_all`), naming the ones that failed.
 
     >>> headline().startswith("**")
     True

@@ -1,9 +1,16 @@
 """Traces of inverses: tr[(X^T C X)^-1 A] and relatives, with the conditions (symmetric
 B, C, A) they need and their general forms (Matrix Cookbook 2.5.4)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..ops import inv, tr
 from ..claim import Claim
 from ..registry import register_all
+
+if TYPE_CHECKING:
+    from ..types import Matrix
 
 SECTION = "Traces of inverses"
 
@@ -13,7 +20,7 @@ TALL = {"X": "mn", "C": "mm", "A": "nn"}
 TALL_B = {"X": "mn", "C": "mm", "B": "mm"}
 
 
-def ratio_gradient(X, M, B, C):
+def ratio_gradient(X: Matrix, M: Matrix, B: Matrix, C: Matrix) -> Matrix:
     """The gradient of ``tr(M^-1 X^T B X)`` with respect to ``X`` when ``dM = dX^T C X +
     X^T C dX`` (``M = X^T C X``, or ``A + X^T C X`` with ``A`` constant), for general ``B``,
     ``C``, ``A``: ``BXM^-1 + B^T X M^-T - CXM^-1 N M^-1 - C^T X M^-T N^T M^-T`` with

@@ -9,6 +9,10 @@ A = softmax(S) (rows summing to one):
     grad_Q = grad_S K / sqrt(d),   grad_K = grad_S^T Q / sqrt(d).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 import sympy as sp
 
@@ -17,10 +21,14 @@ from ..backend import is_symbolic_matrix
 from ..frobenius import frob
 from ..ops import hadamard, ones, softmax
 
+if TYPE_CHECKING:
+    from ..types import Array, Matrix, Scalar
+
 __all__ = ["sample", "softmax_rows", "attention", "loss", "gradients", "derivation"]
 
 
-def sample(t=3, s=4, d=2, e=3, seed=0):
+def sample(t: int = 3, s: int = 4, d: int = 2, e: int = 3, seed: int = 0
+           ) -> tuple[Array, ...]:
     """Random Q (t x d), K (s x d), V (s x e) and an upstream gradient G (t x e).
 
     >>> Q, K, V, G = sample()
@@ -31,12 +39,12 @@ def sample(t=3, s=4, d=2, e=3, seed=0):
     return tuple(rng.standard_normal(shape) for shape in [(t, d), (s, d), (s, e), (t, e)])
 
 
-def _scale(Q):
+def _scale(Q: Matrix) -> Scalar:
     d = Q.shape[1]
     return sp.sqrt(d) if is_symbolic_matrix(Q) else np.sqrt(d)
 
 
-def softmax_rows(S):
+def softmax_rows(S: Matrix) -> Matrix:
     """Row-wise softmax: the column-wise one of the transpose.
 
     >>> bool(np.allclose(softmax_rows(np.zeros((2, 4))), 0.25))
@@ -45,7 +53,7 @@ def softmax_rows(S):
     return softmax(S.T).T
 
 
-def attention(Q, K, V):
+def attention(Q: Matrix, K: Matrix, V: Matrix) -> Matrix:
     """softmax(Q K^T / sqrt(d)) V.
 
     >>> Q, K, V, G = sample()
@@ -55,7 +63,7 @@ def attention(Q, K, V):
     return softmax_rows(Q @ K.T / _scale(Q)) @ V
 
 
-def loss(Q, K, V, G):
+def loss(Q: Matrix, K: Matrix, V: Matrix, G: Matrix) -> Scalar:
     """L = G : attention(Q, K, V), whose gradient in O is G.
 
     >>> Q, K, V, G = sample()
@@ -65,8 +73,8 @@ def loss(Q, K, V, G):
     return frob(G, attention(Q, K, V))
 
 
-def gradients(Q, K, V, G):
-    """The gradients in Q, K and V for the upstream gradient G (a dict).
+def gradients(Q: Matrix, K: Matrix, V: Matrix, G: Matrix) -> dict[str, Matrix]:
+    """The gradients in Q, K and V for the upstream gradient G, by name.
 
     >>> from matcalc import check_gradient
     >>> Q, K, V, G = sample()
@@ -85,8 +93,9 @@ def gradients(Q, K, V, G):
     return {"Q": gS @ K / c, "K": gS.T @ Q / c, "V": A.T @ G}
 
 
-def derivation(variable="Q"):
-    """The gradient in Q, K or V, step by step.
+def derivation(variable: str = "Q") -> Derivation:
+    """The gradient in ``variable`` (Q, K or V), step by step. Raises ValueError, naming
+    it, for another variable.
 
     >>> all(derivation(v).check().passed for v in "QKV")
     True
@@ -95,15 +104,15 @@ def derivation(variable="Q"):
     sizes = dict(exact_sizes={"t": 2, "s": 2, "d": 2, "e": 2},
                  numeric_sizes={"t": 3, "s": 4, "d": 2, "e": 3})
 
-    def A(Q, K):
+    def A(Q: Matrix, K: Matrix) -> Matrix:
         return softmax_rows(Q @ K.T / _scale(Q))
 
-    def gS(Q, K, V, G):
+    def gS(Q: Matrix, K: Matrix, V: Matrix, G: Matrix) -> Matrix:
         a, gA = A(Q, K), G @ V.T
         row = hadamard(gA, a) @ ones(a.shape[1], 1, a)
         return hadamard(a, gA - row @ ones(1, a.shape[1], a))
 
-    def dA(Q, K, dS):
+    def dA(Q: Matrix, K: Matrix, dS: Matrix) -> Matrix:
         """d softmax_rows(S) = A o (dS - (A o dS) 1 1^T)."""
         a = A(Q, K)
         row = hadamard(a, dS) @ ones(a.shape[1], 1, a)

@@ -4,26 +4,32 @@ X is n x k (k samples), labels y in {0, 1} as a 1 x k row for logistic regressio
 columns Y (c x k) for softmax. The losses are sums over the samples.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 import sympy as sp
 
 from ..derivation import Derivation, Step
-from ..backend import is_symbolic_matrix
 from ..frobenius import frob
 from ..ops import hadamard, log, ones, sigmoid, softmax
+
+if TYPE_CHECKING:
+    from ..types import Array, Matrix, Scalar
 
 __all__ = ["sample_logistic", "logistic_loss", "logistic_gradient", "logistic_hessian_vector",
            "logistic_hessian", "logistic_derivation", "newton_step", "sample_softmax",
            "softmax", "softmax_loss", "softmax_gradient", "softmax_derivation"]
 
 
-def _softplus(Z):
-    if is_symbolic_matrix(Z):
+def _softplus(Z: Matrix) -> Matrix:
+    if isinstance(Z, sp.MatrixBase):
         return Z.applyfunc(lambda z: sp.log(1 + sp.exp(z)))
     return np.logaddexp(0.0, Z)
 
 
-def sample_logistic(n=3, k=20, seed=0):
+def sample_logistic(n: int = 3, k: int = 20, seed: int = 0) -> tuple[Array, Array, Array]:
     """Random w (n x 1), X (n x k) and labels y (1 x k) in {0, 1}.
 
     >>> w, X, y = sample_logistic()
@@ -37,7 +43,7 @@ def sample_logistic(n=3, k=20, seed=0):
     return rng.standard_normal((n, 1)), X, y
 
 
-def logistic_loss(w, X, y):
+def logistic_loss(w: Matrix, X: Matrix, y: Matrix) -> Scalar:
     """L = sum_j [log(1 + e^{z_j}) - y_j z_j] with z = w^T X (the negative log-likelihood).
 
     >>> w, X, y = sample_logistic()
@@ -49,7 +55,7 @@ def logistic_loss(w, X, y):
     return frob(ones(1, X.shape[1], X), _softplus(z)) - frob(y, z)
 
 
-def logistic_gradient(w, X, y):
+def logistic_gradient(w: Matrix, X: Matrix, y: Matrix) -> Matrix:
     """grad_w L = X (sigma(z) - y)^T, from dL = (sigma(z) - y) : dz and dz = dw^T X.
 
     >>> from matcalc import check_gradient
@@ -60,7 +66,7 @@ def logistic_gradient(w, X, y):
     return X @ (sigmoid(w.T @ X) - y).T
 
 
-def logistic_hessian_vector(w, X, y, V):
+def logistic_hessian_vector(w: Matrix, X: Matrix, y: Matrix, V: Matrix) -> Matrix:
     """H[v] = X diag(s) X^T v with s = sigma(z)(1 - sigma(z)).
 
     >>> from matcalc import check_hessian
@@ -73,7 +79,7 @@ def logistic_hessian_vector(w, X, y, V):
     return X @ hadamard(hadamard(s, 1 - s), V.T @ X).T
 
 
-def logistic_hessian(w, X, y):
+def logistic_hessian(w: Array, X: Array, y: Array) -> Array:
     """The Hessian matrix X diag(s) X^T (n x n), s = sigma(z)(1 - sigma(z)).
 
     >>> w, X, y = sample_logistic()
@@ -85,13 +91,13 @@ def logistic_hessian(w, X, y):
     return (X * (s * (1 - s))) @ X.T
 
 
-def logistic_derivation():
+def logistic_derivation() -> Derivation:
     """The gradient of the logistic loss, step by step.
 
     >>> logistic_derivation().check().passed
     True
     """
-    def sig(w, X):
+    def sig(w: Matrix, X: Matrix) -> Matrix:
         return sigmoid(w.T @ X)
 
     return Derivation(
@@ -109,7 +115,7 @@ def logistic_derivation():
         exact_sizes={"n": 2, "k": 2}, numeric_sizes={"n": 4, "k": 9})
 
 
-def newton_step(w, X, y):
+def newton_step(w: Array, X: Array, y: Array) -> Array:
     """One Newton step w - H^{-1} g for the logistic loss.
 
     >>> w, X, y = sample_logistic(k=50)
@@ -123,7 +129,8 @@ def newton_step(w, X, y):
 
 # --- softmax cross-entropy -----------------------------------------------------------------
 
-def sample_softmax(c=3, n=4, k=6, seed=0):
+def sample_softmax(c: int = 3, n: int = 4, k: int = 6, seed: int = 0
+                   ) -> tuple[Array, Array, Array]:
     """Random W (c x n), X (n x k) and one-hot labels Y (c x k).
 
     >>> W, X, Y = sample_softmax()
@@ -135,7 +142,7 @@ def sample_softmax(c=3, n=4, k=6, seed=0):
     return rng.standard_normal((c, n)), rng.standard_normal((n, k)), Y
 
 
-def softmax_loss(W, X, Y):
+def softmax_loss(W: Matrix, X: Matrix, Y: Matrix) -> Scalar:
     """Cross-entropy L = -1^T (Y o log softmax(WX)) 1 = -Y : log P, summed over samples.
 
     >>> W, X, Y = sample_softmax()
@@ -144,14 +151,14 @@ def softmax_loss(W, X, Y):
     True
     """
     Z = W @ X
-    if is_symbolic_matrix(Z):
+    if isinstance(Z, sp.MatrixBase):
         return -frob(Y, log(softmax(Z)))
     logP = Z - Z.max(axis=0, keepdims=True)
     logP = logP - np.log(np.exp(logP).sum(axis=0, keepdims=True))
     return -frob(Y, logP)
 
 
-def softmax_gradient(W, X, Y):
+def softmax_gradient(W: Matrix, X: Matrix, Y: Matrix) -> Matrix:
     """grad_W L = (P - Y) X^T when every column of Y sums to 1 (P = softmax(WX)).
 
     >>> from matcalc import check_gradient
@@ -162,7 +169,7 @@ def softmax_gradient(W, X, Y):
     return (softmax(W @ X) - Y) @ X.T
 
 
-def softmax_derivation():
+def softmax_derivation() -> Derivation:
     """The softmax cross-entropy gradient, step by step (labels one-hot).
 
     Column j of log P is z_j - log(1^T e^{z_j}), so d log P = dZ - 1 1^T (P o dZ); with
@@ -171,7 +178,7 @@ def softmax_derivation():
     >>> softmax_derivation().check().passed
     True
     """
-    def P(W, X):
+    def P(W: Matrix, X: Matrix) -> Matrix:
         return softmax(W @ X)
 
     return Derivation(
@@ -189,11 +196,11 @@ def softmax_derivation():
         exact_sizes={"c": 2, "n": 2, "k": 2}, numeric_sizes={"c": 3, "n": 4, "k": 6})
 
 
-def _onehot(Y):
+def _onehot(Y: Matrix) -> Matrix:
     """Labels for the derivation: the symbolic or random Y is replaced by fixed one-hot
     columns of the same shape (class j mod c for sample j), so the condition 1^T Y = 1^T
     holds for every evaluation."""
     c, k = Y.shape
-    if is_symbolic_matrix(Y):
+    if isinstance(Y, sp.MatrixBase):
         return sp.Matrix(c, k, lambda i, j: 1 if i == j % c else 0)
     return np.eye(c)[:, [j % c for j in range(k)]]

@@ -4,24 +4,31 @@ The chapters display these (the rendered table is the derivation) and the tests 
 one, together with the slips in ``SLIPS``, which must fail at the step they name.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..derivation import Derivation, Step, chain
 from ..frobenius import frob
 from ..ops import eye, hadamard, inv, kron, logdet, matrix_power, ones, ones_like, sigmoid, tr
 from ..vec import vec
+
+if TYPE_CHECKING:
+    from ..types import Matrix, Scalar
 
 __all__ = ["quadratic_inverse", "logdet_gram", "sigmoid_sum", "trace_power", "bilinear",
            "trace_product", "bias", "left_factor", "kronecker_gradient", "quadratic_as_frob",
            "three_moves", "DERIVATIONS", "SLIPS"]
 
 
-def quadratic_inverse(slipped=False):
+def quadratic_inverse(slipped: bool = False) -> Derivation:
     """lambda(X) = a^T X^{-1} b: gradient -X^{-T} a b^T X^{-T}. ``slipped=True`` drops the
     transposes in the last step, as is easy to do.
 
     >>> quadratic_inverse().check().passed, quadratic_inverse(True).check().first_wrong.index
     (True, 3)
     """
-    def value(a, X, b):
+    def value(a: Matrix, X: Matrix, b: Matrix) -> Scalar:
         return (a.T @ inv(X) @ b)[0, 0]
 
     steps = [
@@ -51,7 +58,7 @@ def quadratic_inverse(slipped=False):
                       exact_sizes={"n": 2}, numeric_sizes={"n": 6})
 
 
-def logdet_gram():
+def logdet_gram() -> Derivation:
     """lambda(X) = log det(X^T X) for tall X: gradient 2 X (X^T X)^{-1}.
 
     >>> logdet_gram().check().passed
@@ -72,12 +79,12 @@ def logdet_gram():
         exact_sizes={"m": 3, "n": 2}, numeric_sizes={"m": 8, "n": 3})
 
 
-def _dsigmoid(Z):
+def _dsigmoid(Z: Matrix) -> Matrix:
     s = sigmoid(Z)
     return hadamard(s, ones_like(Z) - s)
 
 
-def sigmoid_sum():
+def sigmoid_sum() -> Derivation:
     """lambda(X) = 1^T sigma(X w): gradient sigma'(X w) w^T.
 
     >>> sigmoid_sum().check().passed
@@ -97,7 +104,7 @@ def sigmoid_sum():
         exact_sizes={"m": 2, "n": 2}, numeric_sizes={"m": 7, "n": 4})
 
 
-def trace_power():
+def trace_power() -> Derivation:
     """lambda(X) = tr(X^4): the trace lets the factors commute, gradient 4 (X^3)^T.
 
     >>> trace_power().check().passed
@@ -114,7 +121,7 @@ def trace_power():
         exact_sizes={"n": 2}, numeric_sizes={"n": 5})
 
 
-def bilinear():
+def bilinear() -> Derivation:
     """lambda(X) = a^T X b: gradient a b^T (the shape of X).
 
     >>> bilinear().check().passed
@@ -129,7 +136,7 @@ def bilinear():
         exact_sizes={"m": 2, "n": 3}, numeric_sizes={"m": 5, "n": 4})
 
 
-def trace_product(wrong_order=False):
+def trace_product(wrong_order: bool = False) -> Derivation:
     """lambda(X) = tr(A X B): gradient A^T B^T. ``wrong_order=True`` reads off B A.
 
     >>> trace_product().check().passed, trace_product(True).check().first_wrong.index
@@ -151,18 +158,18 @@ def trace_product(wrong_order=False):
         numeric_sizes={"p": 4, "m": 4, "n": 4} if wrong_order else {"p": 3, "m": 5, "n": 4})
 
 
-def _bias_loss(W, X, Y, b):
+def _bias_loss(W: Matrix, X: Matrix, Y: Matrix, b: Matrix) -> Scalar:
     R = W @ X + b @ ones(1, X.shape[1], X) - Y
     return frob(R, R) / 2
 
 
-def bias():
+def bias() -> Derivation:
     """L = 1/2 ||W X + b 1^T - Y||^2: gradient in b is (Y_hat - Y) 1.
 
     >>> bias().check().passed
     True
     """
-    def residual(W, X, Y, b):
+    def residual(W: Matrix, X: Matrix, Y: Matrix, b: Matrix) -> Matrix:
         return W @ X + b @ ones(1, X.shape[1], X) - Y
 
     return Derivation(
@@ -178,13 +185,13 @@ def bias():
         numeric_sizes={"m": 4, "n": 3, "k": 6})
 
 
-def left_factor():
+def left_factor() -> Derivation:
     """L = 1/2 ||A X - Y||^2 in X: gradient A^T (A X - Y).
 
     >>> left_factor().check().passed
     True
     """
-    def loss(A, X, Y):
+    def loss(A: Matrix, X: Matrix, Y: Matrix) -> Scalar:
         return frob(A @ X - Y, A @ X - Y) / 2
 
     return Derivation(
@@ -197,13 +204,13 @@ def left_factor():
         exact_sizes={"p": 2, "m": 2, "k": 2}, numeric_sizes={"p": 3, "m": 2, "k": 4})
 
 
-def kronecker_gradient():
+def kronecker_gradient() -> Derivation:
     """vec of the least-squares gradient through the Kronecker Jacobian, as a chain.
 
     >>> kronecker_gradient().check().passed
     True
     """
-    def r(W, X, Y):
+    def r(W: Matrix, X: Matrix, Y: Matrix) -> Matrix:
         return W @ X - Y
 
     return chain(
@@ -221,7 +228,7 @@ def kronecker_gradient():
         exact_sizes={"m": 2, "n": 2, "k": 3}, numeric_sizes={"m": 4, "n": 3, "k": 5})
 
 
-def quadratic_as_frob():
+def quadratic_as_frob() -> Derivation:
     """x^T A y = tr(A y x^T) = (x y^T):A, a chain of equalities.
 
     >>> quadratic_as_frob().check().passed
@@ -237,7 +244,7 @@ def quadratic_as_frob():
         exact_sizes={"m": 2, "n": 3}, numeric_sizes={"m": 5, "n": 4})
 
 
-def three_moves():
+def three_moves() -> Derivation:
     """(A X B):C = (X B):(A^T C) = X:(A^T C B^T), a chain of equalities.
 
     >>> three_moves().check().passed

@@ -11,17 +11,24 @@ symmetric already, so it is also the gradient on the symmetric matrices. Setting
 gives mu = mean of the columns and S = C / k.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..derivation import Derivation, Step
 from ..frobenius import frob
 from ..ops import inv, logdet, ones, tr
 
+if TYPE_CHECKING:
+    from ..types import Array, Matrix, Scalar
+
 __all__ = ["sample", "loglik", "grad_mu", "grad_sigma", "mle", "derivation_mu",
            "derivation_sigma"]
 
 
-def sample(n=3, k=40, seed=0):
+def sample(n: int = 3, k: int = 40, seed: int = 0) -> tuple[Array, Array, Array]:
     """Random mu (n x 1), an SPD Sigma (n x n) and data X (n x k).
 
     >>> mu, S, X = sample()
@@ -35,11 +42,11 @@ def sample(n=3, k=40, seed=0):
     return rng.standard_normal((n, 1)), S, X
 
 
-def _centered(mu, X):
+def _centered(mu: Matrix, X: Matrix) -> Matrix:
     return X - mu @ ones(1, X.shape[1], X)
 
 
-def loglik(mu, S, X):
+def loglik(mu: Matrix, S: Matrix, X: Matrix) -> Scalar:
     """-k/2 log det S - 1/2 tr(S^{-1} C), C the scatter matrix around mu.
 
     >>> mu, S, X = sample()
@@ -52,7 +59,7 @@ def loglik(mu, S, X):
     return -X.shape[1] * logdet(S) / 2 - tr(inv(S) @ D @ D.T) / 2
 
 
-def grad_mu(mu, S, X):
+def grad_mu(mu: Matrix, S: Matrix, X: Matrix) -> Matrix:
     """S^{-1} (X - mu 1^T) 1.
 
     >>> from matcalc import check_gradient
@@ -63,7 +70,7 @@ def grad_mu(mu, S, X):
     return inv(S) @ _centered(mu, X) @ ones(X.shape[1], 1, X)
 
 
-def grad_sigma(mu, S, X):
+def grad_sigma(mu: Matrix, S: Matrix, X: Matrix) -> Matrix:
     """-k/2 S^{-T} + 1/2 S^{-T} C^T S^{-T} (the gradient on all matrices).
 
     >>> from matcalc import check_gradient
@@ -77,7 +84,7 @@ def grad_sigma(mu, S, X):
     return -X.shape[1] * Si / 2 + Si @ C.T @ Si / 2
 
 
-def mle(X):
+def mle(X: Array) -> tuple[Array, Array]:
     """The maximum-likelihood estimates: the sample mean and C / k (not k - 1).
 
     >>> mu, S, X = sample()
@@ -90,16 +97,16 @@ def mle(X):
     return mu, D @ D.T / X.shape[1]
 
 
-def derivation_mu():
+def derivation_mu() -> Derivation:
     """The gradient in mu, step by step.
 
     >>> derivation_mu().check().passed
     True
     """
-    def D(mu, X):
+    def D(mu: Matrix, X: Matrix) -> Matrix:
         return _centered(mu, X)
 
-    def one(X):
+    def one(X: Matrix) -> Matrix:
         return ones(X.shape[1], 1, X)
 
     return Derivation(
@@ -117,13 +124,13 @@ def derivation_mu():
         exact_sizes={"n": 2, "k": 2}, numeric_sizes={"n": 3, "k": 9})
 
 
-def derivation_sigma():
+def derivation_sigma() -> Derivation:
     """The gradient in Sigma, step by step (directions symmetric, as S is).
 
     >>> derivation_sigma().check().passed
     True
     """
-    def C(mu, X):
+    def C(mu: Matrix, X: Matrix) -> Matrix:
         D = _centered(mu, X)
         return D @ D.T
 

@@ -6,15 +6,24 @@ module computes it five ways, which the chain-rule chapter compares: by differen
 (:func:`gradient_by_contraction`), through the vec/Kronecker Jacobian matrix
 (:func:`gradient_by_kronecker`), row by row (:func:`gradient_by_rows`), and numerically
 (:func:`matcalc.jacobian`), plus the cost of the explicit-Jacobian route (:func:`route_costs`).
+The functions of W, X and Y take numpy arrays (the loss, the gradient and the differential
+also sympy matrices) and raise ValueError, naming the three shapes, when they do not fit.
 """
 
+from __future__ import annotations
+
 import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..derivation import Derivation, Step
 from ..frobenius import frob
 from ..vec import unvec, vec
+
+if TYPE_CHECKING:
+    from ..types import Array, Matrix, Scalar, Sizes
 
 __all__ = ["loss", "gradient", "differential", "derivation", "output_jacobian",
            "normal_equations", "ridge_loss", "ridge_gradient", "ridge_derivation",
@@ -23,7 +32,7 @@ __all__ = ["loss", "gradient", "differential", "derivation", "output_jacobian",
            "gradient_by_rows", "route_costs", "sample"]
 
 
-def sample(m=3, n=4, k=5, seed=0):
+def sample(m: int = 3, n: int = 4, k: int = 5, seed: int = 0) -> tuple[Array, Array, Array]:
     """Random W (m x n), X (n x k), Y (m x k) for experiments.
 
     >>> W, X, Y = sample(2, 3, 4)
@@ -34,13 +43,13 @@ def sample(m=3, n=4, k=5, seed=0):
     return rng.standard_normal((m, n)), rng.standard_normal((n, k)), rng.standard_normal((m, k))
 
 
-def _shapes(W, X, Y):
+def _shapes(W: Matrix, X: Matrix, Y: Matrix) -> None:
     if W.shape[1] != X.shape[0] or Y.shape != (W.shape[0], X.shape[1]):
         raise ValueError(f"the linear model needs W (m x n), X (n x k), Y (m x k); got W "
                          f"{tuple(W.shape)}, X {tuple(X.shape)}, Y {tuple(Y.shape)}")
 
 
-def loss(W, X, Y):
+def loss(W: Matrix, X: Matrix, Y: Matrix) -> Scalar:
     """L = 1/2 ||W X - Y||_F^2 = 1/2 (WX - Y):(WX - Y). Works on arrays and sympy matrices.
 
     >>> W, X, Y = sample()
@@ -52,8 +61,8 @@ def loss(W, X, Y):
     return frob(R, R) / 2
 
 
-def gradient(W, X, Y):
-    """grad_W L = (W X - Y) X^T, read off from dL = (WX - Y)X^T : dW.
+def gradient(W: Matrix, X: Matrix, Y: Matrix) -> Matrix:
+    """grad_W L = (W X - Y) X^T, read off from dL = (WX - Y)X^T : dW (shape of W).
 
     >>> from matcalc import check_gradient
     >>> W, X, Y = sample()
@@ -64,7 +73,7 @@ def gradient(W, X, Y):
     return (W @ X - Y) @ X.T
 
 
-def differential(W, X, Y, dW):
+def differential(W: Matrix, X: Matrix, Y: Matrix, dW: Matrix) -> Scalar:
     """dL = (W X - Y) : (dW X), the differential before identification.
 
     >>> W, X, Y = sample()
@@ -76,8 +85,10 @@ def differential(W, X, Y, dW):
     return frob(W @ X - Y, dW @ X)
 
 
-def derivation(exact_sizes=None, numeric_sizes=None):
-    """The derivation of the gradient, step by step, as a checkable object.
+def derivation(exact_sizes: Sizes | None = None, numeric_sizes: Sizes | None = None
+               ) -> Derivation:
+    """The derivation of the gradient, step by step, as a checkable object, checked at
+    ``exact_sizes`` and ``numeric_sizes`` (of the letters m, n, k) when given.
 
     >>> derivation().check().passed
     True
@@ -98,7 +109,7 @@ def derivation(exact_sizes=None, numeric_sizes=None):
         numeric_sizes=numeric_sizes or {"m": 5, "n": 7, "k": 4})
 
 
-def output_jacobian(X, m):
+def output_jacobian(X: Array, m: int) -> Array:
     """The fourth-order tensor dY_hat[i, j] / dW[p, q] = delta_ip X[q, j], built explicitly.
 
     Shape (m, k, m, n) for X of shape (n, k): F.shape + W.shape, as :func:`matcalc.jacobian`.
@@ -111,7 +122,7 @@ def output_jacobian(X, m):
     return np.einsum("ip,qj->ijpq", np.eye(m), X)
 
 
-def gradient_by_contraction(W, X, Y, J=None):
+def gradient_by_contraction(W: Array, X: Array, Y: Array, J: Array | None = None) -> Array:
     """Chain rule with the tensor: grad_W L [k, l] = sum_ij (Y_hat - Y)[i, j] J[i, j, k, l].
 
     The "product" of grad_Y L (m x k) and dY/dW (m x k x m x n) is this contraction over
@@ -126,7 +137,7 @@ def gradient_by_contraction(W, X, Y, J=None):
     return np.tensordot(W @ X - Y, J, axes=([0, 1], [0, 1]))
 
 
-def kronecker_jacobian(X, m):
+def kronecker_jacobian(X: Array, m: int) -> Array:
     """d vec(W X) / d vec(W) = X^T kron I_m, an (m k) x (m n) matrix.
 
     >>> from matcalc import as_vec_jacobian
@@ -137,7 +148,7 @@ def kronecker_jacobian(X, m):
     return np.kron(X.T, np.eye(m))
 
 
-def gradient_by_kronecker(W, X, Y):
+def gradient_by_kronecker(W: Array, X: Array, Y: Array) -> Array:
     """vec(grad_W L) = (X^T kron I)^T vec(Y_hat - Y) = (X kron I) vec(Y_hat - Y).
 
     >>> W, X, Y = sample()
@@ -149,7 +160,7 @@ def gradient_by_kronecker(W, X, Y):
     return unvec(J.T @ vec(W @ X - Y), W.shape)
 
 
-def gradient_by_rows(W, X, Y):
+def gradient_by_rows(W: Array, X: Array, Y: Array) -> Array:
     """Row i of Y_hat is w_i^T X, and depends only on row w_i of W; stack the row gradients.
 
     L = sum_i 1/2 ||X^T w_i - y_i||^2, so grad_{w_i} L = X (X^T w_i - y_i), a column; as
@@ -164,7 +175,7 @@ def gradient_by_rows(W, X, Y):
     return np.stack(rows)
 
 
-def route_costs(sizes, repeats=3, seed=0):
+def route_costs(sizes: Iterable[int], repeats: int = 3, seed: int = 0) -> list[dict[str, float]]:
     """Measured cost of the explicit-Jacobian route against the differential route.
 
     For each s in ``sizes`` (W, X, Y all s x s) returns a dict with the bytes of the
@@ -179,7 +190,7 @@ def route_costs(sizes, repeats=3, seed=0):
     for s in sizes:
         W, X, Y = sample(s, s, s, seed)
 
-        def best(fn):
+        def best(fn: Callable[[], object]) -> float:
             times = []
             for _ in range(repeats):
                 t0 = time.perf_counter()
@@ -197,7 +208,7 @@ def route_costs(sizes, repeats=3, seed=0):
 
 # --- normal equations, ridge and second order ----------------------------------------------
 
-def normal_equations(X, Y, ridge=0.0):
+def normal_equations(X: Array, Y: Array, ridge: float = 0.0) -> Array:
     """The minimiser of 1/2 ||WX - Y||^2 + ridge/2 ||W||^2: W = Y X^T (X X^T + ridge I)^{-1}.
 
     Setting the gradient (WX - Y)X^T + ridge W to zero gives W (X X^T + ridge I) = Y X^T.
@@ -212,7 +223,7 @@ def normal_equations(X, Y, ridge=0.0):
     return np.linalg.solve(X @ X.T + ridge * np.eye(n), X @ Y.T).T
 
 
-def ridge_loss(W, X, Y, lam):
+def ridge_loss(W: Matrix, X: Matrix, Y: Matrix, lam: Matrix) -> Scalar:
     """1/2 ||WX - Y||_F^2 + lam/2 ||W||_F^2 (``lam`` a 1x1 matrix, so sympy can use it too).
 
     >>> W, X, Y = sample()
@@ -222,7 +233,7 @@ def ridge_loss(W, X, Y, lam):
     return loss(W, X, Y) + lam[0, 0] * frob(W, W) / 2
 
 
-def ridge_gradient(W, X, Y, lam):
+def ridge_gradient(W: Matrix, X: Matrix, Y: Matrix, lam: Matrix) -> Matrix:
     """(WX - Y) X^T + lam W.
 
     >>> from matcalc import check_gradient
@@ -234,7 +245,7 @@ def ridge_gradient(W, X, Y, lam):
     return gradient(W, X, Y) + lam[0, 0] * W
 
 
-def ridge_derivation():
+def ridge_derivation() -> Derivation:
     """The ridge gradient, step by step.
 
     >>> ridge_derivation().check().passed
@@ -252,7 +263,7 @@ def ridge_derivation():
         exact_sizes={"m": 2, "n": 2, "k": 3}, numeric_sizes={"m": 4, "n": 5, "k": 7})
 
 
-def hessian_vector(W, X, Y, V):
+def hessian_vector(W: Matrix, X: Matrix, Y: Matrix, V: Matrix) -> Matrix:
     """H[V] = V X X^T: the second differential d^2 L = dW X : dW X = dW : dW X X^T.
 
     >>> from matcalc import check_hessian
@@ -264,9 +275,10 @@ def hessian_vector(W, X, Y, V):
     return V @ X @ X.T
 
 
-def hessian_matrix(X, m, order="F"):
+def hessian_matrix(X: Array, m: int, order: str = "F") -> Array:
     """The Hessian as an (mn x mn) matrix on vec(W): (X X^T) kron I_m for the column-major vec
     of this book (``order="F"``), I_m kron (X X^T) for a row-major one (``order="C"``).
+    Raises ValueError for another ``order``.
 
     vec(V X X^T) = (X X^T kron I) vec(V) by vec(AVB) = (B^T kron A) vec V with A = I,
     B = X X^T (symmetric). Stacking rows instead swaps the factors.

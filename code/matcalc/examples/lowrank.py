@@ -3,15 +3,22 @@
 With R = X - U V^T: dL = -R : (dU V^T + U dV^T), so grad_U = -R V and grad_V = -R^T U.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..derivation import Derivation, Step
 from ..frobenius import frob
 
+if TYPE_CHECKING:
+    from ..types import Array, Matrix, Scalar
+
 __all__ = ["sample", "loss", "grad_U", "grad_V", "derivation", "alternating_least_squares"]
 
 
-def sample(m=6, n=5, r=2, seed=0):
+def sample(m: int = 6, n: int = 5, r: int = 2, seed: int = 0) -> tuple[Array, Array, Array]:
     """Random X (m x n), U (m x r), V (n x r).
 
     >>> X, U, V = sample()
@@ -22,7 +29,7 @@ def sample(m=6, n=5, r=2, seed=0):
     return rng.standard_normal((m, n)), rng.standard_normal((m, r)), rng.standard_normal((n, r))
 
 
-def loss(X, U, V):
+def loss(X: Matrix, U: Matrix, V: Matrix) -> Scalar:
     """1/2 ||X - U V^T||_F^2.
 
     >>> X, U, V = sample()
@@ -33,7 +40,7 @@ def loss(X, U, V):
     return frob(R, R) / 2
 
 
-def grad_U(X, U, V):
+def grad_U(X: Matrix, U: Matrix, V: Matrix) -> Matrix:
     """-(X - U V^T) V.
 
     >>> from matcalc import check_gradient
@@ -44,7 +51,7 @@ def grad_U(X, U, V):
     return -(X - U @ V.T) @ V
 
 
-def grad_V(X, U, V):
+def grad_V(X: Matrix, U: Matrix, V: Matrix) -> Matrix:
     """-(X - U V^T)^T U.
 
     >>> from matcalc import check_gradient
@@ -55,8 +62,9 @@ def grad_V(X, U, V):
     return -(X - U @ V.T).T @ U
 
 
-def derivation(variable="U"):
-    """The gradient in U or in V, step by step.
+def derivation(variable: str = "U") -> Derivation:
+    """The gradient in ``variable`` (U or V), step by step. Raises ValueError, naming it,
+    for another variable.
 
     >>> derivation("U").check().passed and derivation("V").check().passed
     True
@@ -83,7 +91,8 @@ def derivation(variable="U"):
     raise ValueError(f"variable must be 'U' or 'V', got {variable!r}")
 
 
-def alternating_least_squares(X, r, steps=50, seed=0):
+def alternating_least_squares(X: Array, r: int, steps: int = 50, seed: int = 0
+                              ) -> tuple[Array, Array]:
     """Minimise the loss by setting each gradient to zero in turn:
     U = X V (V^T V)^{-1}, then V = X^T U (U^T U)^{-1}. Returns (U, V).
 

@@ -7,11 +7,18 @@ the loss backwards: each layer turns the gradient with respect to its output int
 gradients with respect to its parameters and its input.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..derivation import Derivation, Step
 from ..frobenius import frob
 from ..ops import hadamard, ones, ones_like, tanh
+
+if TYPE_CHECKING:
+    from ..types import Array, Env, Matrix, Scalar
 
 __all__ = ["sample", "forward", "loss", "backprop", "derivation", "PARAMETERS"]
 
@@ -19,7 +26,7 @@ PARAMETERS = ("W1", "b1", "W2", "b2")
 SHAPES = {"W1": "hn", "b1": "h1", "W2": "mh", "b2": "m1", "X": "nk", "Y": "mk"}
 
 
-def sample(n=3, h=4, m=2, k=5, seed=0):
+def sample(n: int = 3, h: int = 4, m: int = 2, k: int = 5, seed: int = 0) -> dict[str, Array]:
     """Random parameters and data as a dict: W1 (h x n), b1 (h x 1), W2 (m x h), b2 (m x 1),
     X (n x k), Y (m x k).
 
@@ -32,7 +39,8 @@ def sample(n=3, h=4, m=2, k=5, seed=0):
     return {name: rng.standard_normal((dims[s[0]], dims[s[1]])) for name, s in SHAPES.items()}
 
 
-def forward(W1, b1, W2, b2, X):
+def forward(W1: Matrix, b1: Matrix, W2: Matrix, b2: Matrix, X: Matrix
+            ) -> tuple[Matrix, Matrix, Matrix]:
     """(A1, H, Y_hat) for the input X.
 
     >>> p = sample()
@@ -45,7 +53,7 @@ def forward(W1, b1, W2, b2, X):
     return A1, H, W2 @ H + b2 @ one
 
 
-def loss(W1, b1, W2, b2, X, Y):
+def loss(W1: Matrix, b1: Matrix, W2: Matrix, b2: Matrix, X: Matrix, Y: Matrix) -> Scalar:
     """1/2 ||Y_hat - Y||_F^2.
 
     >>> p = sample()
@@ -56,15 +64,17 @@ def loss(W1, b1, W2, b2, X, Y):
     return frob(R, R) / 2
 
 
-def _parts(W1, b1, W2, b2, X, Y):
+def _parts(W1: Matrix, b1: Matrix, W2: Matrix, b2: Matrix, X: Matrix, Y: Matrix
+           ) -> tuple[Matrix, Matrix, Matrix]:
     """H, G2 = Y_hat - Y and G1 = (W2^T G2) o (1 - H o H)."""
     _, H, Y_hat = forward(W1, b1, W2, b2, X)
     G2 = Y_hat - Y
     return H, G2, hadamard(W2.T @ G2, ones_like(H) - hadamard(H, H))
 
 
-def backprop(W1, b1, W2, b2, X, Y):
-    """All four gradients, by differentials from the loss backwards:
+def backprop(W1: Matrix, b1: Matrix, W2: Matrix, b2: Matrix, X: Matrix, Y: Matrix
+             ) -> dict[str, Matrix]:
+    """All four gradients, by parameter name, by differentials from the loss backwards:
 
     dL = G2 : dY_hat with G2 = Y_hat - Y, dY_hat = dW2 H + W2 dH + db2 1^T
        -> grad W2 = G2 H^T, grad b2 = G2 1, and G2 : W2 dH = W2^T G2 : dH;
@@ -82,16 +92,17 @@ def backprop(W1, b1, W2, b2, X, Y):
     return {"W1": G1 @ X.T, "b1": G1 @ one, "W2": G2 @ H.T, "b2": G2 @ one}
 
 
-def _vars(env):
+def _vars(env: Env) -> Env:
     return {k: env[k] for k in SHAPES}
 
 
-def _row_of_ones(env):
+def _row_of_ones(env: Env) -> Matrix:
     return ones(1, env["X"].shape[1], env["X"])
 
 
-def derivation(parameter="W1"):
-    """The gradient with respect to one parameter, step by step.
+def derivation(parameter: str = "W1") -> Derivation:
+    """The gradient with respect to one ``parameter`` (a name in :data:`PARAMETERS`), step
+    by step. Raises ValueError, naming it, for another name.
 
     >>> all(derivation(p).check().passed for p in PARAMETERS)
     True
@@ -100,10 +111,10 @@ def derivation(parameter="W1"):
         raise ValueError(f"parameter must be one of {PARAMETERS}, got {parameter!r}")
     d = "d" + parameter
 
-    def parts(env):
+    def parts(env: Env) -> tuple[Matrix, Matrix, Matrix]:
         return _parts(**_vars(env))
 
-    def right(env):
+    def right(env: Env) -> Matrix:
         """The factor multiplying the differential: X or H for weights, 1^T for biases."""
         if parameter == "W1":
             return env["X"]
@@ -121,10 +132,10 @@ def derivation(parameter="W1"):
                  lambda **env: frob(parts(env)[1] @ right(env).T, env[d]),
                  "move the right factor across")]
     else:
-        def d_a1(env):
+        def d_a1(env: Env) -> Matrix:
             return env[d] @ right(env)
 
-        def tanh_prime(env):
+        def tanh_prime(env: Env) -> Matrix:
             H = parts(env)[0]
             return ones_like(H) - hadamard(H, H)
 

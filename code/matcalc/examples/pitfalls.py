@@ -9,18 +9,25 @@ wrong gradient that the checks must reject.
   of the gradient. Used as a gradient it fails, silently when W is square.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np  # noqa: F401 - used by the docstring examples
 
 from ..derivation import Derivation, Step
 from ..frobenius import frob
 from ..ops import tr
 
+if TYPE_CHECKING:
+    from ..types import Matrix, Scalar
+
 __all__ = ["square_loss", "square_loss_gradient", "square_loss_scalar_style_gradient",
            "square_loss_derivation", "trace_product", "trace_product_gradient",
            "trace_product_wrong_order", "numerator_layout_derivative"]
 
 
-def square_loss(X, Y):
+def square_loss(X: Matrix, Y: Matrix) -> Scalar:
     """L = 1/2 ||X X - Y||_F^2 for square X and Y.
 
     >>> square_loss(np.eye(2), np.eye(2))
@@ -30,7 +37,7 @@ def square_loss(X, Y):
     return frob(R, R) / 2
 
 
-def square_loss_gradient(X, Y):
+def square_loss_gradient(X: Matrix, Y: Matrix) -> Matrix:
     """grad L = R X^T + X^T R with R = X^2 - Y, from dL = R:(dX X + X dX).
 
     >>> from matcalc import check_gradient
@@ -42,7 +49,7 @@ def square_loss_gradient(X, Y):
     return R @ X.T + X.T @ R
 
 
-def square_loss_scalar_style_gradient(X, Y):
+def square_loss_scalar_style_gradient(X: Matrix, Y: Matrix) -> Matrix:
     """The wrong gradient from d(X^2) = 2X dX: 2 X^T R. It is right only when X and R commute.
 
     >>> from matcalc import check_gradient
@@ -54,7 +61,7 @@ def square_loss_scalar_style_gradient(X, Y):
     return 2 * X.T @ (X @ X - Y)
 
 
-def square_loss_derivation(scalar_style=False):
+def square_loss_derivation(scalar_style: bool = False) -> Derivation:
     """The derivation of :func:`square_loss_gradient`; ``scalar_style=True`` takes the wrong
     step d(X^2) = 2X dX, which the check names.
 
@@ -84,7 +91,7 @@ def square_loss_derivation(scalar_style=False):
         gradient=grad, start=r"\d L", exact_sizes={"n": 2}, numeric_sizes={"n": 6})
 
 
-def trace_product(A, X, B):
+def trace_product(A: Matrix, X: Matrix, B: Matrix) -> Scalar:
     """tr(A X B) for A (p x m), X (m x n), B (n x p).
 
     >>> trace_product(np.eye(2), np.eye(2), np.eye(2))
@@ -93,7 +100,7 @@ def trace_product(A, X, B):
     return tr(A @ X @ B)
 
 
-def trace_product_gradient(A, X, B):
+def trace_product_gradient(A: Matrix, X: Matrix, B: Matrix) -> Matrix:
     """grad_X tr(A X B) = A^T B^T, from d tr(AXB) = tr(A dX B) = A^T B^T : dX.
 
     >>> from matcalc import check_gradient
@@ -106,7 +113,7 @@ def trace_product_gradient(A, X, B):
     return A.T @ B.T
 
 
-def trace_product_wrong_order(A, X, B):
+def trace_product_wrong_order(A: Matrix, X: Matrix, B: Matrix) -> Matrix:
     """B A: the factors of tr(A dX B) = tr(B A dX) read off in the wrong layout (B A is the
     transpose of the gradient). Same shape as X when everything is square.
 
@@ -120,7 +127,7 @@ def trace_product_wrong_order(A, X, B):
     return B @ A
 
 
-def numerator_layout_derivative(W, X, Y):
+def numerator_layout_derivative(W: Matrix, X: Matrix, Y: Matrix) -> Matrix:
     """dL/dW of L = 1/2 ||WX - Y||^2 in numerator layout: n x m, the transpose of the gradient.
 
     >>> W, X, Y = np.ones((2, 3)), np.ones((3, 4)), np.zeros((2, 4))

@@ -6,18 +6,25 @@ a simple eigenvalue changes by d lambda = v^T dA v (v the unit eigenvector). PCA
 direction maximises the Rayleigh quotient of the covariance matrix.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..derivation import Derivation, Step
 from ..frobenius import frob
 from ..ops import tr
 
+if TYPE_CHECKING:
+    from ..types import Array, Matrix, Scalar
+
 __all__ = ["sample_symmetric", "rayleigh", "rayleigh_gradient", "rayleigh_derivation",
            "top_eigenpair", "eigenvalue_differential", "pca_objective", "pca_gradient",
            "power_iteration"]
 
 
-def sample_symmetric(n=5, seed=0):
+def sample_symmetric(n: int = 5, seed: int = 0) -> Array:
     """A random symmetric n x n matrix with well-separated eigenvalues.
 
     >>> A = sample_symmetric()
@@ -29,7 +36,7 @@ def sample_symmetric(n=5, seed=0):
     return Q @ np.diag(np.arange(1.0, n + 1) ** 1.5) @ Q.T
 
 
-def rayleigh(x, A):
+def rayleigh(x: Matrix, A: Matrix) -> Scalar:
     """x^T A x / x^T x for a column x.
 
     >>> A = sample_symmetric()
@@ -40,7 +47,7 @@ def rayleigh(x, A):
     return (x.T @ A @ x)[0, 0] / frob(x, x)
 
 
-def rayleigh_gradient(x, A):
+def rayleigh_gradient(x: Matrix, A: Matrix) -> Matrix:
     """2 (A x - r(x) x) / x^T x, for symmetric A.
 
     >>> from matcalc import check_gradient
@@ -52,7 +59,7 @@ def rayleigh_gradient(x, A):
     return 2 * (A @ x - rayleigh(x, A) * x) / frob(x, x)
 
 
-def rayleigh_derivation():
+def rayleigh_derivation() -> Derivation:
     """The Rayleigh-quotient gradient, step by step (A symmetric).
 
     >>> rayleigh_derivation().check().passed
@@ -73,7 +80,7 @@ def rayleigh_derivation():
         exact_sizes={"n": 2}, numeric_sizes={"n": 6})
 
 
-def top_eigenpair(A):
+def top_eigenpair(A: Array) -> tuple[float, Array]:
     """The largest eigenvalue of symmetric A and its unit eigenvector (sign fixed).
 
     >>> lam, v = top_eigenpair(np.diag([1.0, 3.0]))
@@ -85,7 +92,7 @@ def top_eigenpair(A):
     return w[-1], v * (np.sign(v[np.argmax(np.abs(v)), 0]) or 1.0)
 
 
-def eigenvalue_differential(A, dA):
+def eigenvalue_differential(A: Array, dA: Array) -> float:
     """d lambda = v^T dA v for the largest (simple) eigenvalue of symmetric A.
 
     >>> from matcalc import check_differential
@@ -99,7 +106,7 @@ def eigenvalue_differential(A, dA):
     return (v.T @ dA @ v)[0, 0]
 
 
-def pca_objective(U, C):
+def pca_objective(U: Matrix, C: Matrix) -> Scalar:
     """tr(U^T C U): the variance captured by the orthonormal columns of U.
 
     >>> C = sample_symmetric()
@@ -110,7 +117,7 @@ def pca_objective(U, C):
     return tr(U.T @ C @ U)
 
 
-def pca_gradient(U, C):
+def pca_gradient(U: Matrix, C: Matrix) -> Matrix:
     """2 C U for symmetric C (in general (C + C^T) U).
 
     >>> from matcalc import check_gradient
@@ -122,7 +129,7 @@ def pca_gradient(U, C):
     return (C + C.T) @ U
 
 
-def power_iteration(A, steps=200, seed=0):
+def power_iteration(A: Array, steps: int = 200, seed: int = 0) -> Array:
     """Repeated steps x <- A x / ||A x|| (gradient ascent on the Rayleigh quotient with the
     step that makes it the power method) converge to the top eigenvector.
 

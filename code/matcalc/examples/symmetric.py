@@ -8,15 +8,23 @@ for symmetric G) is the matrix of partial derivatives with respect to the n(n+1)
 entries: off-diagonal entries are counted twice. Used as a gradient with ``:`` it is wrong.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..ops import inv, logdet  # noqa: F401 - logdet is used by the docstring examples
 
+if TYPE_CHECKING:
+    from ..types import Array, ArrayLike, Matrix
+
 __all__ = ["sym", "logdet_gradient", "symmetric_gradient", "distinct_entry_partials", "sample_spd"]
 
 
-def sym(M):
-    """The symmetric part (M + M^T) / 2: the projection onto symmetric matrices.
+def sym(M: Matrix) -> Matrix:
+    """The symmetric part (M + M^T) / 2: the projection onto symmetric matrices. Raises
+    ValueError, naming the shape, for a matrix that is not square.
 
     >>> sym(np.array([[1., 2.], [0., 1.]]))
     array([[1., 1.],
@@ -27,7 +35,7 @@ def sym(M):
     return (M + M.T) / 2
 
 
-def sample_spd(n, seed=0):
+def sample_spd(n: int, seed: int = 0) -> Array:
     """A random symmetric positive definite n x n matrix, A A^T / n + I.
 
     >>> S = sample_spd(3)
@@ -38,7 +46,7 @@ def sample_spd(n, seed=0):
     return A @ A.T / n + np.eye(n)
 
 
-def logdet_gradient(S):
+def logdet_gradient(S: Matrix) -> Matrix:
     """grad log det S = S^{-T}, which is S^{-1} for symmetric S.
 
     >>> from matcalc import check_gradient
@@ -49,7 +57,7 @@ def logdet_gradient(S):
     return inv(S).T
 
 
-def symmetric_gradient(G):
+def symmetric_gradient(G: Matrix) -> Matrix:
     """The gradient on symmetric matrices, given the unconstrained gradient G: sym(G).
 
     >>> symmetric_gradient(np.array([[0., 2.], [0., 0.]]))
@@ -59,7 +67,7 @@ def symmetric_gradient(G):
     return sym(G)
 
 
-def distinct_entry_partials(G):
+def distinct_entry_partials(G: ArrayLike) -> Array:
     """G + G^T - diag(G): partial derivatives with respect to the distinct entries of S.
 
     Entry (i, j), i != j, is d f / d s_ij where s_ij = S_ij = S_ji is one variable: both
