@@ -27,6 +27,8 @@ VERDICTS = ("passed", "verdict")
 
 
 def _is_result(node: ast.ClassDef) -> bool:
+    if any(getattr(base, "id", getattr(base, "attr", "")) == "Protocol" for base in node.bases):
+        return False  # a typing protocol that results satisfy, not a result
     if node.name.endswith(RESULT_SUFFIXES):
         return True
     for item in node.body:
