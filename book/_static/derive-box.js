@@ -30,8 +30,12 @@
       `<tr><td>\\(${escapeHtml(s.latex)}\\)</td><td>${escapeHtml(s.why)}</td></tr>`).join("");
     const checks = (reply.checks || []).map((c) =>
       `<li>${escapeHtml(c)}</li>`).join("");
+    if (reply.state === "failed" && !reply.gradient_latex) {
+      return `<p class="derive-error"><strong>A check failed:</strong> ${escapeHtml(reply.message)}</p>`;
+    }
     const verdict = reply.state === "checked" ? "checked" : "NOT confirmed";
-    return `<p><strong>Gradient</strong> (${verdict}, ${reply.seconds.toFixed(1)} s):</p>
+    const what = reply.kind === "gradient" ? "Gradient" : "Result";
+    return `<p><strong>${what}</strong> (${verdict}, ${reply.seconds.toFixed(1)} s):</p>
       <div class="derive-gradient">\\[${escapeHtml(reply.gradient_latex)}\\]</div>
       <details open><summary>The differential, step by step</summary>
       <table class="derive-steps"><thead><tr><th>expression</th><th>rule</th></tr></thead>
@@ -56,6 +60,8 @@
           output.innerHTML = `<p>${escapeHtml(reply.message)}</p>`;
           return;
         }
+        output.dataset.gradient = reply.gradient_latex || "";
+        output.dataset.seconds = reply.seconds === undefined ? "" : reply.seconds.toFixed(2);
         show(output, reply.state, render(reply));
       };
       worker.onerror = (event) => show(output, "error",
