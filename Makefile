@@ -12,7 +12,7 @@ SPHINXOPTS ?= -n -W --keep-going
 SPHINX     := $(BIN)/python -m sphinx -b html -c . $(SPHINXOPTS)
 PORT       ?= 8000
 
-.PHONY: html test clean livehtml venv lock lint mutation run system latexpdf
+.PHONY: html test clean livehtml serve venv lock lint mutation run system latexpdf
 
 # A failed build deletes the saved environment: otherwise the next (incremental) build
 # would not re-read the failing pages, would not repeat their warnings, and would pass.
@@ -50,6 +50,11 @@ $(STAMP): requirements.txt code/pyproject.toml
 	$(BIN)/python -m pip install --disable-pip-version-check --no-input -q -r requirements.txt
 	$(BIN)/python -m pip install --disable-pip-version-check --no-input -q --no-build-isolation --no-deps -e code
 	touch $(STAMP)
+
+# The built book on http://127.0.0.1:$(PORT) (the derivation box needs http, not file://).
+serve: $(STAMP)
+	@test -f $(BUILDDIR)/html/index.html || { echo "run 'make html' first"; exit 1; }
+	$(BIN)/python -m http.server --directory $(BUILDDIR)/html --bind 127.0.0.1 $(PORT)
 
 livehtml: $(STAMP)
 	$(BIN)/sphinx-autobuild -b html -c . $(SPHINXOPTS) --host 127.0.0.1 --port $(PORT) \
