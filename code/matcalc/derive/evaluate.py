@@ -1,232 +1,241 @@
-"""Evaluate an expression tree on numpy arrays or on sympy matrices, with :mod:`matcalc.ops`.
+"""Evaluate an expression tree on numpy arrays or on sympy matrices.
 
-Scalars (1 x 1 nodes) are evaluated as Python/sympy numbers, matrices as 2-D arrays or sympy
-matrices, so one function serves the numeric and the exact checks of a derivation.
+Scalars (1 x 1 nodes) are evaluated as numbers (Python floats, or sympy expressions),
+matrices as 2-D numpy arrays or sympy matrices, so one evaluator serves the numeric checks
+(numpy, float64), the exact checks (sympy, generic symbols) and the high-precision checks
+(sympy, 50-digit floats). numpy is imported only when numpy values are evaluated.
 
->>> import numpy as np
+>>> import sympy as sp
 >>> from .expr import matrix
 >>> W, X = matrix("W", "m", "n"), matrix("X", "n", "k")
->>> f = function(W @ X)
->>> f(W=np.ones((2, 3)), X=np.ones((3, 4))).shape
+>>> evaluate(W @ X, {"W": sp.ones(2, 3), "X": sp.ones(3, 4)}).shape
 (2, 4)
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from fractions import Fraction
 
-import numpy as np
+from .backends import NumpyValues, SympyValues, backend_of
 
-from .. import ops
-from ..backend import is_symbolic, scalar as as_scalar
-from ..frobenius import frob
-
-__all__ = ["function", "evaluate", "sizes_of"]
+__all__ = ["evaluate", "function", "sizes_of", "dimension_size", "Undefined"]
 
 
-def sizes_of(expr_vars, env):
-    """The size of every dimension letter, read from the values of the variables.
+class Undefined(ValueError):
+    """An operation not defined at the values given: ``node`` and ``reason`` say which and
+    why.
 
     >>> from .expr import matrix
-    >>> sizes_of({"A": matrix("A", "m", "n")}, {"A": np.zeros((2, 3))})
+    >>> str(Undefined(matrix("A", "n", "n"), "is singular"))
+    'A is singular'
+    """
+
+    def __init__(self, node, reason: str) -> None:
+        super().__init__(f"{node} {reason}")
+        self.node, self.reason = node, reason
+
+
+def dimension_size(d: str, sizes: dict) -> int:
+    """The size of a dimension (a letter, a product m*p, or '1') from the letters' sizes.
+
+    >>> dimension_size("m*p", {"m": 2, "p": 3})
+    6
+    """
+    out = 1
+    for part in d.split("*"):
+        if part == "1":
+            continue
+        if part not in sizes:
+            raise ValueError(f"no size known for dimension {part!r}")
+        out *= int(sizes[part])
+    return out
+
+
+def _shape(value: object) -> tuple:
+    shape = getattr(value, "shape", None)
+    return (1, 1) if shape is None or len(shape) == 0 else tuple(shape)
+
+
+def sizes_of(expr_vars: dict, env: dict) -> dict:
+    """The size of every dimension letter, read from the values of the variables; ValueError
+    naming the variable when two values disagree.
+
+    >>> import sympy as sp
+    >>> from .expr import matrix
+    >>> sizes_of({"A": matrix("A", "m", "n")}, {"A": sp.zeros(2, 3)})
     {'m': 2, 'n': 3, '1': 1}
     """
-    sizes = {}
+    sizes: dict = {}
     for name, var in expr_vars.items():
         if name not in env:
             continue
-        value = env[name]
-        shape = (1, 1) if np.ndim(value) == 0 and not hasattr(value, "shape") else value.shape
+        shape = _shape(env[name])
         for letter, size in zip(var.shape, shape):
-            if letter == "1" and size != 1:
-                raise ValueError(f"{name} has shape {tuple(shape)} but is declared "
-                                 f"{var.shape[0]} x {var.shape[1]}")
-            if sizes.setdefault(letter, size) != size:
-                raise ValueError(f"dimension {letter!r} is {sizes[letter]} elsewhere but "
-                                 f"{size} in {name} (shape {tuple(shape)})")
+            if "*" in letter:
+                continue  # a product of letters is checked once the letters are known
+            if letter == "1" and size != 1 or sizes.setdefault(letter, size) != size:
+                raise ValueError(f"{name} has shape {shape} but is declared {var.shape[0]} x "
+                                 f"{var.shape[1]} (and {letter!r} is "
+                                 f"{sizes.get(letter, 1)} elsewhere)")
     sizes["1"] = 1
     return sizes
 
 
-def _size(dim, sizes):
-    out = 1
-    for part in dim.split("*"):
-        if part not in sizes:
-            raise ValueError(f"no size known for dimension {part!r}")
-        out *= sizes[part]
+def _rearrange(B: NumpyValues | SympyValues, A, left: tuple, right: tuple):
+    """Van Loan's R(A): the row at vec position (i, j) of the left factor is vec(A_ij)ᵀ."""
+    (m, n), (p, q) = left, right
+    return B.stack([B.row(A[i * p:(i + 1) * p, j * q:(j + 1) * q], p, q)
+                    for j in range(n) for i in range(m)])
+
+
+def _commutation(B: NumpyValues | SympyValues, m: int, n: int):
+    """K with K vec(X) = vec(Xᵀ) for an m x n X."""
+    K = B.matrix(m * n, m * n, 0)
+    for i in range(m):
+        for j in range(n):
+            K[i * n + j, j * m + i] = 1
+    return K
+
+
+def _product(B, e, vals, sizes):
+    out = B.mat(vals[0])
+    for v in vals[1:]:
+        out = out @ B.mat(v)
+    return B.scalar(out) if e.shape == ("1", "1") else out
+
+
+def _add(B, e, vals, sizes):
+    out = vals[0]
+    for v in vals[1:]:
+        out = out + v
     return out
 
 
-def _num(value, symbolic):
-    if symbolic:
-        import sympy as sp
-        return sp.Rational(value.numerator, value.denominator) if isinstance(
-            value, Fraction) else sp.Float(value)
-    return float(value)
+def _mul(B, e, vals, sizes):
+    out = B.number(e.data)
+    for v in vals:
+        out = out * v
+    return out
 
 
-def _mat(v, symbolic):
-    if symbolic:
-        import sympy as sp
-        return v if isinstance(v, sp.MatrixBase) else sp.Matrix([[v]])
-    return v if isinstance(v, np.ndarray) and v.ndim == 2 else np.array([[v]], dtype=float)
+def _hadamard(B, e, vals, sizes):
+    out = vals[0]
+    for v in vals[1:]:
+        out = B.hadamard(out, v)
+    return out
 
 
-def _power(v, p, symbolic):
-    p = _num(p, symbolic)
-    if symbolic:
-        import sympy as sp
-        return v.applyfunc(lambda x: x ** p) if isinstance(v, sp.MatrixBase) else v ** p
-    return np.power(v, p)
+def _frob(B, a, b):
+    a, b = B.mat(a), B.mat(b)
+    return B.total(B.hadamard(a, b))
 
 
-def _softplus(v, symbolic):
-    if symbolic:
-        import sympy as sp
-        f = lambda x: sp.log(1 + sp.exp(x))
-        return v.applyfunc(f) if isinstance(v, sp.MatrixBase) else f(v)
-    return np.logaddexp(0.0, v)
+def _power(B, e, vals, sizes, memo):
+    inner = e.args[0]
+    if inner.op == "fro" and isinstance(e.data, Fraction) and e.data.denominator == 1 \
+            and e.data % 2 == 0:  # ‖A‖^2k without the square root
+        A = memo[inner.args[0].key]
+        return B.power(_frob(B, A, A), B.number(e.data / 2))
+    return B.power(vals[0], B.number(e.data))
 
 
-def _diagm(v, symbolic):
-    if symbolic:
-        import sympy as sp
-        return sp.diag(*list(v))
-    return np.diagflat(v)
+def _shape_sizes(e, sizes) -> tuple:
+    return tuple(dimension_size(d, sizes) for d in e.shape)
 
 
-def _diagv(v, symbolic):
-    if symbolic:
-        import sympy as sp
-        return sp.Matrix([v[i, i] for i in range(v.shape[0])])
-    return np.diag(v).reshape(-1, 1).copy()
+_NODE: dict = {
+    "num": lambda B, e, v, s: B.number(e.data),
+    "ones": lambda B, e, v, s: B.matrix(*_shape_sizes(e, s), 1),
+    "zero": lambda B, e, v, s: B.matrix(*_shape_sizes(e, s), 0),
+    "eye": lambda B, e, v, s: B.eye(dimension_size(e.shape[0], s)),
+    "dim": lambda B, e, v, s: B.number(Fraction(dimension_size(e.data, s))),
+    "comm": lambda B, e, v, s: _commutation(B, *(dimension_size(d, s) for d in e.data)),
+    "mm": _product, "add": _add, "mul": _mul, "had": _hadamard,
+    "T": lambda B, e, v, s: v[0] if e.shape == ("1", "1") else v[0].T,
+    "softmax": lambda B, e, v, s: B.softmax(B.mat(v[0]), e.data),
+    "inv": lambda B, e, v, s: B.inv(B.mat(v[0])),
+    "det": lambda B, e, v, s: B.det(B.mat(v[0])),
+    "logdet": lambda B, e, v, s: B.logdet(B.mat(v[0])),
+    "tr": lambda B, e, v, s: B.trace(B.mat(v[0])),
+    "frob": lambda B, e, v, s: _frob(B, v[0], v[1]),
+    "fro": lambda B, e, v, s: B.root(_frob(B, v[0], v[0])),
+    "sum": lambda B, e, v, s: B.total(B.mat(v[0])),
+    "diagm": lambda B, e, v, s: B.diagm(v[0]),
+    "diagv": lambda B, e, v, s: B.diagv(v[0]),
+    "kron": lambda B, e, v, s: B.kron(B.mat(v[0]), B.mat(v[1])),
+    "vec": lambda B, e, v, s: B.reshape(B.flat(v[0]), dimension_size(e.shape[0], s), 1),
+    "unvec": lambda B, e, v, s: B.reshape(B.flat(v[0]), *_shape_sizes(e, s)),
+    "rearr": lambda B, e, v, s: _rearrange(
+        B, v[0], *(tuple(dimension_size(d, s) for d in pair) for pair in e.data)),
+}
 
 
-def _sqrt(v, symbolic):
-    if symbolic:
-        import sympy as sp
-        return sp.sqrt(v)
-    return float(np.sqrt(v))
-
-
-def _node(e, vals, env, sizes, symbolic, memo):
-    op, d = e.op, e.data
-    if op == "var":
-        return as_scalar(env[e.name]) if e.shape == ("1", "1") else env[e.name]
-    if op == "num":
-        return _num(d, symbolic)
-    if op in ("ones", "zero"):
-        r, c = (_size(x, sizes) for x in e.shape)
-        M = ops.ones(r, c, _like(symbolic))
-        return M if op == "ones" else M * 0
-    if op == "eye":
-        return ops.eye(_size(e.shape[0], sizes), _like(symbolic))
-    if op == "comm":
-        from ..vec import commutation
-        K = commutation(_size(d[0], sizes), _size(d[1], sizes))
-        return _as_symbolic(K) if symbolic else K
-    if op == "mm":
-        out = _mat(vals[0], symbolic)
-        for v in vals[1:]:
-            out = out @ _mat(v, symbolic)
-        return as_scalar(out)
-    if op == "add":
-        out = vals[0]
-        for v in vals[1:]:
-            out = out + v
-        return out
-    if op == "mul":
-        out = _num(d, symbolic)
-        for v in vals:
-            out = out * v
-        return out
-    if op == "had":
-        out = vals[0]
-        for v in vals[1:]:
-            out = ops.hadamard(out, v)
-        return out
-    if op == "pow":
-        if e.args[0].op == "fro" and isinstance(d, Fraction) and d.denominator == 1 \
-                and d % 2 == 0:  # ‖A‖^2k without the square root
-            A = _mat(memo[e.args[0].args[0].key], symbolic)
-            return _power(frob(A, A), d / 2, symbolic)
-        return _power(vals[0], d, symbolic)
-    if op == "T":
-        return vals[0] if e.shape == ("1", "1") else vals[0].T
-    if op in ("exp", "log", "tanh", "sigmoid"):
-        if _is_sym_scalar(vals[0]):
-            return getattr(ops, op)(_mat(vals[0], True))[0, 0]
-        return getattr(ops, op)(vals[0])
-    if op == "softplus":
-        return _softplus(vals[0], symbolic)
-    if op == "softmax":
-        return ops.softmax(_mat(vals[0], symbolic))
-    if op in ("inv", "det", "logdet", "tr"):
-        return as_scalar(getattr(ops, op)(_mat(vals[0], symbolic)))
-    if op == "frob":
-        return frob(_mat(vals[0], symbolic), _mat(vals[1], symbolic))
-    if op == "fro":
-        return _sqrt(frob(_mat(vals[0], symbolic), _mat(vals[0], symbolic)), symbolic)
-    if op == "sum":
-        M = _mat(vals[0], symbolic)
-        return frob(M, ops.ones_like(M))
-    if op == "diagm":
-        return _diagm(vals[0], symbolic)
-    if op == "diagv":
-        return _diagv(vals[0], symbolic)
-    if op == "kron":
-        return ops.kron(_mat(vals[0], symbolic), _mat(vals[1], symbolic))
-    raise ValueError(f"not supported: cannot evaluate the operation {op!r}")
-
-
-def _is_sym_scalar(v):
-    import sys
-    sp = sys.modules.get("sympy")
-    return sp is not None and isinstance(v, sp.Basic) and not isinstance(v, sp.MatrixBase)
-
-
-def _like(symbolic):
-    if symbolic:
-        import sympy as sp
-        return sp.zeros(1, 1)
-    return None
-
-
-def _as_symbolic(K):
-    import sympy as sp
-    return sp.Matrix(K.astype(int))
-
-
-def evaluate(e, env, expr_vars=None):
+def evaluate(e, env: dict, expr_vars: dict | None = None, inspect: Callable | None = None):
     """The value of ``e`` with the variables' values in ``env`` (numpy or sympy).
+    ``inspect(node, value, argument values, values)`` is called for every node and may
+    return a reason why the value is unusable; then (and when an operation raises)
+    :class:`Undefined` is raised naming the node.
 
+    >>> import sympy as sp
     >>> from .expr import matrix
     >>> from .language import tr
-    >>> evaluate(tr(matrix("A", "n", "n")), {"A": np.eye(3)})
-    3.0
+    >>> evaluate(tr(matrix("A", "n", "n")), {"A": sp.eye(3)})
+    3
     """
-    from .expr import variables
+    from .expr import ELEMENTWISE, variables
     expr_vars = expr_vars if expr_vars is not None else variables(e)
-    symbolic = is_symbolic(*env.values())
+    B = backend_of(env)
     sizes = sizes_of(expr_vars, env)
-    memo = {}
+    memo: dict = {}
 
     def walk(node):
         k = node.key
-        if k not in memo:
-            memo[k] = _node(node, [walk(a) for a in node.args], env, sizes, symbolic, memo)
-        return memo[k]
+        if k in memo:
+            return memo[k]
+        vals = [walk(a) for a in node.args]
+        if inspect is None:
+            out = _node(node, vals)
+        else:
+            try:
+                out = _node(node, vals)
+            except (ArithmeticError, ValueError) as exc:
+                raise Undefined(node, f"cannot be computed here ({exc})") from None
+            reason = inspect(node, out, vals, B)
+            if reason is not None:
+                raise Undefined(node, reason)
+        memo[k] = out
+        return out
 
+    def _node(node, vals):
+        if node.op == "var":
+            value = env[node.name]
+            out = B.scalar(value) if node.shape == ("1", "1") else value
+        elif node.op == "pow":
+            out = _power(B, node, vals, sizes, memo)
+        elif node.op in ELEMENTWISE:
+            out = B.each(vals[0], B.entrywise(node.op))
+        elif node.op in _NODE:
+            out = _NODE[node.op](B, node, vals, sizes)
+        else:
+            raise ValueError(f"not supported: cannot evaluate the operation {node.op!r}")
+        return out
+
+    if isinstance(B, NumpyValues):
+        with B.np.errstate(all="ignore"):  # an overflow is found by inspect, not a warning
+            return walk(e)
     return walk(e)
 
 
-def function(e, extra=None):
-    """``e`` as a Python function of the variables by name (``**env``), for
-    :class:`matcalc.derivation.Step`. ``extra`` adds variables (e.g. the differential) that
-    ``e`` may not contain but whose sizes are known.
+def function(e, extra: dict | None = None) -> Callable:
+    """``e`` as a Python function of the variables by name (``**env``). ``extra`` adds
+    variables (e.g. the differential) that ``e`` may not contain but whose sizes are known.
 
+    >>> import sympy as sp
     >>> from .expr import vector
     >>> x = vector("x", "n")
-    >>> function(x.T @ x)(x=np.ones((3, 1)))
-    3.0
+    >>> function(x.T @ x)(x=sp.ones(3, 1))
+    3
     """
     from .expr import variables
     expr_vars = dict(variables(e))

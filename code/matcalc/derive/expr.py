@@ -1,11 +1,13 @@
 """The expression tree of :mod:`matcalc.derive`: matrices with shapes in dimension letters.
 
-A node has an operation ``op``, its arguments ``args``, a shape (two dimension letters, ``"1"``
-for a unit dimension, so ``("1", "1")`` is a scalar) and ``data`` (a name, a coefficient, an
-exponent). Python's operators build nodes with numpy's semantics: ``@`` the matrix product,
-``*`` the entrywise product (or scaling when one side is a scalar), ``/`` division (by a scalar,
-or entrywise), ``**`` an entrywise power with a constant exponent, ``.T`` the transpose, ``+``
-and ``-`` with a scalar broadcast over a matrix. Shapes are checked as nodes are built.
+A node has an operation ``op``, its arguments ``args``, a shape (two dimensions, each a
+letter, a product of letters such as ``m*p``, or ``"1"``; ``("1", "1")`` is a scalar) and
+``data`` (a name, a coefficient, an exponent, an axis). Python's operators build nodes with
+numpy's semantics: ``@`` the matrix product, ``*`` the entrywise product (or scaling when
+one side is a scalar), ``/`` division (by a scalar, or entrywise), ``**`` an entrywise power
+with a constant exponent, ``.T`` the transpose, ``+`` and ``-`` with a scalar broadcast over a
+matrix. Shapes are checked as nodes are built; sums and products of several terms are
+flattened into one node; operations on numbers are folded into a number.
 
 >>> W, X = matrix("W", "m", "n"), matrix("X", "n", "k")
 >>> (W @ X).shape
@@ -16,30 +18,60 @@ Traceback (most recent call last):
 ValueError: shape mismatch: W @ W multiplies m x n by m x n (n != m)
 """
 
+from __future__ import annotations
+
+import keyword
+import math
 from fractions import Fraction
 from numbers import Number
 
-__all__ = ["Expr", "matrix", "vector", "scalar", "const", "ones", "eye", "zero", "SCALAR",
-           "is_scalar", "variables", "contains", "ELEMENTWISE", "PROPERTIES"]
+__all__ = ["Expr", "matrix", "vector", "scalar", "const", "ones", "eye", "zero", "dim",
+           "SCALAR", "is_scalar", "variables", "contains", "ELEMENTWISE", "NONSMOOTH",
+           "PROPERTIES", "depth", "size", "walk", "number", "dim_product"]
 
 SCALAR = ("1", "1")
-#: Entrywise functions of the language (softmax is column-wise, not entrywise).
-ELEMENTWISE = ("exp", "log", "tanh", "sigmoid", "softplus")
-#: Properties a variable may declare, and the kind of random value used to check with it.
-PROPERTIES = {"symmetric": "symmetric", "spd": "spd", "diagonal": "diagonal",
-              "invertible": "general", "positive": "positive"}
+#: Entrywise functions: the language's (exp ... relu) and two that appear in derivatives,
+#: sign (of abs) and step (of relu, the Heaviside step).
+ELEMENTWISE = ("exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "abs", "relu", "sign",
+               "step")
+#: Entrywise functions that are not differentiable everywhere: where they are not.
+NONSMOOTH = {"abs": "where its argument is 0", "relu": "where its argument is 0",
+             "sign": "where its argument is 0", "step": "where its argument is 0"}
+#: Properties a variable may declare.
+PROPERTIES = ("symmetric", "spd", "diagonal", "invertible", "positive")
+_FLAT = ("add", "mm", "had")  # operations whose nested nodes are merged into one
 
 
-def number(value):
-    """A Python number as an exact Fraction when it is one (0.5 -> 1/2), else a float."""
+def number(value: object) -> Fraction | float:
+    """A Python number as an exact Fraction when it is one (0.5 -> 1/2), else a float.
+    Raises ValueError for what is not a finite float64 number.
+
+    >>> number(0.5), number(3)
+    (Fraction(1, 2), Fraction(3, 1))
+    >>> number(float("inf"))
+    Traceback (most recent call last):
+    ...
+    ValueError: the constant inf is not a finite number
+    """
     if isinstance(value, Fraction):
         return value
-    if isinstance(value, bool) or not isinstance(value, Number):
-        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, bool) or not isinstance(value, Number) or isinstance(value, complex):
+        raise ValueError(f"not a real number: {value!r}")
     if isinstance(value, int):
+        if abs(value) > 1.7e308:
+            raise ValueError(f"the constant {_short(value)} exceeds the float64 range "
+                             f"(about 1.8e308)")
         return Fraction(value)
-    frac = Fraction(float(value)).limit_denominator(10**6)
-    return frac if float(frac) == float(value) else float(value)
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"the constant {value!r} is not a finite number")
+    frac = Fraction(value).limit_denominator(10**6)
+    return frac if float(frac) == value else value
+
+
+def _short(n: int) -> str:
+    text = str(n)
+    return text if len(text) < 20 else f"{text[:6]}... ({len(text)} digits)"
 
 
 class Expr:
@@ -51,126 +83,205 @@ class Expr:
     """
 
     __array_priority__ = 1000  # numpy defers to our operators
-    __slots__ = ("op", "args", "shape", "data", "_key")
+    __slots__ = ("op", "args", "shape", "data", "_key", "_hash")
 
-    def __init__(self, op, args=(), shape=SCALAR, data=None):
+    def __init__(self, op: str, args: tuple = (), shape: tuple = SCALAR, data: object = None):
         self.op, self.args, self.shape, self.data = op, tuple(args), tuple(shape), data
-        self._key = None
+        self._key = self._hash = None
 
-    # -- identity ----------------------------------------------------------------------
     @property
-    def key(self):
+    def key(self) -> tuple:
         """A hashable structural key: equal keys mean the same expression."""
         if self._key is None:
             self._key = (self.op, self.data, self.shape, tuple(a.key for a in self.args))
         return self._key
 
-    def __eq__(self, other):
-        return isinstance(other, Expr) and self.key == other.key
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Expr) and (self is other or self.key == other.key)
 
-    def __hash__(self):
-        return hash(self.key)
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(self.key)
+        return self._hash
 
     @property
-    def name(self):
+    def name(self) -> str | None:
         """The variable's name (variables only)."""
         return self.data[0] if self.op == "var" else None
 
     @property
-    def props(self):
+    def props(self) -> frozenset:
         """The variable's declared properties (variables only)."""
         return self.data[1] if self.op == "var" else frozenset()
 
-    def __str__(self):
+    def __str__(self) -> str:
         from .latex import plain
         return plain(self)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{self.__str__()} : {self.shape[0]} x {self.shape[1]}>"
 
     @property
-    def latex(self):
+    def latex(self) -> str:
         """The expression in the book's LaTeX macros."""
         from .latex import latex
         return latex(self)
 
-    def _repr_latex_(self):
+    def _repr_latex_(self) -> str:
         return f"${self.latex}$"
+
+    # -- numpy's functions refuse an expression by name ---------------------------------
+    def __array_ufunc__(self, ufunc: object, method: str, *inputs: object, **kw: object):
+        name = getattr(ufunc, "__name__", str(ufunc))
+        if method == "__call__" and name in _ARITHMETIC and len(inputs) == 2 and not kw:
+            a, b = (x.item() if getattr(x, "shape", None) == () else x for x in inputs)
+            if all(isinstance(x, Expr | Number) for x in (a, b)):
+                return _ARITHMETIC[name](a, b)  # a numpy scalar and an expression
+        return _numpy_refused(name, self)
+
+    def __array_function__(self, func: object, types: object, args: tuple, kwargs: dict):
+        return _numpy_refused(getattr(func, "__name__", str(func)), self)
 
     # -- operators (numpy semantics) -----------------------------------------------------
     @property
-    def T(self):
+    def T(self) -> Expr:
+        if self.op == "num":
+            return self
         return Expr("T", (self,), self.shape[::-1])
 
-    def __matmul__(self, other):
+    def __matmul__(self, other: object) -> Expr:
         other = _wrap(other, "@")
         (a, b), (c, d) = self.shape, other.shape
         if b != c:
             raise ValueError(f"shape mismatch: {self} @ {other} multiplies {a} x {b} by "
                              f"{c} x {d} ({b} != {c})")
-        return Expr("mm", (self, other), (a, d))
+        return flat("mm", (self, other), (a, d))
 
-    def __rmatmul__(self, other):
+    def __rmatmul__(self, other: object) -> Expr:
         return _wrap(other, "@").__matmul__(self)
 
-    def __add__(self, other):
+    def __add__(self, other: object) -> Expr:
         return _add(self, _wrap(other, "+"), "+")
 
-    def __radd__(self, other):
+    def __radd__(self, other: object) -> Expr:
         return _add(_wrap(other, "+"), self, "+")
 
-    def __sub__(self, other):
+    def __sub__(self, other: object) -> Expr:
         return _add(self, -_wrap(other, "-"), "-")
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: object) -> Expr:
         return _add(_wrap(other, "-"), -self, "-")
 
-    def __neg__(self):
+    def __neg__(self) -> Expr:
+        if self.op == "num":
+            return const(-self.data)
         return Expr("mul", (self,), self.shape, Fraction(-1))
 
-    def __pos__(self):
+    def __pos__(self) -> Expr:
         return self
 
-    def __mul__(self, other):
+    def __mul__(self, other: object) -> Expr:
         return _times(self, _wrap(other, "*"))
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: object) -> Expr:
         return _times(_wrap(other, "*"), self)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: object) -> Expr:
         other = _wrap(other, "/")
+        if other.op == "num" and other.data == 0:
+            raise ValueError(f"division by zero: {self} / 0")
         return _times(self, other ** -1, "/")
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: object) -> Expr:
         return _times(_wrap(other, "/"), self ** -1, "/")
 
-    def __pow__(self, p):
+    def __pow__(self, p: object) -> Expr:
         if isinstance(p, Expr):
             if p.op != "num":
                 raise ValueError(f"not supported: ** with a non-constant exponent ({p}); "
                                  f"the exponent must be a number")
             p = p.data
-        return Expr("pow", (self,), self.shape, number(p))
+        p = number(p)
+        if self.op == "num":
+            return const(fold_power(self.data, p))
+        return Expr("pow", (self,), self.shape, p)
 
-    def __rpow__(self, base):
+    def __rpow__(self, base: object) -> Expr:
         raise ValueError(f"not supported: a number raised to a matrix expression ({base} ** "
                          f"{self}); write exp(log({base}) * ...) instead")
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         raise TypeError("a matrix expression has no truth value")
 
 
-def _wrap(value, where):
+_ARITHMETIC = {"add": lambda a, b: a + b, "subtract": lambda a, b: a - b,
+               "multiply": lambda a, b: a * b, "true_divide": lambda a, b: a / b,
+               "divide": lambda a, b: a / b, "power": lambda a, b: a ** b,
+               "matmul": lambda a, b: a @ b}
+_NUMPY_NAMES = {"trace": "tr", "inv": "inv", "det": "det", "slogdet": "logdet",
+                "norm": "fro (or norm2)", "sum": "sum", "mean": "mean", "exp": "exp",
+                "log": "log", "tanh": "tanh", "sqrt": "sqrt", "absolute": "abs",
+                "kron": "kron", "diag": "diag", "matmul": "@", "multiply": "*", "add": "+",
+                "subtract": "-", "divide": "/", "true_divide": "/", "power": "**",
+                "transpose": ".T", "maximum": "relu"}
+
+
+def _numpy_refused(name: str, e: Expr):
+    use = _NUMPY_NAMES.get(name)
+    hint = f"use {use} from matcalc.derive" if use else (
+        "use the functions of matcalc.derive (tr, inv, det, logdet, fro, sum, exp, log, ...)")
+    raise ValueError(f"numpy's {name} cannot take the matrix expression {e}: {hint}")
+
+
+def _wrap(value: object, where: str) -> Expr:
     if isinstance(value, Expr):
         return value
     try:
         return const(value)
-    except ValueError:
-        raise ValueError(f"cannot use {type(value).__name__} {value!r} with {where} in an "
-                         f"expression; use matrix(), vector(), scalar() or a number") from None
+    except ValueError as exc:
+        if isinstance(value, Number) and not isinstance(value, bool | complex):
+            raise
+        raise ValueError(f"cannot use {type(value).__name__} {value!r:.60} with {where} in an "
+                         f"expression; use matrix(), vector(), scalar() or a number") from exc
 
 
-def is_scalar(e):
+def fold_power(value: Fraction | float, p: Fraction | float) -> Fraction | float:
+    """value ** p for numbers: exact for small integer exponents, else a float; ValueError
+    when it is not a finite real number.
+
+    >>> fold_power(Fraction(2), Fraction(3)), fold_power(Fraction(4), Fraction(1, 2))
+    (Fraction(8, 1), 2.0)
+    """
+    if value == 0 and p < 0:
+        raise ValueError("division by zero in a constant (0 to a negative power)")
+    if isinstance(p, Fraction) and p.denominator == 1 and isinstance(value, Fraction) \
+            and abs(p) <= 64 and max(abs(value.numerator), value.denominator) < 2**64:
+        return value ** int(p)
+    try:
+        out = float(value) ** float(p)
+    except (OverflowError, ZeroDivisionError):
+        out = math.inf
+    if isinstance(out, complex) or not math.isfinite(out):
+        raise ValueError(f"the constant {float(value):g} ** {float(p):g} is not a finite real "
+                         f"number")
+    return number(out)
+
+
+def flat(op: str, args: tuple, shape: tuple, data: object = None) -> Expr:
+    """A node of an associative operation (add, mm, had) with nested nodes of the same
+    operation merged: flat("add", (a + b, c)) has three arguments.
+
+    >>> x = vector("x", "n")
+    >>> len(flat("add", (x + x, x), x.shape).args)
+    3
+    """
+    merged = []
+    for a in args:
+        merged.extend(a.args if a.op == op and op in _FLAT else [a])
+    return Expr(op, merged, shape, data)
+
+
+def is_scalar(e: Expr) -> bool:
     """True for a 1 x 1 expression (a scalar).
 
     >>> is_scalar(scalar("t")), is_scalar(vector("x", "n"))
@@ -179,11 +290,13 @@ def is_scalar(e):
     return tuple(e.shape) == SCALAR
 
 
-def _shape_text(shape):
+def _shape_text(shape: tuple) -> str:
     return f"{shape[0]} x {shape[1]}"
 
 
-def _add(a, b, symbol):
+def _add(a: Expr, b: Expr, symbol: str) -> Expr:
+    if a.op == "num" and b.op == "num":
+        return const(a.data + b.data)
     if a.shape != b.shape:
         if is_scalar(a):
             a = Expr("mul", (a, ones(*b.shape)), b.shape, Fraction(1))
@@ -192,10 +305,12 @@ def _add(a, b, symbol):
         else:
             raise ValueError(f"shape mismatch: {a} {symbol} {b} adds {_shape_text(a.shape)} "
                              f"and {_shape_text(b.shape)}")
-    return Expr("add", (a, b), a.shape)
+    return flat("add", (a, b), a.shape)
 
 
-def _times(a, b, symbol="*"):
+def _times(a: Expr, b: Expr, symbol: str = "*") -> Expr:
+    if a.op == "num" and b.op == "num":
+        return const(a.data * b.data)
     if is_scalar(a) or is_scalar(b):
         shape = b.shape if is_scalar(a) else a.shape
         return Expr("mul", (a, b), shape, Fraction(1))
@@ -203,35 +318,49 @@ def _times(a, b, symbol="*"):
         raise ValueError(f"shape mismatch: {a} {symbol} {b} is entrywise, but the shapes are "
                          f"{_shape_text(a.shape)} and {_shape_text(b.shape)} (use @ for the "
                          f"matrix product)")
-    return Expr("had", (a, b), a.shape)
+    return flat("had", (a, b), a.shape)
 
 
-def _dim(d, what):
-    d = str(d)
-    if not d or not all(p == "1" or p.replace("_", "").isalnum() and not p.isdigit()
-                        for p in d.split("*")):
-        raise ValueError(f"{what}: a dimension is a letter (or '1'), got {d!r}")
-    return d
+def _dim(d: object, what: str) -> str:
+    d = str(d).replace(" ", "")
+    parts = d.split("*")
+    if not d or not all(p == "1" or (p.replace("_", "").isalnum() and p.isascii()
+                                     and not p[0].isdigit()) for p in parts):
+        raise ValueError(f"{what}: a dimension is a letter, a product of letters (m*p) or "
+                         f"'1', got {d!r}")
+    parts = sorted(p for p in parts if p != "1")  # m*p and p*m are one size
+    return "*".join(parts) or "1"
 
 
-def matrix(name, rows, cols, **props):
+def dim_product(a: str, b: str) -> str:
+    """The dimension of a Kronecker or vec product: ``m*p`` (letters sorted, 1 left out).
+
+    >>> dim_product("p", "m"), dim_product("1", "n")
+    ('m*p', 'n')
+    """
+    return _dim(f"{a}*{b}", "dimension")
+
+
+def matrix(name: str, rows: str, cols: str, **props: bool) -> Expr:
     """A matrix variable; ``rows`` and ``cols`` are dimension letters. Properties:
     ``symmetric``, ``spd`` (symmetric positive definite), ``invertible``, ``diagonal``,
-    ``positive`` (entrywise, for logarithms).
+    ``positive`` (entrywise, for logarithms and square roots). Raises ValueError naming
+    what is wrong with the name, a dimension or a property.
 
     >>> S = matrix("S", "n", "n", symmetric=True)
     >>> S.shape, sorted(S.props)
     (('n', 'n'), ['symmetric'])
     """
-    if not str(name).isidentifier():
-        raise ValueError(f"a variable name must be an identifier, got {name!r}")
+    if not str(name).isidentifier() or keyword.iskeyword(str(name)) or not str(name).isascii():
+        raise ValueError(f"a variable name must be an ASCII identifier that is not a Python "
+                         f"keyword, got {name!r}")
     rows, cols = _dim(rows, name), _dim(cols, name)
     unknown = sorted(set(props) - set(PROPERTIES))
     if unknown:
         raise ValueError(f"unknown properties {unknown} for {name!r}; known are "
                          f"{sorted(PROPERTIES)}")
     chosen = frozenset(k for k, v in props.items() if v)
-    if chosen & {"symmetric", "spd", "diagonal"} and rows != cols:
+    if chosen & {"symmetric", "spd", "diagonal", "invertible"} and rows != cols:
         raise ValueError(f"{name!r} is declared {', '.join(sorted(chosen))} but has shape "
                          f"{rows} x {cols}; it must be square (equal dimension letters)")
     if "spd" in chosen:
@@ -239,7 +368,7 @@ def matrix(name, rows, cols, **props):
     return Expr("var", (), (rows, cols), (str(name), chosen))
 
 
-def vector(name, rows, **props):
+def vector(name: str, rows: str, **props: bool) -> Expr:
     """A column vector variable, ``rows x 1``.
 
     >>> vector("x", "n").shape
@@ -248,7 +377,7 @@ def vector(name, rows, **props):
     return matrix(name, rows, "1", **props)
 
 
-def scalar(name, **props):
+def scalar(name: str, **props: bool) -> Expr:
     """A scalar variable (1 x 1).
 
     >>> scalar("lam").shape
@@ -257,8 +386,8 @@ def scalar(name, **props):
     return matrix(name, "1", "1", **props)
 
 
-def const(value):
-    """A numeric constant (a scalar).
+def const(value: object) -> Expr:
+    """A numeric constant (a scalar); ValueError for a non-finite or non-real value.
 
     >>> const(0.5).data
     Fraction(1, 2)
@@ -266,7 +395,7 @@ def const(value):
     return Expr("num", (), SCALAR, number(value))
 
 
-def ones(rows, cols="1"):
+def ones(rows: str, cols: str = "1") -> Expr:
     """The constant matrix of ones, ``rows x cols``; ``ones("k")`` is the column of k ones.
 
     >>> ones("k").shape
@@ -275,7 +404,7 @@ def ones(rows, cols="1"):
     return Expr("ones", (), (_dim(rows, "ones"), _dim(cols, "ones")))
 
 
-def eye(n):
+def eye(n: str) -> Expr:
     """The identity matrix, ``n x n``.
 
     >>> eye("n").shape
@@ -284,42 +413,91 @@ def eye(n):
     return Expr("eye", (), (_dim(n, "eye"),) * 2)
 
 
-def zero(shape):
+def zero(shape: tuple) -> Expr:
     """The zero matrix of ``shape`` (the number 0 for a scalar).
 
     >>> zero(("m", "n")).op, zero(SCALAR).op
     ('zero', 'num')
     """
-    return const(0) if tuple(shape) == SCALAR else Expr("zero", (), shape)
+    return const(0) if tuple(shape) == SCALAR else Expr("zero", (), tuple(shape))
 
 
-def variables(e):
+def dim(d: str) -> Expr:
+    """The size of the dimension ``d`` (a letter or a product m*n), as a scalar constant.
+
+    >>> str(dim("m*n"))
+    'm n'
+    """
+    d = _dim(d, "dim")
+    return const(1) if d == "1" else Expr("dim", (), SCALAR, d)
+
+
+def walk(e: Expr):
+    """Every node of ``e``, each distinct node once (iteratively: deep trees are fine).
+
+    >>> sorted(n.op for n in walk(matrix("A", "m", "n").T))
+    ['T', 'var']
+    """
+    seen, stack = set(), [e]
+    while stack:
+        node = stack.pop()
+        if node.key in seen:
+            continue
+        seen.add(node.key)
+        yield node
+        stack.extend(node.args)
+
+
+def variables(e: Expr) -> dict:
     """The variables of ``e`` by name (each name must have one shape and one set of
-    properties).
+    properties; ValueError otherwise).
 
     >>> sorted(variables(matrix("A", "m", "n") @ vector("x", "n")))
     ['A', 'x']
     """
     found = {}
-    stack = [e]
-    while stack:
-        node = stack.pop()
+    for node in walk(e):
         if node.op == "var":
             old = found.setdefault(node.name, node)
             if old != node:
                 raise ValueError(f"variable {node.name!r} is used with two shapes or property "
-                                 f"sets: {_shape_text(old.shape)} and {_shape_text(node.shape)}")
-        stack.extend(node.args)
+                                 f"sets: {_shape_text(old.shape)} {sorted(old.props)} and "
+                                 f"{_shape_text(node.shape)} {sorted(node.props)}")
     return found
 
 
-def contains(e, var):
+def contains(e: Expr, var: Expr | str) -> bool:
     """True if the variable ``var`` (an Expr or a name) occurs in ``e``.
 
     >>> contains(matrix("A", "m", "n").T, "A")
     True
     """
     name = var.name if isinstance(var, Expr) else var
-    if e.op == "var":
-        return e.name == name
-    return any(contains(a, name) for a in e.args)
+    return any(n.op == "var" and n.name == name for n in walk(e))
+
+
+def depth(e: Expr) -> int:
+    """The nesting depth of ``e`` (a variable has depth 1), computed iteratively.
+
+    >>> depth(matrix("A", "n", "n").T.T)
+    3
+    """
+    best, stack = 0, [(e, 1)]
+    seen = {}
+    while stack:
+        node, d = stack.pop()
+        if seen.get(node.key, 0) >= d:
+            continue
+        seen[node.key] = d
+        best = max(best, d)
+        stack.extend((a, d + 1) for a in node.args)
+    return best
+
+
+def size(e: Expr) -> int:
+    """The number of distinct nodes of ``e``.
+
+    >>> size(matrix("A", "n", "n") @ matrix("A", "n", "n"))
+    2
+    """
+    return sum(1 for _ in walk(e))

@@ -1,5 +1,6 @@
-"""The functions of the derive language: traces, inverses, determinants, norms and entrywise
-functions, each building a node of :mod:`matcalc.derive.expr` with its shape checked.
+"""The functions of the derive language: traces, inverses, determinants, norms, reductions,
+entrywise functions, softmax, Kronecker products and vec, each building a node of
+:mod:`matcalc.derive.expr` with its shape checked.
 
 >>> from .expr import matrix
 >>> X = matrix("X", "n", "n")
@@ -11,24 +12,30 @@ Traceback (most recent call last):
 ValueError: shape mismatch: tr needs a square matrix, A is m x n
 """
 
-from .expr import ELEMENTWISE, SCALAR, Expr, is_scalar
+from __future__ import annotations
 
-__all__ = ["tr", "inv", "det", "logdet", "fro", "frob", "norm2", "sum", "exp", "log", "tanh",
-           "sigmoid", "softplus", "softmax", "diag", "kron"]
+from .expr import SCALAR, Expr, const, dim, dim_product, is_scalar, ones
+
+__all__ = ["tr", "inv", "det", "logdet", "fro", "frob", "norm2", "sum", "mean", "exp", "log",
+           "tanh", "sigmoid", "softplus", "sqrt", "abs", "relu", "softmax", "diag", "kron",
+           "vec", "unvec", "rearrange", "AXES"]
+
+#: The axis arguments of softmax, sum and mean, as in numpy: 0 down the columns, 1 (or -1)
+#: along the rows.
+AXES = (0, 1, -1)
 
 
-def _expr(a, fname):
+def _expr(a: object, fname: str) -> Expr:
     if isinstance(a, Expr):
         return a
-    from .expr import const
     try:
         return const(a)
     except ValueError:
         raise ValueError(f"{fname} needs a matrix expression, got {type(a).__name__} "
-                         f"{a!r}") from None
+                         f"{a!r:.60}") from None
 
 
-def _square(a, fname):
+def _square(a: object, fname: str) -> Expr:
     a = _expr(a, fname)
     if a.shape[0] != a.shape[1]:
         raise ValueError(f"shape mismatch: {fname} needs a square matrix, {a} is "
@@ -36,7 +43,14 @@ def _square(a, fname):
     return a
 
 
-def tr(A):
+def _axis(axis: object, fname: str) -> int:
+    if isinstance(axis, bool) or axis not in AXES:
+        raise ValueError(f"{fname}: axis must be one of {AXES} (0: each column, 1 or -1: "
+                         f"each row), got {axis!r}")
+    return 1 if axis == -1 else int(axis)
+
+
+def tr(A: Expr) -> Expr:
     """Trace of a square matrix (a scalar).
 
     >>> from .expr import matrix
@@ -46,7 +60,7 @@ def tr(A):
     return Expr("tr", (_square(A, "tr"),))
 
 
-def inv(A):
+def inv(A: Expr) -> Expr:
     """Inverse of a square matrix (of a scalar: its reciprocal).
 
     >>> from .expr import matrix
@@ -57,7 +71,7 @@ def inv(A):
     return A ** -1 if is_scalar(A) else Expr("inv", (A,), A.shape)
 
 
-def det(A):
+def det(A: Expr) -> Expr:
     """Determinant of a square matrix.
 
     >>> from .expr import matrix
@@ -67,7 +81,7 @@ def det(A):
     return Expr("det", (_square(A, "det"),))
 
 
-def logdet(A):
+def logdet(A: Expr) -> Expr:
     """log |det A| of a square matrix.
 
     >>> from .expr import matrix
@@ -77,7 +91,7 @@ def logdet(A):
     return Expr("logdet", (_square(A, "logdet"),))
 
 
-def fro(A):
+def fro(A: Expr) -> Expr:
     """The Frobenius norm ‖A‖_F.
 
     >>> from .expr import matrix
@@ -87,7 +101,7 @@ def fro(A):
     return Expr("fro", (_expr(A, "fro"),))
 
 
-def frob(A, B):
+def frob(A: Expr, B: Expr) -> Expr:
     """The Frobenius product A : B = tr(AᵀB) of two matrices of equal shape.
 
     >>> from .expr import matrix
@@ -101,7 +115,7 @@ def frob(A, B):
     return Expr("frob", (A, B))
 
 
-def norm2(x):
+def norm2(x: Expr) -> Expr:
     """The Euclidean norm of a vector (row or column); for a matrix use ``fro``.
 
     >>> from .expr import vector
@@ -115,42 +129,72 @@ def norm2(x):
     return Expr("fro", (x,))
 
 
-def sum(A):
-    """The sum of all entries of A.
+def sum(A: Expr, axis: int | None = None) -> Expr:
+    """The sum of all entries of A; with ``axis=0`` the row of column sums ``1ᵀA``, with
+    ``axis=1`` the column of row sums ``A 1``.
 
     >>> from .expr import matrix
-    >>> sum(matrix("A", "m", "n")).shape
-    ('1', '1')
+    >>> sum(matrix("A", "m", "n")).shape, sum(matrix("A", "m", "n"), axis=0).shape
+    (('1', '1'), ('1', 'n'))
     """
-    return Expr("sum", (_expr(A, "sum"),))
+    A = _expr(A, "sum")
+    if axis is None:
+        return Expr("sum", (A,))
+    if _axis(axis, "sum") == 0:
+        return ones(A.shape[0]).T @ A
+    return A @ ones(A.shape[1])
 
 
-def _elementwise(name):
-    def f(A):
+def mean(A: Expr, axis: int | None = None) -> Expr:
+    """The mean of all entries of A (``sum(A) / (m n)``); with ``axis`` the mean of each
+    column (0) or row (1), as numpy's.
+
+    >>> from .expr import matrix
+    >>> str(mean(matrix("A", "m", "n")))
+    'sum(A)/(m n)'
+    """
+    A = _expr(A, "mean")
+    if axis is None:
+        count = dim_product(A.shape[0], A.shape[1])
+    else:
+        count = A.shape[_axis(axis, "mean")]
+    return sum(A, axis) / dim(count) if count != "1" else sum(A, axis)
+
+
+def _elementwise(name: str, doc: str):
+    def f(A: Expr) -> Expr:
         A = _expr(A, name)
         return Expr(name, (A,), A.shape)
 
-    f.__name__ = name
-    f.__doc__ = (f"Entrywise {name}.\n\n    >>> from .expr import matrix\n"
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = (f"{doc}\n\n    >>> from .expr import matrix\n"
                  f"    >>> str({name}(matrix('Z', 'm', 'k')))\n    '{name}(Z)'\n")
     return f
 
 
-exp, log, tanh, sigmoid, softplus = (_elementwise(n) for n in ELEMENTWISE)
+exp = _elementwise("exp", "Entrywise exponential.")
+log = _elementwise("log", "Entrywise natural logarithm (of positive entries).")
+tanh = _elementwise("tanh", "Entrywise hyperbolic tangent.")
+sigmoid = _elementwise("sigmoid", "Entrywise logistic function 1 / (1 + exp(-z)).")
+softplus = _elementwise("softplus", "Entrywise softplus log(1 + exp(z)).")
+sqrt = _elementwise("sqrt", "Entrywise square root (of positive entries).")
+abs = _elementwise("abs", "Entrywise absolute value (not differentiable at 0).")
+relu = _elementwise("relu", "Entrywise max(z, 0) (not differentiable at 0).")
 
 
-def softmax(Z):
-    """Column-wise softmax: each column of exp(Z) divided by its sum.
+def softmax(Z: Expr, axis: int = 0) -> Expr:
+    """Softmax of each column (``axis=0``, the default) or of each row (``axis=1`` or
+    ``-1``): exp(Z) divided by its column (row) sums.
 
     >>> from .expr import matrix
-    >>> softmax(matrix("Z", "c", "k")).shape
-    ('c', 'k')
+    >>> softmax(matrix("Z", "c", "k")).shape, str(softmax(matrix("Z", "k", "c"), axis=1))
+    (('c', 'k'), 'softmax(Z, axis=1)')
     """
     Z = _expr(Z, "softmax")
-    return Expr("softmax", (Z,), Z.shape)
+    return Expr("softmax", (Z,), Z.shape, _axis(axis, "softmax"))
 
 
-def diag(A):
+def diag(A: Expr) -> Expr:
     """diag of a column vector: the diagonal matrix; of a square matrix: its diagonal as a
     column vector.
 
@@ -167,7 +211,7 @@ def diag(A):
                      f"diag takes a column vector or a square matrix")
 
 
-def kron(A, B):
+def kron(A: Expr, B: Expr) -> Expr:
     """The Kronecker product A ⊗ B (its dimensions are products of letters, e.g. m*p).
 
     >>> from .expr import matrix
@@ -175,13 +219,57 @@ def kron(A, B):
     ('m*p', 'n*q')
     """
     A, B = _expr(A, "kron"), _expr(B, "kron")
-    shape = tuple(_times(a, b) for a, b in zip(A.shape, B.shape))
+    if is_scalar(A) or is_scalar(B):
+        return A * B
+    shape = tuple(dim_product(a, b) for a, b in zip(A.shape, B.shape))
     return Expr("kron", (A, B), shape)
 
 
-def _times(a, b):
-    if a == "1":
-        return b
-    if b == "1":
+def vec(A: Expr) -> Expr:
+    """The columns of A stacked into one column (column-major, as in the book).
+
+    >>> from .expr import matrix
+    >>> vec(matrix("A", "m", "n")).shape
+    ('m*n', '1')
+    """
+    A = _expr(A, "vec")
+    if A.shape[1] == "1":
+        return A
+    return Expr("vec", (A,), (dim_product(A.shape[0], A.shape[1]), "1"))
+
+
+def unvec(a: Expr, rows: str, cols: str) -> Expr:
+    """The inverse of vec: the ``rows x cols`` matrix whose columns are the pieces of the
+    column ``a`` (an operation of the engine's gradients).
+
+    >>> from .expr import vector
+    >>> unvec(vector("a", "m*n"), "m", "n").shape
+    ('m', 'n')
+    """
+    a = _expr(a, "unvec")
+    if a.shape != (dim_product(rows, cols), "1"):
+        raise ValueError(f"shape mismatch: unvec to {rows} x {cols} needs a column of "
+                         f"{dim_product(rows, cols)} entries, {a} is {a.shape[0]} x "
+                         f"{a.shape[1]}")
+    if cols == "1":
         return a
-    return f"{a}*{b}"
+    return Expr("unvec", (a,), (rows, cols))
+
+
+def rearrange(A: Expr, left: tuple, right: tuple) -> Expr:
+    """Van Loan's rearrangement R(A) of a matrix with ``left[0] x left[1]`` blocks of shape
+    ``right``: the row of R(A) at vec position (i, j) is vec(A_ij)ᵀ, so that
+    A : (B ⊗ C) = vec(B)ᵀ R(A) vec(C) (an operation of the engine's gradients).
+
+    >>> from .expr import matrix
+    >>> rearrange(matrix("A", "m*p", "n*q"), ("m", "n"), ("p", "q")).shape
+    ('m*n', 'p*q')
+    """
+    A = _expr(A, "rearrange")
+    want = (dim_product(left[0], right[0]), dim_product(left[1], right[1]))
+    if A.shape != want:
+        raise ValueError(f"shape mismatch: rearrange needs a {want[0]} x {want[1]} matrix, "
+                         f"{A} is {A.shape[0]} x {A.shape[1]}")
+    shape = (dim_product(*left), dim_product(*right))
+    return Expr("rearr", (A,), shape, (tuple(left), tuple(right)))
+

@@ -1,0 +1,118 @@
+"""Names for repeated subexpressions of an answer, only where a name shortens it.
+
+A compound subexpression that occurs at least twice in the answer gets a name (H for a
+hidden layer, P for a softmax, R, Q, U, ... otherwise) when the answer written with the name
+plus the definition is shorter than the answer without it. Every definition printed is used
+by the answer; the steps use the same names where they contain the same subexpressions.
+
+>>> from .expr import matrix
+>>> from .language import tanh
+>>> from .simplify import simplify
+>>> A = matrix("A", "m", "n")
+>>> H = tanh(A @ A.T)
+>>> out, defs = name_repeated(simplify(H @ H @ H.T), [])
+>>> str(out), [(n, str(d)) for n, d in defs]
+('H^2 H^T', [('H', 'tanh(A A^T)')])
+"""
+
+from __future__ import annotations
+
+from .expr import Expr, is_scalar, variables, walk
+from .latex import plain
+from .simplify import has_differential
+
+__all__ = ["name_repeated", "substitute"]
+
+_PREFERRED = {"tanh": "H", "sigmoid": "H", "softmax": "P", "inv": "M"}
+_POOL = "RQUVHPMEFGZ"
+_SMALL = "stuvqr"
+#: Operations whose repeated results may get a name: sums, function applications, products.
+_NAMEABLE = ("add", "mm", "tanh", "sigmoid", "softmax", "exp", "log", "softplus", "inv", "det",
+             "logdet", "tr", "frob", "fro", "sum", "sqrt", "had", "kron")
+_CANDIDATES = 8  # at most this many (the largest) repeated subexpressions are tried
+
+
+def _occurrences(e: Expr) -> dict:
+    """How often each node occurs in the tree (counting every path, not distinct nodes)."""
+    counts, nodes, stack = {}, {}, [e]
+    while stack:
+        node = stack.pop()
+        counts[node.key] = counts.get(node.key, 0) + 1
+        nodes[node.key] = node
+        stack.extend(node.args)
+    return {k: (nodes[k], c) for k, c in counts.items()}
+
+
+def _size(e: Expr) -> int:
+    return sum(1 for _ in walk(e))
+
+
+def substitute(e: Expr, subst: dict) -> Expr:
+    """``e`` with every node whose key is in ``subst`` replaced by ``subst[key]``.
+
+    >>> from .expr import matrix
+    >>> A, B = matrix("A", "m", "n"), matrix("B", "m", "n")
+    >>> str(substitute(A + A.T.T, {A.key: B}))
+    'B + B^T^T'
+    """
+    memo: dict = {}
+
+    def rebuild(node: Expr) -> Expr:
+        if node.key in subst:
+            return subst[node.key]
+        if node.key not in memo:
+            args = [rebuild(a) for a in node.args]
+            memo[node.key] = node if all(a is b for a, b in zip(args, node.args)) else Expr(
+                node.op, args, node.shape, node.data)
+        return memo[node.key]
+
+    return rebuild(e)
+
+
+def _name_for(node: Expr, free: list, small: list) -> str | None:
+    pool = small if is_scalar(node) else free
+    if not pool:
+        return None
+    prefer = _PREFERRED.get(node.op)
+    name = prefer if prefer in pool else pool[0]
+    pool.remove(name)
+    return name
+
+
+def name_repeated(answer: Expr, others: list, taken: tuple = ()) -> tuple:
+    """(the answer with names substituted, [(name, definition), ...]): a repeated
+    subexpression of ``answer`` is named when that shortens the answer plus its definition.
+    ``others`` (the steps) are only used to keep their variable names out of the pool.
+
+    >>> from .expr import matrix
+    >>> A = matrix("A", "m", "n")
+    >>> name_repeated(A @ A.T, [])[1]
+    []
+    """
+    names_used = set(taken) | set(variables(answer))
+    for x in others:
+        names_used |= set(variables(x))
+    free = [n for n in _POOL if n not in names_used]
+    small = [n for n in _SMALL if n not in names_used]
+    found = _occurrences(answer)
+    candidates = sorted((k for k, (node, c) in found.items()
+                         if c > 1 and node.op in _NAMEABLE and _size(node) >= 3
+                         and not has_differential(node)),
+                        key=lambda k: -_size(found[k][0]))[:_CANDIDATES]
+    subst, defs, current = {}, [], answer
+    for k in candidates:
+        node = found[k][0]
+        if _occurrences(current).get(k, (None, 0))[1] < 2:
+            continue  # inside a subexpression named already
+        name = _name_for(node, free, small)
+        if name is None:
+            break
+        symbol = Expr("var", (), node.shape, (name, frozenset({"named"})))
+        trial = substitute(current, {k: symbol})
+        definition = substitute(node, subst)
+        if len(plain(trial)) + len(plain(definition)) + len(name) + 8 < len(plain(current)):
+            subst[k], current = symbol, trial
+            defs.append((name, definition))
+        else:
+            (small if is_scalar(node) else free).insert(0, name)
+    return current, defs
