@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .expr import SCALAR, Expr, const, dim, fold_power, is_scalar, ones, zero
+from .expr import SCALAR, Expr, const, dim, fold_power, is_scalar, number, ones, zero
 
 __all__ = ["product", "add", "scale", "hadamard", "power", "split_scalars", "is_zero",
            "is_one", "symmetric"]
@@ -314,6 +314,7 @@ def power(a: Expr, p: Fraction | float) -> Expr:
     >>> str(power(power(matrix("A", "m", "n"), 2), 3))
     'A^∘6'
     """
+    p = number(p)
     if p == 1:
         return a
     if p == 0:

@@ -131,7 +131,7 @@ class NumpyValues:
     every operation is the holomorphic extension of the real one, so abs(x) is
     sign(Re x) x there).
 
-    >>> NumpyValues().trace(NumpyValues().eye(3))
+    >>> float(NumpyValues().trace(NumpyValues().eye(3)))
     3.0
     """
 

@@ -6,22 +6,20 @@ The catalogue's functions are Python lambdas, so the entries are mapped to engin
 by name in :data:`EXPRESSIONS` (one line each); entries the language cannot state (spectral
 and nuclear norms) are listed in :data:`NOT_STATEABLE` with the reason.
 
->>> rows = cross_check(names=["tr(AXB)"])
->>> rows[0].agrees, rows[0].engine
+>>> r = cross_check(names=["tr(AXB)"])["tr(AXB)"]
+>>> r.passed, str(r.gradient)
 (True, 'A^T B^T')
 """
 
-from dataclasses import dataclass
+from dataclasses import replace
 
-import numpy as np
-
-from ..backend import relative_difference
-from ..variables import Variables, call_by_name
+from ..report import Report
 from . import language as L
 from .engine import derive
 from .expr import matrix
+from .result import FAILED, PASSED, Check
 
-__all__ = ["EXPRESSIONS", "NOT_STATEABLE", "SIZES", "Row", "cross_check", "summary"]
+__all__ = ["EXPRESSIONS", "NOT_STATEABLE", "SIZES", "cross_check", "summary"]
 
 #: Numeric sizes of the comparison (as the catalogue's: tall X where it matters).
 SIZES = {"m": 5, "n": 4, "p": 3, "q": 6, "k": 2, "a": 2, "b": 3}
@@ -133,35 +131,14 @@ EXPRESSIONS = {
 NOT_STATEABLE = {
     "spectral norm": "the largest singular value is not in the language",
     "nuclear norm": "the sum of singular values is not in the language",
-    "tr(A (X kron B))": "A's dimensions are products (nk x mk); shapes are single letters",
+    "tr(A (X kron B))": "the catalogue declares A with letters of its own (a x b), the engine "
+                        "with products of letters (nk x mk)",
 }
 
 
 def _wls(V):
     r = V["x"] - V["A"] @ V["s"]
     return r.T @ V["W"] @ r
-
-
-@dataclass(frozen=True)
-class Row:
-    """One entry's cross-check: ``status`` is "agrees", "differs", "refused" (the engine
-    raised "not supported") or "not stateable".
-
-    >>> Row("tr X", "agrees").agrees
-    True
-    """
-
-    name: str
-    status: str
-    engine: str = ""  # the engine's gradient, plain text
-    engine_latex: str = ""
-    hand_latex: str = ""
-    difference: float = float("nan")
-    detail: str = ""
-
-    @property
-    def agrees(self):
-        return self.status == "agrees"
 
 
 def _variables(entry):
@@ -174,9 +151,17 @@ def _variables(entry):
     return out
 
 
-def _compare(entry, r, seed=0):
+def _sizes(entry) -> dict:
     letters = {d for s in entry.shapes.values() for d in s} - {"1"}
-    sizes = {k: SIZES.get(k, 3) for k in letters}
+    return {k: SIZES.get(k, 3) for k in letters}
+
+
+def _compare(entry, r, seed: int = 0) -> float:
+    import numpy as np
+
+    from ..backend import relative_difference
+    from ..variables import Variables, call_by_name
+    sizes = _sizes(entry)
     env = Variables(dict(entry.shapes), dict(getattr(entry, "kinds", None) or {})).numbers(
         sizes, seed=seed)
     hand = np.asarray(call_by_name(entry.claim, env), dtype=float)
@@ -184,50 +169,71 @@ def _compare(entry, r, seed=0):
     return relative_difference(mine.reshape(hand.shape), hand)
 
 
-def cross_check(entries=None, names=None, exact=False):
-    """Re-derive the catalogue's gradient entries (all, or those in ``names``) with the
-    engine; a list of :class:`Row`. ``exact=False`` skips the engine's exact checks (its
-    numeric checks still run) to keep the whole catalogue to a few seconds.
+def _with_comparison(r, difference: float):
+    """The result with the comparison against the catalogue recorded among its checks."""
+    check = Check("catalogue", PASSED if difference < 1e-8 else FAILED,
+                  f"agrees with the catalogue's hand-written gradient at 2 random points "
+                  f"(relative difference {difference:.1e})", difference)
+    report = Report(title=r.checks.title, checks=r.checks.checks + (("catalogue", check),))
+    return replace(r, checks=report)
 
-    >>> cross_check(names=["tr X"])[0].status
-    'agrees'
+
+def cross_check(entries=None, names=None, exact: bool = False) -> dict:
+    """Re-derive the catalogue's gradient entries (all, or those in ``names``): a dict from
+    the entry's name to the engine's result (a :class:`.result.Derived` whose checks include
+    the comparison with the hand-written gradient) or to a string saying why there is none
+    ("refused: ..." or "not stateable: ..."). ``exact=False`` skips the engine's exact
+    checks (its numeric checks still run) to keep the whole catalogue to a few seconds.
+
+    >>> cross_check(names=["tr X"])["tr X"].passed
+    True
     """
     if entries is None:
         from ..catalogue import entries as all_entries
         entries = all_entries()
-    rows = []
+    out: dict = {}
     for entry in entries:
         if entry.kind != "gradient" or (names is not None and entry.name not in names):
             continue
-        hand = getattr(entry, "result", "")
         if entry.name in NOT_STATEABLE or entry.name not in EXPRESSIONS:
-            rows.append(Row(entry.name, "not stateable", hand_latex=hand,
-                            detail=NOT_STATEABLE.get(entry.name, "no expression in the table")))
+            out[entry.name] = "not stateable: " + NOT_STATEABLE.get(
+                entry.name, "no expression in the table")
             continue
         try:
             expr = EXPRESSIONS[entry.name](_variables(entry))
-            r = derive(expr, entry.wrt[0], exact=exact, sizes=SIZES)
+            r = derive(expr, entry.wrt[0], exact=exact, sizes=_sizes(entry))
         except ValueError as exc:
-            rows.append(Row(entry.name, "refused", hand_latex=hand, detail=str(exc)))
+            out[entry.name] = f"refused: {exc}"
             continue
-        diff = max(_compare(entry, r, seed) for seed in (0, 1))
-        status = "agrees" if diff < 1e-8 else "differs"
-        rows.append(Row(entry.name, status, str(r.gradient), r.latex, hand, diff))
-    return rows
+        out[entry.name] = _with_comparison(r, max(_compare(entry, r, seed) for seed in (0, 1)))
+    return out
 
 
-def summary(rows):
-    """Counts by status and the median LaTeX lengths of the engine's and the hand-written
-    gradients over the agreeing entries.
+def summary(results: dict) -> dict:
+    """Counts by status ("agrees", "differs", "refused", "not stateable") and the median
+    LaTeX lengths of the engine's and the hand-written gradients over the agreeing entries.
 
-    >>> summary([Row("x", "agrees", "a", "a", "ab", 0.0)])["agrees"]
+    >>> summary(cross_check(names=["tr X"]))["agrees"]
     1
     """
-    out = {s: sum(r.status == s for r in rows)
-           for s in ("agrees", "differs", "refused", "not stateable")}
-    agreeing = [r for r in rows if r.agrees]
+    import numpy as np
+    derived = {k: v for k, v in results.items() if not isinstance(v, str)}
+    out = {"agrees": sum(r.passed for r in derived.values()),
+           "differs": sum(not r.passed for r in derived.values()),
+           "refused": sum(isinstance(v, str) and v.startswith("refused") for v in results.values()),
+           "not stateable": sum(isinstance(v, str) and v.startswith("not stateable")
+                                for v in results.values())}
+    agreeing = [(k, r) for k, r in derived.items() if r.passed]
     if agreeing:
-        out["median engine length"] = float(np.median([len(r.engine_latex) for r in agreeing]))
-        out["median hand length"] = float(np.median([len(r.hand_latex) for r in agreeing]))
-        out["engine longer"] = sum(len(r.engine_latex) > len(r.hand_latex) for r in agreeing)
+        from ..catalogue import find
+        hand = {k: getattr(_entry(find, k), "result", "") for k, _ in agreeing}
+        out["median engine length"] = float(np.median([len(r.latex) for _, r in agreeing]))
+        out["median hand length"] = float(np.median([len(hand[k]) for k, _ in agreeing]))
+        out["engine longer"] = sum(len(r.latex) > len(hand[k]) for k, r in agreeing)
     return out
+
+
+def _entry(find, name: str):
+    found = find(name)
+    found = found if isinstance(found, list) else [found]
+    return next(e for e in found if e.name == name)

@@ -250,7 +250,7 @@ def fold_power(value: Fraction | float, p: Fraction | float) -> Fraction | float
     when it is not a finite real number.
 
     >>> fold_power(Fraction(2), Fraction(3)), fold_power(Fraction(4), Fraction(1, 2))
-    (Fraction(8, 1), 2.0)
+    (Fraction(8, 1), Fraction(2, 1))
     """
     if value == 0 and p < 0:
         raise ValueError("division by zero in a constant (0 to a negative power)")
@@ -313,7 +313,13 @@ def _times(a: Expr, b: Expr, symbol: str = "*") -> Expr:
         return const(a.data * b.data)
     if is_scalar(a) or is_scalar(b):
         shape = b.shape if is_scalar(a) else a.shape
-        return Expr("mul", (a, b), shape, Fraction(1))
+        coef, args = Fraction(1), []
+        for x in (a, b):  # a long product of scalars is one node
+            if x.op == "mul":
+                coef, args = coef * x.data, args + list(x.args)
+            else:
+                args.append(x)
+        return Expr("mul", args, shape, coef)
     if a.shape != b.shape:
         raise ValueError(f"shape mismatch: {a} {symbol} {b} is entrywise, but the shapes are "
                          f"{_shape_text(a.shape)} and {_shape_text(b.shape)} (use @ for the "

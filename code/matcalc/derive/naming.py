@@ -8,11 +8,11 @@ by the answer; the steps use the same names where they contain the same subexpre
 >>> from .expr import matrix
 >>> from .language import tanh
 >>> from .simplify import simplify
->>> A = matrix("A", "m", "n")
->>> H = tanh(A @ A.T)
->>> out, defs = name_repeated(simplify(H @ H @ H.T), [])
+>>> A, B = matrix("A", "m", "n"), matrix("B", "n", "n")
+>>> H = tanh(A @ B)
+>>> out, defs = name_repeated(simplify(H @ H.T @ H), [])
 >>> str(out), [(n, str(d)) for n, d in defs]
-('H^2 H^T', [('H', 'tanh(A A^T)')])
+('H H^T H', [('H', 'tanh(A B)')])
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def substitute(e: Expr, subst: dict) -> Expr:
     >>> from .expr import matrix
     >>> A, B = matrix("A", "m", "n"), matrix("B", "m", "n")
     >>> str(substitute(A + A.T.T, {A.key: B}))
-    'B + B^T^T'
+    'B + (B^T)^T'
     """
     memo: dict = {}
 
@@ -99,7 +99,7 @@ def name_repeated(answer: Expr, others: list, taken: tuple = ()) -> tuple:
                          if c > 1 and node.op in _NAMEABLE and _size(node) >= 3
                          and not has_differential(node)),
                         key=lambda k: -_size(found[k][0]))[:_CANDIDATES]
-    subst, defs, current = {}, [], answer
+    subst, nodes, current = {}, {}, answer
     for k in candidates:
         node = found[k][0]
         if _occurrences(current).get(k, (None, 0))[1] < 2:
@@ -109,10 +109,22 @@ def name_repeated(answer: Expr, others: list, taken: tuple = ()) -> tuple:
             break
         symbol = Expr("var", (), node.shape, (name, frozenset({"named"})))
         trial = substitute(current, {k: symbol})
-        definition = substitute(node, subst)
-        if len(plain(trial)) + len(plain(definition)) + len(name) + 8 < len(plain(current)):
-            subst[k], current = symbol, trial
-            defs.append((name, definition))
+        if len(plain(trial)) + len(plain(node)) + len(name) + 8 < len(plain(current)):
+            subst[k], current, nodes[k] = symbol, trial, node
         else:
             (small if is_scalar(node) else free).insert(0, name)
-    return current, defs
+    return current, _definitions(subst, nodes)
+
+
+def _definitions(subst: dict, nodes: dict) -> list:
+    """(name, definition) pairs, each definition written with the other names, those it
+    uses first."""
+    defs = {subst[k].name: substitute(nodes[k], {j: s for j, s in subst.items() if j != k})
+            for k in subst}
+    ordered: list = []
+    while len(ordered) < len(defs):
+        for name, d in defs.items():
+            uses = set(variables(d)) & set(defs)
+            if name not in (n for n, _ in ordered) and uses <= {n for n, _ in ordered}:
+                ordered.append((name, d))
+    return ordered

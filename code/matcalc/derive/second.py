@@ -95,7 +95,7 @@ def hessian(L: Expr, wrt: Expr | str, *, exact: bool | None = None,
     >>> W, X, Y = matrix("W", "m", "n"), matrix("X", "n", "k"), matrix("Y", "m", "k")
     >>> h = hessian(0.5 * fro(W @ X - Y) ** 2, "W")
     >>> str(h.answer), str(h.vec_form)
-    ('V X X^T', 'X X^T ⊗ I')
+    ('V X X^T', '(X X^T) ⊗ I')
     """
     budget = Budget(time_cap)
     r = derive(L, wrt, exact=exact, sizes=sizes, time_cap=time_cap)

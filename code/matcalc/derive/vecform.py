@@ -33,7 +33,7 @@ def commutation(m: str, n: str) -> Expr:
     """The commutation matrix K with K vec(X) = vec(Xᵀ) for an m x n matrix X.
 
     >>> commutation("m", "n").shape
-    ('n*m', 'm*n')
+    ('m*n', 'm*n')
     """
     return Expr("comm", (), (dim_product(n, m), dim_product(m, n)), (m, n))
 
