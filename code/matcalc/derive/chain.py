@@ -27,7 +27,7 @@ import math
 from dataclasses import dataclass
 
 from .evaluate import evaluate
-from .expr import Expr, walk
+from .expr import Expr
 from .points import float_point, positive_variables, precise_point
 
 __all__ = ["Chain", "choose_points", "undefined", "sizes_text", "SEEDS"]

@@ -96,7 +96,20 @@ def run_checks(chain: Chain, candidates: list, exact_sizes: dict, budget: Budget
                exact: bool | None) -> tuple:
     """(passed checks, skipped (name, reason) pairs, the numeric sizes) for ``chain``;
     raises DerivationFailed for a failed check and ValueError when nothing could confirm
-    the chain (see the module docstring)."""
+    the chain (see the module docstring).
+
+    >>> from .expr import matrix
+    >>> from .language import tr
+    >>> from .result import Step
+    >>> from .rewrites import differential_variable
+    >>> X, A = matrix("X", "m", "n"), matrix("A", "n", "m")
+    >>> dX = differential_variable(X)
+    >>> chain = Chain(tr(A @ X), X, dX, (Step(tr(A @ dX), "linearity"),), (), {"X": X, "A": A})
+    >>> checks, skipped, sizes = run_checks(chain, [{"m": 3, "n": 4}], {"m": 2, "n": 2},
+    ...                                     Budget(10), None)
+    >>> [c.name for c in checks], skipped, sizes
+    (['exact', 'numeric: first step'], [], {'m': 3, 'n': 4})
+    """
     try:
         checks, sizes = _numeric(chain, candidates)
     except ValueError as exc:  # no usable point: only a complete exact proof can decide

@@ -30,7 +30,16 @@ def _module(language: str):
 def verify(r, text: str, language: str) -> str:
     """Run the function defined in ``text`` at a random point of ``r``'s checks and compare
     it with the engine's answer; the sentence saying so (or why it could not run).
-    Raises DerivationFailed when they disagree."""
+    Raises DerivationFailed when they disagree.
+
+    >>> from .engine import derive
+    >>> from .expr import vector
+    >>> x = vector("x", "n")
+    >>> verify(derive(x.T @ x, "x"), "def f(x):\\n    return 3 * x\\n", "numpy")
+    Traceback (most recent call last):
+    ...
+    matcalc.derive.checks.DerivationFailed: the generated numpy code disagrees with the derivation (relative difference 5.0e-01); it is not returned
+    """
     from .checks import DerivationFailed, numpy_available
     from .points import float_point
     if not numpy_available() or _module(language) is None:

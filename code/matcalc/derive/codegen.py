@@ -180,7 +180,14 @@ def source(r, language: str) -> str:
 def generate(r, language: str = "numpy") -> str:
     """The source of a function computing ``r``'s answer in ``language`` ("numpy" or
     "jax"), run against the derivation before it is returned (module docstring);
-    ValueError for another language, DerivationFailed when the code disagrees."""
+    ValueError for another language, DerivationFailed when the code disagrees.
+
+    >>> from .engine import derive
+    >>> from .expr import vector
+    >>> x = vector("x", "n")
+    >>> generate(derive(x.T @ x, "x"), "numpy").splitlines()[-1]
+    '    return 2 * x'
+    """
     from .codecheck import verify
     text = source(r, language)
     return text.replace("{checked}", verify(r, text, language))

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from .chain import Chain, sizes_text
 from .evaluate import evaluate, function
+from .expr import Expr
 from .result import FAILED, PASSED, UNRESOLVED, Check
 
 __all__ = ["numeric_checks", "link_difference"]
@@ -126,7 +127,21 @@ def _gradient(chain: Chain, points: list, sizes: dict) -> Check:
 def numeric_checks(chain: Chain, sizes: dict, points: list) -> list:
     """The numeric checks of ``chain`` at ``points`` (numpy arrays at ``sizes``): a
     :class:`Check` for link 0, one for the other links (if any) and one for the gradient
-    (if the chain claims one)."""
+    (if the chain claims one).
+
+    >>> from .chain import choose_points
+    >>> from .expr import matrix
+    >>> from .language import fro
+    >>> from .result import Step
+    >>> from .rewrites import differential_variable
+    >>> X = matrix("X", "m", "n")
+    >>> dX = differential_variable(X)
+    >>> wrong = Chain(fro(X) ** 2, X, dX, (Step(Expr("frob", (X, dX)), "a factor 2 lost"),),
+    ...               (), {"X": X})
+    >>> sizes, points = choose_points(wrong, [{"m": 3, "n": 4}], "float")
+    >>> numeric_checks(wrong, sizes, points)[0].verdict
+    'FAILED'
+    """
     out = [_differential(chain, points, sizes)]
     links = _links(chain, points, sizes)
     if links is not None:

@@ -88,7 +88,21 @@ def _links(chain: Chain, points: list, sizes: dict) -> Check | None:
 
 def precise_checks(chain: Chain, sizes: dict, points: list) -> list:
     """The high-precision checks of ``chain`` at ``points`` (sympy matrices of 50-digit
-    numbers at ``sizes``): a :class:`Check` for link 0 and one for the other links."""
+    numbers at ``sizes``): a :class:`Check` for link 0 and one for the other links.
+
+    >>> from .chain import choose_points
+    >>> from .expr import Expr, matrix
+    >>> from .language import fro
+    >>> from .result import Step
+    >>> from .rewrites import differential_variable
+    >>> X = matrix("X", "m", "n")
+    >>> dX = differential_variable(X)
+    >>> wrong = Chain(fro(X) ** 2, X, dX, (Step(Expr("frob", (X, dX)), "a factor 2 lost"),),
+    ...               (), {"X": X})
+    >>> sizes, points = choose_points(wrong, [{"m": 3, "n": 4}], "precise")
+    >>> precise_checks(wrong, sizes, points)[0].verdict
+    'FAILED'
+    """
     out = [_first(chain, points, sizes)]
     links = _links(chain, points, sizes)
     return out + ([links] if links is not None else [])

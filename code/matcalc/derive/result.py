@@ -89,6 +89,13 @@ class Derived:
     with ``vec_note``), ``note`` (about symmetric variables or non-differentiable points),
     ``names`` ((name, definition) pairs of the printed answer) and ``sizes`` (the sizes of
     the numeric checks).
+
+    >>> from .engine import derive
+    >>> from .expr import matrix
+    >>> from .language import tr
+    >>> r = derive(tr(matrix("A", "n", "m") @ matrix("X", "m", "n")), "X")
+    >>> str(r.gradient), [label for label, _ in r.checks.checks][:2]
+    ('A^T', ['exact', 'numeric: first step'])
     """
 
     kind: str
