@@ -232,4 +232,5 @@ def backend_of(env: dict) -> NumpyValues | SympyValues:
     >>> type(backend_of({"A": sp.eye(2)})).__name__
     'SympyValues'
     """
-    return SympyValues() if any(is_sympy(v) for v in env.values()) else NumpyValues()
+    return SympyValues() if any(is_sympy(v) for k, v in env.items() if k != "#sizes") \
+        else NumpyValues()

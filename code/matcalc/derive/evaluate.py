@@ -19,7 +19,11 @@ from fractions import Fraction
 
 from .backends import NumpyValues, SympyValues, backend_of
 
-__all__ = ["evaluate", "function", "sizes_of", "dimension_size", "Undefined"]
+__all__ = ["evaluate", "function", "sizes_of", "dimension_size", "Undefined", "SIZES_KEY"]
+
+#: The key under which an environment may carry the sizes of its dimension letters (needed
+#: when a letter occurs only inside products such as m*n).
+SIZES_KEY = "#sizes"
 
 
 class Undefined(ValueError):
@@ -66,7 +70,7 @@ def sizes_of(expr_vars: dict, env: dict) -> dict:
     >>> sizes_of({"A": matrix("A", "m", "n")}, {"A": sp.zeros(2, 3)})
     {'m': 2, 'n': 3, '1': 1}
     """
-    sizes: dict = {}
+    sizes: dict = dict(env.get(SIZES_KEY, {}))
     for name, var in expr_vars.items():
         if name not in env:
             continue

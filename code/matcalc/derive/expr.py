@@ -407,7 +407,8 @@ def ones(rows: str, cols: str = "1") -> Expr:
     >>> ones("k").shape
     ('k', '1')
     """
-    return Expr("ones", (), (_dim(rows, "ones"), _dim(cols, "ones")))
+    shape = (_dim(rows, "ones"), _dim(cols, "ones"))
+    return const(1) if shape == SCALAR else Expr("ones", (), shape)
 
 
 def eye(n: str) -> Expr:
@@ -416,7 +417,8 @@ def eye(n: str) -> Expr:
     >>> eye("n").shape
     ('n', 'n')
     """
-    return Expr("eye", (), (_dim(n, "eye"),) * 2)
+    n = _dim(n, "eye")
+    return const(1) if n == "1" else Expr("eye", (), (n, n))
 
 
 def zero(shape: tuple) -> Expr:

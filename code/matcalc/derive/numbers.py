@@ -18,17 +18,14 @@ __all__ = ["prepare", "evaluate_answer", "evaluate_vec_form"]
 
 def prepare(arrays: dict, expr_vars: dict) -> dict:
     """Arrays by variable name as 2-D float arrays (1-D vectors become columns, numbers
-    1 x 1), every variable present; ValueError naming a missing or unknown one.
+    1 x 1), every variable present (others are ignored); ValueError naming a missing one.
 
     >>> from .expr import vector
     >>> prepare({"x": [1.0, 2.0]}, {"x": vector("x", "n")})["x"].shape
     (2, 1)
     """
     import numpy as np
-    unknown = sorted(set(arrays) - set(expr_vars))
-    if unknown:
-        raise ValueError(f"values given for {unknown}, which are not variables here; the "
-                         f"variables are {sorted(expr_vars)}")
+    from .evaluate import SIZES_KEY
     out = {}
     for n, v in expr_vars.items():
         if n not in arrays:
@@ -43,6 +40,8 @@ def prepare(arrays: dict, expr_vars: dict) -> dict:
             raise ValueError(f"{n} must be a number, a vector or a matrix, got an array of "
                              f"shape {a.shape}")
         out[n] = a
+    if SIZES_KEY in arrays:
+        out[SIZES_KEY] = arrays[SIZES_KEY]
     return out
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 
 from .backends import DIGITS
-from .evaluate import dimension_size
+from .evaluate import SIZES_KEY, dimension_size
 
 __all__ = ["symbolic_point", "float_point", "precise_point", "positive_variables", "kind_of"]
 
@@ -65,7 +65,7 @@ def symbolic_point(expr_vars: dict, sizes: dict, varying: list) -> dict:
     (2, 3)
     """
     import sympy as sp
-    env = {}
+    env: dict = {SIZES_KEY: dict(sizes)}
     for name, var in expr_vars.items():
         names = [name] + (["d" + name] if name in varying else [])
         for label in names:
@@ -127,8 +127,9 @@ def float_point(expr_vars: dict, sizes: dict, varying: list, seed: int = 0,
     (2, 3)
     """
     import numpy as np
-    return {k: np.array(v, dtype=float) for k, v in
-            _values(expr_vars, sizes, varying, seed, positive).items()}
+    out = {k: np.array(v, dtype=float) for k, v in
+           _values(expr_vars, sizes, varying, seed, positive).items()}
+    return {**out, SIZES_KEY: dict(sizes)}
 
 
 def precise_point(expr_vars: dict, sizes: dict, varying: list, seed: int = 0,
@@ -140,5 +141,6 @@ def precise_point(expr_vars: dict, sizes: dict, varying: list, seed: int = 0,
     (2, 3)
     """
     import sympy as sp
-    return {k: sp.Matrix([[sp.Float(x, DIGITS) for x in row] for row in v])
-            for k, v in _values(expr_vars, sizes, varying, seed, positive).items()}
+    out = {k: sp.Matrix([[sp.Float(x, DIGITS) for x in row] for row in v])
+           for k, v in _values(expr_vars, sizes, varying, seed, positive).items()}
+    return {**out, SIZES_KEY: dict(sizes)}

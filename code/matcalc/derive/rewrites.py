@@ -201,8 +201,8 @@ def _d_logdet(e: Expr, args: list, dargs: list) -> Expr:
 
 @rewrite("frob", "product rule", r"\d(\frob{A}{B}) = \frob{\d A}{B} + \frob{A}{\d B}",
          "thm-product-rule",
-         wrong=lambda e, a, d: _sum([None if d[0] is None else frob(d[0], a[1])])
-         or _sum([None if d[1] is None else frob(a[0], d[1])]))
+         wrong=lambda e, a, d: _sum([frob(d[0], a[1]) if d[0] is not None
+                                     else frob(a[0], d[1])]))
 def _d_frob(e: Expr, args: list, dargs: list) -> Expr | None:
     return _sum([None if dargs[0] is None else frob(dargs[0], args[1]),
                  None if dargs[1] is None else frob(args[0], dargs[1])])
