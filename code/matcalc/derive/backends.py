@@ -98,6 +98,9 @@ class SympyValues:
     def inv(self, A):
         return A.inv()
 
+    def matpow(self, A, k: int):
+        return A ** k
+
     def det(self, A):
         return A.det()
 
@@ -196,6 +199,9 @@ class NumpyValues:
 
     def inv(self, A):
         return self.np.linalg.inv(A)
+
+    def matpow(self, A, k: int):
+        return self.np.linalg.matrix_power(A, k)
 
     def det(self, A):
         return self.np.linalg.det(A)

@@ -103,9 +103,15 @@ def _commutation(B: NumpyValues | SympyValues, m: int, n: int):
 
 
 def _product(B, e, vals, sizes):
-    out = B.mat(vals[0])
-    for v in vals[1:]:
-        out = out @ B.mat(v)
+    """The product of a chain, a run of k equal factors as one matrix power."""
+    out, k = None, 0
+    while k < len(vals):
+        run = 1
+        while k + run < len(vals) and e.args[k + run].key == e.args[k].key:
+            run += 1
+        factor = B.mat(vals[k]) if run == 1 else B.matpow(B.mat(vals[k]), run)
+        out = factor if out is None else out @ factor
+        k += run
     return B.scalar(out) if e.shape == ("1", "1") else out
 
 
