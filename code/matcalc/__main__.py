@@ -20,6 +20,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from .derive import Derived
 
 __all__ = ["main"]
 
@@ -84,7 +88,7 @@ def _sizes(text: str | None) -> dict | None:
     return out
 
 
-def _print_latex(r, out) -> None:
+def _print_latex(r: Derived, out: TextIO) -> None:
     head = {"gradient": r"\d L", "differential": r"\d F", "hessian": r"\d G"}[r.kind]
     print(r"\begin{aligned}", file=out)
     for k, s in enumerate(r.steps):
@@ -97,7 +101,7 @@ def _print_latex(r, out) -> None:
     print(r.checked, file=out)
 
 
-def _show(r, args, out) -> None:
+def _show(r: Derived, args: argparse.Namespace, out: TextIO) -> None:
     if args.latex:
         _print_latex(r, out)
     else:
@@ -106,7 +110,7 @@ def _show(r, args, out) -> None:
         print(r.code(args.code), file=out)
 
 
-def _run(args, out) -> None:
+def _run(args: argparse.Namespace, out: TextIO) -> None:
     from .derive import derive, differential, hessian
     from .derive.parse import parse
     props: dict = {}
@@ -126,7 +130,7 @@ def _run(args, out) -> None:
         _show(hessian(expr, args.wrt, **options), args, out)
 
 
-def main(argv: list | None = None, out=None) -> int:
+def main(argv: list | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit status (0 checked, 1 a check failed, 2 bad
     input or a refusal). Errors are one message on stderr, never a traceback.
 

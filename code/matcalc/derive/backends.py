@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 __all__ = ["SympyValues", "NumpyValues", "backend_of", "is_sympy", "DIGITS"]
 
@@ -41,27 +42,27 @@ class SympyValues:
         import sympy
         self.sp = sympy
 
-    def mat(self, v: object):
+    def mat(self, v: object) -> Any:
         return v if isinstance(v, self.sp.MatrixBase) else self.sp.Matrix([[v]])
 
-    def scalar(self, v: object):
+    def scalar(self, v: object) -> Any:
         return v[0, 0] if isinstance(v, self.sp.MatrixBase) else v
 
-    def number(self, p: Fraction | float):
+    def number(self, p: Fraction | float) -> Any:
         if isinstance(p, Fraction):
             return self.sp.Rational(p.numerator, p.denominator)
         return self.sp.Float(p, DIGITS)
 
-    def each(self, v: object, f: Callable):
+    def each(self, v: object, f: Callable) -> Any:
         return v.applyfunc(f) if isinstance(v, self.sp.MatrixBase) else f(v)
 
-    def matrix(self, rows: int, cols: int, fill: int):
+    def matrix(self, rows: int, cols: int, fill: int) -> Any:
         return self.sp.ones(rows, cols) * fill
 
-    def eye(self, n: int):
+    def eye(self, n: int) -> Any:
         return self.sp.eye(n)
 
-    def logdet(self, A):
+    def logdet(self, A: Any) -> Any:
         d = A.det()
         return self.sp.log(abs(d) if d.is_number else d)
 
@@ -75,57 +76,57 @@ class SympyValues:
                 "sign": sp.sign,
                 "step": numeric(lambda x: sp.Integer(1 if x > 0 else 0), sp.Heaviside)}[op]
 
-    def softmax(self, Z, axis: int):
+    def softmax(self, Z: Any, axis: int) -> Any:
         E = Z.applyfunc(self.sp.exp)
         if axis == 0:
             return self.sp.Matrix(E.rows, E.cols, lambda i, j: E[i, j] / sum(E[:, j]))
         return self.sp.Matrix(E.rows, E.cols, lambda i, j: E[i, j] / sum(E[i, :]))
 
-    def kron(self, A, B):
+    def kron(self, A: Any, B: Any) -> Any:
         return self.sp.Matrix(A.rows * B.rows, A.cols * B.cols,
                               lambda i, j: A[i // B.rows, j // B.cols] * B[i % B.rows,
                                                                           j % B.cols])
 
-    def reshape(self, a, rows: int, cols: int):  # column-major, as vec
+    def reshape(self, a: Any, rows: int, cols: int) -> Any:  # column-major, as vec
         return self.sp.Matrix(rows, cols, lambda i, j: a[j * rows + i])
 
-    def flat(self, v) -> list:
+    def flat(self, v: Any) -> list:
         return [v[i, j] for j in range(v.cols) for i in range(v.rows)]
 
-    def power(self, v, p):
+    def power(self, v: Any, p: Any) -> Any:
         return self.each(v, lambda x: x ** p)
 
-    def inv(self, A):
+    def inv(self, A: Any) -> Any:
         return A.inv()
 
-    def matpow(self, A, k: int):
+    def matpow(self, A: Any, k: int) -> Any:
         return A ** k
 
-    def det(self, A):
+    def det(self, A: Any) -> Any:
         return A.det()
 
-    def trace(self, A):
+    def trace(self, A: Any) -> Any:
         return A.trace()
 
-    def total(self, A):
+    def total(self, A: Any) -> Any:
         return sum(A)
 
-    def hadamard(self, a, b):
+    def hadamard(self, a: Any, b: Any) -> Any:
         return a.multiply_elementwise(b) if isinstance(a, self.sp.MatrixBase) else a * b
 
-    def root(self, x):
+    def root(self, x: Any) -> Any:
         return self.sp.sqrt(x)
 
-    def diagm(self, v):
+    def diagm(self, v: Any) -> Any:
         return self.sp.diag(*list(v))
 
-    def diagv(self, A):
+    def diagv(self, A: Any) -> Any:
         return self.sp.Matrix([A[i, i] for i in range(A.rows)])
 
-    def stack(self, rows: list):
+    def stack(self, rows: list) -> Any:
         return self.sp.Matrix.vstack(*rows)
 
-    def row(self, block, p: int, q: int):
+    def row(self, block: Any, p: int, q: int) -> Any:
         return self.sp.Matrix(1, p * q, lambda _, k: block[k % p, k // p])
 
 
@@ -142,26 +143,26 @@ class NumpyValues:
         import numpy
         self.np = numpy
 
-    def mat(self, v: object):
+    def mat(self, v: object) -> Any:
         np = self.np
         return v if isinstance(v, np.ndarray) and v.ndim == 2 else np.array([[v]])
 
-    def scalar(self, v: object):
+    def scalar(self, v: object) -> Any:
         return v.reshape(-1)[0] if hasattr(v, "reshape") else v
 
     def number(self, p: Fraction | float) -> float:
         return float(p)
 
-    def each(self, v, f: Callable):
+    def each(self, v: Any, f: Callable) -> Any:
         return f(v)
 
-    def matrix(self, rows: int, cols: int, fill: int):
+    def matrix(self, rows: int, cols: int, fill: int) -> Any:
         return self.np.full((rows, cols), float(fill))
 
-    def eye(self, n: int):
+    def eye(self, n: int) -> Any:
         return self.np.eye(n)
 
-    def logdet(self, A):
+    def logdet(self, A: Any) -> Any:
         np = self.np
         if not np.iscomplexobj(A):
             return float(np.linalg.slogdet(A)[1])
@@ -180,54 +181,54 @@ class NumpyValues:
                 "sign": lambda x: np.sign(real(x)),
                 "step": lambda x: (real(x) > 0).astype(float)}[op]
 
-    def softmax(self, Z, axis: int):
+    def softmax(self, Z: Any, axis: int) -> Any:
         np = self.np
         E = np.exp(Z - np.real(Z).max(axis=axis, keepdims=True))
         return E / E.sum(axis=axis, keepdims=True)
 
-    def kron(self, A, B):
+    def kron(self, A: Any, B: Any) -> Any:
         return self.np.kron(A, B)
 
-    def reshape(self, a, rows: int, cols: int):
+    def reshape(self, a: Any, rows: int, cols: int) -> Any:
         return self.np.asarray(a).reshape(rows, cols, order="F")
 
-    def flat(self, v):
+    def flat(self, v: Any) -> Any:
         return self.np.asarray(v).reshape(-1, order="F")
 
-    def power(self, v, p: float):
+    def power(self, v: Any, p: float) -> Any:
         return self.np.power(v, p)
 
-    def inv(self, A):
+    def inv(self, A: Any) -> Any:
         return self.np.linalg.inv(A)
 
-    def matpow(self, A, k: int):
+    def matpow(self, A: Any, k: int) -> Any:
         return self.np.linalg.matrix_power(A, k)
 
-    def det(self, A):
+    def det(self, A: Any) -> Any:
         return self.np.linalg.det(A)
 
-    def trace(self, A):
+    def trace(self, A: Any) -> Any:
         return self.np.trace(A)
 
-    def total(self, A):
+    def total(self, A: Any) -> Any:
         return self.np.sum(A)
 
-    def hadamard(self, a, b):
+    def hadamard(self, a: Any, b: Any) -> Any:
         return a * b
 
-    def root(self, x):
+    def root(self, x: Any) -> Any:
         return self.np.sqrt(x)
 
-    def diagm(self, v):
+    def diagm(self, v: Any) -> Any:
         return self.np.diagflat(v)
 
-    def diagv(self, A):
+    def diagv(self, A: Any) -> Any:
         return self.np.diag(A).reshape(-1, 1).copy()
 
-    def stack(self, rows: list):
+    def stack(self, rows: list) -> Any:
         return self.np.vstack(rows)
 
-    def row(self, block, p: int, q: int):
+    def row(self, block: Any, p: int, q: int) -> Any:
         return block.reshape(1, p * q, order="F")
 
 

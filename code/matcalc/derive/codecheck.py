@@ -10,6 +10,11 @@ True
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .result import Derived
+
 __all__ = ["verify", "CODE_RTOL", "FLOAT32_RTOL"]
 
 CODE_RTOL = 1e-10  # the generated code and the engine evaluate the same formula
@@ -27,7 +32,7 @@ def _module(language: str):
         return None
 
 
-def verify(r, text: str, language: str) -> str:
+def verify(r: Derived, text: str, language: str) -> str:
     """Run the function defined in ``text`` at a random point of ``r``'s checks and compare
     it with the engine's answer; the sentence saying so (or why it could not run).
     Raises DerivationFailed when they disagree.

@@ -26,8 +26,12 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from .expr import Expr
+
+if TYPE_CHECKING:
+    from .result import Derived
 
 __all__ = ["generate", "LANGUAGES", "source"]
 
@@ -145,7 +149,7 @@ def _letters_from(variables: dict, letters: set) -> list:
     return lines
 
 
-def source(r, language: str) -> str:
+def source(r: Derived, language: str) -> str:
     """The unverified source of the function for the result ``r`` (see :func:`generate`).
 
     >>> from .engine import derive
@@ -177,7 +181,7 @@ def source(r, language: str) -> str:
     return re.sub(r"\bnp\.", "jnp.", text) if language == "jax" else text
 
 
-def generate(r, language: str = "numpy") -> str:
+def generate(r: Derived, language: str = "numpy") -> str:
     """The source of a function computing ``r``'s answer in ``language`` ("numpy" or
     "jax"), run against the derivation before it is returned (module docstring);
     ValueError for another language, DerivationFailed when the code disagrees.

@@ -178,7 +178,8 @@ def _with_comparison(r, difference: float):
     return replace(r, checks=report)
 
 
-def cross_check(entries=None, names=None, exact: bool = False) -> dict:
+def cross_check(entries: list | None = None, names: list | None = None,
+                exact: bool = False) -> dict:
     """Re-derive the catalogue's gradient entries (all, or those in ``names``): a dict from
     the entry's name to the engine's result (a :class:`.result.Derived` whose checks include
     the comparison with the hand-written gradient) or to a string saying why there is none

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from .backends import NumpyValues, SympyValues, backend_of
+
+if TYPE_CHECKING:
+    from .expr import Expr
 
 __all__ = ["evaluate", "function", "sizes_of", "dimension_size", "Undefined", "SIZES_KEY"]
 
@@ -181,7 +185,8 @@ _NODE: dict = {
 }
 
 
-def evaluate(e, env: dict, expr_vars: dict | None = None, inspect: Callable | None = None):
+def evaluate(e: Expr, env: dict, expr_vars: dict | None = None,
+             inspect: Callable | None = None) -> Any:
     """The value of ``e`` with the variables' values in ``env`` (numpy or sympy).
     ``inspect(node, value, argument values, values)`` is called for every node and may
     return a reason why the value is unusable; then (and when an operation raises)
@@ -237,7 +242,7 @@ def evaluate(e, env: dict, expr_vars: dict | None = None, inspect: Callable | No
     return walk(e)
 
 
-def function(e, extra: dict | None = None) -> Callable:
+def function(e: Expr, extra: dict | None = None) -> Callable:
     """``e`` as a Python function of the variables by name (``**env``). ``extra`` adds
     variables (e.g. the differential) that ``e`` may not contain but whose sizes are known.
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 
+from .budget import Budget
 from .chain import Chain, sizes_text
 from .evaluate import dimension_size, evaluate
 from .expr import ELEMENTWISE, Expr
@@ -112,7 +113,7 @@ def _link_check(chain: Chain, env: dict, variables: dict, index: int, lhs, rhs):
     return verify(evaluate(lhs, env, variables), right)
 
 
-def exact_check(chain: Chain, sizes: dict, budget, reserve: float = 1.0) -> tuple:
+def exact_check(chain: Chain, sizes: dict, budget: Budget, reserve: float = 1.0) -> tuple:
     """(Check, reason): the exact check of every link at ``sizes`` (each letter 2), or
     (None, why it was not run or not decided). It stops when less than ``reserve``
     seconds of ``budget`` are left; the links proved until then are reported.

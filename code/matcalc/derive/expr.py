@@ -21,13 +21,17 @@ ValueError: shape mismatch: W @ W multiplies m x n by m x n (n != m)
 from __future__ import annotations
 
 import keyword
-import math
 from fractions import Fraction
 from numbers import Number
 
+from .constants import dimension, dim_product, fold_power, number
+from .tree import contains, depth, size, variables, walk
+
 __all__ = ["Expr", "matrix", "vector", "scalar", "const", "ones", "eye", "zero", "dim",
-           "SCALAR", "is_scalar", "variables", "contains", "ELEMENTWISE", "NONSMOOTH",
-           "PROPERTIES", "depth", "size", "walk", "number", "dim_product"]
+           "SCALAR", "is_scalar", "flat", "ELEMENTWISE", "NONSMOOTH", "PROPERTIES",
+           # re-exported: the tree queries (.tree) and number/dimension rules (.constants)
+           "variables", "contains", "depth", "size", "walk", "number", "fold_power",
+           "dim_product", "dimension"]
 
 SCALAR = ("1", "1")
 #: Entrywise functions: the language's (exp ... relu) and two that appear in derivatives,
@@ -40,38 +44,6 @@ NONSMOOTH = {"abs": "where its argument is 0", "relu": "where its argument is 0"
 #: Properties a variable may declare.
 PROPERTIES = ("symmetric", "spd", "diagonal", "invertible", "positive")
 _FLAT = ("add", "mm", "had")  # operations whose nested nodes are merged into one
-
-
-def number(value: object) -> Fraction | float:
-    """A Python number as an exact Fraction when it is one (0.5 -> 1/2), else a float.
-    Raises ValueError for what is not a finite float64 number.
-
-    >>> number(0.5), number(3)
-    (Fraction(1, 2), Fraction(3, 1))
-    >>> number(float("inf"))
-    Traceback (most recent call last):
-    ...
-    ValueError: the constant inf is not a finite number
-    """
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, bool) or not isinstance(value, Number) or isinstance(value, complex):
-        raise ValueError(f"not a real number: {value!r}")
-    if isinstance(value, int):
-        if abs(value) > 1.7e308:
-            raise ValueError(f"the constant {_short(value)} exceeds the float64 range "
-                             f"(about 1.8e308)")
-        return Fraction(value)
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"the constant {value!r} is not a finite number")
-    frac = Fraction(value).limit_denominator(10**6)
-    return frac if float(frac) == value else value
-
-
-def _short(n: int) -> str:
-    text = str(n)
-    return text if len(text) < 20 else f"{text[:6]}... ({len(text)} digits)"
 
 
 class Expr:
@@ -245,28 +217,6 @@ def _wrap(value: object, where: str) -> Expr:
                          f"expression; use matrix(), vector(), scalar() or a number") from exc
 
 
-def fold_power(value: Fraction | float, p: Fraction | float) -> Fraction | float:
-    """value ** p for numbers: exact for small integer exponents, else a float; ValueError
-    when it is not a finite real number.
-
-    >>> fold_power(Fraction(2), Fraction(3)), fold_power(Fraction(4), Fraction(1, 2))
-    (Fraction(8, 1), Fraction(2, 1))
-    """
-    if value == 0 and p < 0:
-        raise ValueError("division by zero in a constant (0 to a negative power)")
-    if isinstance(p, Fraction) and p.denominator == 1 and isinstance(value, Fraction) \
-            and abs(p) <= 64 and max(abs(value.numerator), value.denominator) < 2**64:
-        return value ** int(p)
-    try:
-        out = float(value) ** float(p)
-    except (OverflowError, ZeroDivisionError):
-        out = math.inf
-    if isinstance(out, complex) or not math.isfinite(out):
-        raise ValueError(f"the constant {float(value):g} ** {float(p):g} is not a finite real "
-                         f"number")
-    return number(out)
-
-
 def flat(op: str, args: tuple, shape: tuple, data: object = None) -> Expr:
     """A node of an associative operation (add, mm, had) with nested nodes of the same
     operation merged: flat("add", (a + b, c)) has three arguments.
@@ -327,26 +277,6 @@ def _times(a: Expr, b: Expr, symbol: str = "*") -> Expr:
     return flat("had", (a, b), a.shape)
 
 
-def _dim(d: object, what: str) -> str:
-    d = str(d).replace(" ", "")
-    parts = d.split("*")
-    if not d or not all(p == "1" or (p.replace("_", "").isalnum() and p.isascii()
-                                     and not p[0].isdigit()) for p in parts):
-        raise ValueError(f"{what}: a dimension is a letter, a product of letters (m*p) or "
-                         f"'1', got {d!r}")
-    parts = sorted(p for p in parts if p != "1")  # m*p and p*m are one size
-    return "*".join(parts) or "1"
-
-
-def dim_product(a: str, b: str) -> str:
-    """The dimension of a Kronecker or vec product: ``m*p`` (letters sorted, 1 left out).
-
-    >>> dim_product("p", "m"), dim_product("1", "n")
-    ('m*p', 'n')
-    """
-    return _dim(f"{a}*{b}", "dimension")
-
-
 def matrix(name: str, rows: str, cols: str, **props: bool) -> Expr:
     """A matrix variable; ``rows`` and ``cols`` are dimension letters. Properties:
     ``symmetric``, ``spd`` (symmetric positive definite), ``invertible``, ``diagonal``,
@@ -360,7 +290,7 @@ def matrix(name: str, rows: str, cols: str, **props: bool) -> Expr:
     if not str(name).isidentifier() or keyword.iskeyword(str(name)) or not str(name).isascii():
         raise ValueError(f"a variable name must be an ASCII identifier that is not a Python "
                          f"keyword, got {name!r}")
-    rows, cols = _dim(rows, name), _dim(cols, name)
+    rows, cols = dimension(rows, name), dimension(cols, name)
     unknown = sorted(set(props) - set(PROPERTIES))
     if unknown:
         raise ValueError(f"unknown properties {unknown} for {name!r}; known are "
@@ -407,7 +337,7 @@ def ones(rows: str, cols: str = "1") -> Expr:
     >>> ones("k").shape
     ('k', '1')
     """
-    shape = (_dim(rows, "ones"), _dim(cols, "ones"))
+    shape = (dimension(rows, "ones"), dimension(cols, "ones"))
     return const(1) if shape == SCALAR else Expr("ones", (), shape)
 
 
@@ -417,7 +347,7 @@ def eye(n: str) -> Expr:
     >>> eye("n").shape
     ('n', 'n')
     """
-    n = _dim(n, "eye")
+    n = dimension(n, "eye")
     return const(1) if n == "1" else Expr("eye", (), (n, n))
 
 
@@ -436,76 +366,5 @@ def dim(d: str) -> Expr:
     >>> str(dim("m*n"))
     'm n'
     """
-    d = _dim(d, "dim")
+    d = dimension(d, "dim")
     return const(1) if d == "1" else Expr("dim", (), SCALAR, d)
-
-
-def walk(e: Expr):
-    """Every node of ``e``, each distinct node once (iteratively: deep trees are fine).
-
-    >>> sorted(n.op for n in walk(matrix("A", "m", "n").T))
-    ['T', 'var']
-    """
-    seen, stack = set(), [e]
-    while stack:
-        node = stack.pop()
-        if node.key in seen:
-            continue
-        seen.add(node.key)
-        yield node
-        stack.extend(node.args)
-
-
-def variables(e: Expr) -> dict:
-    """The variables of ``e`` by name (each name must have one shape and one set of
-    properties; ValueError otherwise).
-
-    >>> sorted(variables(matrix("A", "m", "n") @ vector("x", "n")))
-    ['A', 'x']
-    """
-    found = {}
-    for node in walk(e):
-        if node.op == "var":
-            old = found.setdefault(node.name, node)
-            if old != node:
-                raise ValueError(f"variable {node.name!r} is used with two shapes or property "
-                                 f"sets: {_shape_text(old.shape)} {sorted(old.props)} and "
-                                 f"{_shape_text(node.shape)} {sorted(node.props)}")
-    return found
-
-
-def contains(e: Expr, var: Expr | str) -> bool:
-    """True if the variable ``var`` (an Expr or a name) occurs in ``e``.
-
-    >>> contains(matrix("A", "m", "n").T, "A")
-    True
-    """
-    name = var.name if isinstance(var, Expr) else var
-    return any(n.op == "var" and n.name == name for n in walk(e))
-
-
-def depth(e: Expr) -> int:
-    """The nesting depth of ``e`` (a variable has depth 1), computed iteratively.
-
-    >>> depth(matrix("A", "n", "n").T.T)
-    3
-    """
-    best, stack = 0, [(e, 1)]
-    seen = {}
-    while stack:
-        node, d = stack.pop()
-        if seen.get(node.key, 0) >= d:
-            continue
-        seen[node.key] = d
-        best = max(best, d)
-        stack.extend((a, d + 1) for a in node.args)
-    return best
-
-
-def size(e: Expr) -> int:
-    """The number of distinct nodes of ``e``.
-
-    >>> size(matrix("A", "n", "n") @ matrix("A", "n", "n"))
-    2
-    """
-    return sum(1 for _ in walk(e))

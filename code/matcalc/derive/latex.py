@@ -16,6 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .expr import Expr
 
 __all__ = ["plain", "latex", "variable_latex"]
 
@@ -244,7 +248,7 @@ _SHOW: dict[str, Callable] = {
 }
 
 
-def plain(e) -> str:
+def plain(e: Expr) -> str:
     """``e`` as plain text (``^T`` transpose, ``∘`` entrywise product, ``:`` Frobenius).
 
     >>> from .expr import matrix
@@ -254,7 +258,7 @@ def plain(e) -> str:
     return _Printer(False).text(e)
 
 
-def latex(e) -> str:
+def latex(e: Expr) -> str:
     """``e`` in LaTeX with the book's macros (``\\T``, ``\\had``, ``\\frob``, ``\\fnorm``).
 
     >>> from .expr import matrix

@@ -11,7 +11,12 @@ returned 1-D, numbers as 1 x 1 matrices.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .evaluate import function
+
+if TYPE_CHECKING:
+    from .result import Derived
 
 __all__ = ["prepare", "evaluate_answer", "evaluate_vec_form"]
 
@@ -56,7 +61,7 @@ def _inputs(r, arrays: dict) -> tuple:
     return prepare(arrays, known), direction
 
 
-def evaluate_answer(r, arrays: dict):
+def evaluate_answer(r: Derived, arrays: dict) -> Any:
     """The answer of ``r`` at ``arrays`` (with the direction for a differential or a
     Hessian), as an array of the variable's (or the function's) shape.
 
@@ -91,7 +96,7 @@ def _vars(e) -> dict:
     return variables(e)
 
 
-def evaluate_vec_form(r, arrays: dict):
+def evaluate_vec_form(r: Derived, arrays: dict) -> Any:
     """The vec form of ``r`` (a Jacobian or a Hessian on vec) at ``arrays``; ValueError when
     ``r`` has none.
 

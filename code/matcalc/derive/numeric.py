@@ -24,10 +24,14 @@ no point fails and at least one passes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .chain import Chain, sizes_text
 from .evaluate import evaluate, function
-from .expr import Expr
 from .result import FAILED, PASSED, UNRESOLVED, Check
+
+if TYPE_CHECKING:
+    from .expr import Expr
 
 __all__ = ["numeric_checks", "link_difference"]
 
@@ -41,7 +45,7 @@ def _terms_scale(e, value_of) -> float:
     return max(float(np.max(np.abs(value_of(t)))) for t in terms)
 
 
-def link_difference(lhs, rhs, env: dict, variables: dict) -> float:
+def link_difference(lhs: Expr, rhs: Expr, env: dict, variables: dict) -> float:
     """The relative difference of two expressions at ``env``, relative to the largest of
     their values and of their terms (so that terms cancelling to a small value are judged
     at the size of the terms).
@@ -130,7 +134,7 @@ def numeric_checks(chain: Chain, sizes: dict, points: list) -> list:
     (if the chain claims one).
 
     >>> from .chain import choose_points
-    >>> from .expr import matrix
+    >>> from .expr import Expr, matrix
     >>> from .language import fro
     >>> from .result import Step
     >>> from .rewrites import differential_variable

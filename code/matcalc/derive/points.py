@@ -15,14 +15,18 @@ on request, for the variables under a logarithm or a square root).
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 from .backends import DIGITS
 from .evaluate import SIZES_KEY, dimension_size
 
+if TYPE_CHECKING:
+    from .expr import Expr
+
 __all__ = ["symbolic_point", "float_point", "precise_point", "positive_variables", "kind_of"]
 
 
-def kind_of(var) -> str:
+def kind_of(var: Expr) -> str:
     """The kind of random value a variable gets, from its properties.
 
     >>> from .expr import matrix

@@ -16,6 +16,7 @@ says which. Nothing is returned unless its checks passed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..report import Report
 from .expr import Expr
@@ -165,13 +166,13 @@ class Derived:
         return (self.named_answer if self.named_answer is not None else self.answer,
                 list(self.names))
 
-    def evaluate(self, **arrays: object):
+    def evaluate(self, **arrays: object) -> Any:
         """The answer at the given arrays (numpy), with the direction by name for a
         differential (``d<X>=``) or a Hessian (``V=``); see :mod:`.numbers`."""
         from .numbers import evaluate_answer
         return evaluate_answer(self, arrays)
 
-    def vec_value(self, **arrays: object):
+    def vec_value(self, **arrays: object) -> Any:
         """The vec form (Jacobian d vec F / d vec X, or the Hessian on vec X) at the arrays;
         ValueError when there is none."""
         from .numbers import evaluate_vec_form
