@@ -54,8 +54,9 @@ def _common_coefficient(e: Expr) -> Expr | None:
                       math.lcm(*(c.denominator for c in coefs)))
     if all(c < 0 for c in coefs):
         common = -common
-    if common == 1:
-        return None
+    same_denominator = len({c.denominator for c in coefs}) == 1
+    if abs(common) == 1 or abs(common.numerator) == 1 and not same_denominator:
+        return None  # 1/5 (5 A + B) is not shorter than A + 1/5 B
     inner = add([scale(1 / common, [t]) for t in e.args])
     return scale(common, [_factor_sum(inner)]) if inner.op == "add" else None
 

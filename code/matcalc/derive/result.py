@@ -166,6 +166,19 @@ class Derived:
         return (self.named_answer if self.named_answer is not None else self.answer,
                 list(self.names))
 
+    def named_steps(self) -> list:
+        """The steps written with the names of the answer where they contain the same
+        subexpressions (for printing; the checks ran on the steps themselves)."""
+        from .naming import substitute
+        expanded: dict = {}
+        for name, definition in self.names:  # definitions use the names defined before them
+            expanded[name] = substitute(definition, {
+                Expr("var", (), d.shape, (n, frozenset({"named"}))).key: d
+                for n, d in expanded.items()})
+        subst = {d.key: Expr("var", (), d.shape, (n, frozenset({"named"})))
+                 for n, d in expanded.items()}
+        return [Step(substitute(s.expr, subst), s.why) for s in self.steps]
+
     def evaluate(self, **arrays: object) -> Any:
         """The answer at the given arrays (numpy), with the direction by name for a
         differential (``d<X>=``) or a Hessian (``V=``); see :mod:`.numbers`."""
@@ -203,7 +216,7 @@ class Derived:
         return self.direction.name if self.direction is not None else "V"
 
     def __str__(self) -> str:
-        lines = [f"{self._head()} = " + "\n    = ".join(str(s) for s in self.steps),
+        lines = [f"{self._head()} = " + "\n    = ".join(str(s) for s in self.named_steps()),
                  self._answer_line()]
         lines += [f"  with {n} = {d}" for n, d in self.names]
         if self.vec_form is not None:
@@ -219,7 +232,7 @@ class Derived:
 
     def _repr_markdown_(self) -> str:
         rows = ["| step | expression | rule |", "|---|---|---|"]
-        for k, s in enumerate(self.steps):
+        for k, s in enumerate(self.named_steps()):
             head = f"${_latex_head(self)}$" if k == 0 else ""
             rows.append(f"| {head} | $= {_table_safe(s.latex)}$ | {s.why} |")
         shown, defs = self.named()
