@@ -87,8 +87,9 @@ def _exact_reason(chain: Chain, sizes: dict, exact: bool | None) -> str:
                 f"decide it quickly (exact=True forces it)")
     estimate = max(cost(e, sizes) for e in chain.expressions())
     if estimate > COST_CAP:
-        return (f"its polynomials at {sizes_text(sizes)} would have about {estimate:.0e} "
-                f"terms, over the cap of {COST_CAP} (exact=True forces it)")
+        about = f"{estimate:,.0f}" if estimate < 1e6 else f"{estimate:.0e}"
+        return (f"its polynomials at {sizes_text(sizes)} would have about {about} terms, "
+                f"over the cap of {COST_CAP:,} (exact=True forces it)")
     return ""
 
 

@@ -57,7 +57,7 @@ class Check:
 
     >>> c = Check("exact", "PASSED", "every link proved for all values at n=2 (sympy)")
     >>> c.passed, str(c)
-    (True, 'exact: PASSED, every link proved for all values at n=2 (sympy)')
+    (True, 'PASSED: every link proved for all values at n=2 (sympy)')
     """
 
     name: str
@@ -75,7 +75,7 @@ class Check:
         return self.passed
 
     def __str__(self) -> str:
-        text = f"{self.name}: {self.verdict}, {self.proved}"
+        text = f"{self.verdict}: {self.proved}"
         return text + (f"\n  {self.detail}" if self.detail else "")
 
 

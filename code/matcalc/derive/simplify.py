@@ -109,8 +109,10 @@ def transpose(e: Expr) -> Expr:
         return hadamard([transpose(a) for a in e.args])
     if op == "kron":
         return kron_node(*(transpose(a) for a in e.args))
-    if op == "softmax":
-        return Expr("softmax", (transpose(e.args[0]),), e.shape[::-1], 1 - e.data)
+    if op == "softmax":  # softmax(Z)ᵀ = softmax(Zᵀ) along the other axis, if not longer
+        inside = Expr("softmax", (transpose(e.args[0]),), e.shape[::-1], 1 - e.data)
+        outside = Expr("T", (e,), e.shape[::-1])
+        return inside if _length(inside) <= _length(outside) else outside
     if op == "pow" or op in ELEMENTWISE:  # f(A)ᵀ = f(Aᵀ), where that is not longer
         inner = transpose(e.args[0])
         inside = simplify(Expr(op, (inner,), inner.shape, e.data))
