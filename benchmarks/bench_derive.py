@@ -69,7 +69,7 @@ def independent(r, L, env, G=None):
     elif r.kind == "hessian":
         g = function(G, r.variables)
         res = check_differential(lambda V: np.asarray(g(**{**env, name: V})),
-                                 lambda X, V: r.evaluate(**{**env, name: X, "V": V}),
+                                 lambda X, V: r.evaluate(**{**env, name: X, r.direction.name: V}),
                                  env[name], project=sym)
     else:
         f = function(L)

@@ -106,7 +106,7 @@ def _commutation(B: NumpyValues | SympyValues, m: int, n: int):
     return K
 
 
-def _product(B, e, vals, sizes):
+def _product_value(B, e, vals, sizes):
     """The product of a chain, a run of k equal factors as one matrix power."""
     out, k = None, 0
     while k < len(vals):
@@ -119,38 +119,38 @@ def _product(B, e, vals, sizes):
     return B.scalar(out) if e.shape == ("1", "1") else out
 
 
-def _add(B, e, vals, sizes):
+def _sum_value(B, e, vals, sizes):
     out = vals[0]
     for v in vals[1:]:
         out = out + v
     return out
 
 
-def _mul(B, e, vals, sizes):
+def _scaled_value(B, e, vals, sizes):
     out = B.number(e.data)
     for v in vals:
         out = out * v
     return out
 
 
-def _hadamard(B, e, vals, sizes):
+def _hadamard_value(B, e, vals, sizes):
     out = vals[0]
     for v in vals[1:]:
         out = B.hadamard(out, v)
     return out
 
 
-def _frob(B, a, b):
+def _frob_value(B, a, b):
     a, b = B.mat(a), B.mat(b)
     return B.total(B.hadamard(a, b))
 
 
-def _power(B, e, vals, sizes, memo):
+def _power_value(B, e, vals, sizes, memo):
     inner = e.args[0]
     if inner.op == "fro" and isinstance(e.data, Fraction) and e.data.denominator == 1 \
             and e.data % 2 == 0:  # ‖A‖^2k without the square root
         A = memo[inner.args[0].key]
-        return B.power(_frob(B, A, A), B.number(e.data / 2))
+        return B.power(_frob_value(B, A, A), B.number(e.data / 2))
     return B.power(vals[0], B.number(e.data))
 
 
@@ -165,15 +165,15 @@ _NODE: dict = {
     "eye": lambda B, e, v, s: B.eye(dimension_size(e.shape[0], s)),
     "dim": lambda B, e, v, s: B.number(Fraction(dimension_size(e.data, s))),
     "comm": lambda B, e, v, s: _commutation(B, *(dimension_size(d, s) for d in e.data)),
-    "mm": _product, "add": _add, "mul": _mul, "had": _hadamard,
+    "mm": _product_value, "add": _sum_value, "mul": _scaled_value, "had": _hadamard_value,
     "T": lambda B, e, v, s: v[0] if e.shape == ("1", "1") else v[0].T,
     "softmax": lambda B, e, v, s: B.softmax(B.mat(v[0]), e.data),
     "inv": lambda B, e, v, s: B.inv(B.mat(v[0])),
     "det": lambda B, e, v, s: B.det(B.mat(v[0])),
     "logdet": lambda B, e, v, s: B.logdet(B.mat(v[0])),
     "tr": lambda B, e, v, s: B.trace(B.mat(v[0])),
-    "frob": lambda B, e, v, s: _frob(B, v[0], v[1]),
-    "fro": lambda B, e, v, s: B.root(_frob(B, v[0], v[0])),
+    "frob": lambda B, e, v, s: _frob_value(B, v[0], v[1]),
+    "fro": lambda B, e, v, s: B.root(_frob_value(B, v[0], v[0])),
     "sum": lambda B, e, v, s: B.total(B.mat(v[0])),
     "diagm": lambda B, e, v, s: B.diagm(v[0]),
     "diagv": lambda B, e, v, s: B.diagv(v[0]),
@@ -227,7 +227,7 @@ def evaluate(e: Expr, env: dict, expr_vars: dict | None = None,
             value = env[node.name]
             out = B.scalar(value) if node.shape == ("1", "1") else value
         elif node.op == "pow":
-            out = _power(B, node, vals, sizes, memo)
+            out = _power_value(B, node, vals, sizes, memo)
         elif node.op in ELEMENTWISE:
             out = B.each(vals[0], B.entrywise(node.op))
         elif node.op in _NODE:

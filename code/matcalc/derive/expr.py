@@ -133,16 +133,16 @@ class Expr:
         return _wrap(other, "@").__matmul__(self)
 
     def __add__(self, other: object) -> Expr:
-        return _add(self, _wrap(other, "+"), "+")
+        return _broadcast_sum(self, _wrap(other, "+"), "+")
 
     def __radd__(self, other: object) -> Expr:
-        return _add(_wrap(other, "+"), self, "+")
+        return _broadcast_sum(_wrap(other, "+"), self, "+")
 
     def __sub__(self, other: object) -> Expr:
-        return _add(self, -_wrap(other, "-"), "-")
+        return _broadcast_sum(self, -_wrap(other, "-"), "-")
 
     def __rsub__(self, other: object) -> Expr:
-        return _add(_wrap(other, "-"), -self, "-")
+        return _broadcast_sum(_wrap(other, "-"), -self, "-")
 
     def __neg__(self) -> Expr:
         if self.op == "num":
@@ -153,19 +153,19 @@ class Expr:
         return self
 
     def __mul__(self, other: object) -> Expr:
-        return _times(self, _wrap(other, "*"))
+        return _broadcast_product(self, _wrap(other, "*"))
 
     def __rmul__(self, other: object) -> Expr:
-        return _times(_wrap(other, "*"), self)
+        return _broadcast_product(_wrap(other, "*"), self)
 
     def __truediv__(self, other: object) -> Expr:
         other = _wrap(other, "/")
         if other.op == "num" and other.data == 0:
             raise ValueError(f"division by zero: {self} / 0")
-        return _times(self, other ** -1, "/")
+        return _broadcast_product(self, other ** -1, "/")
 
     def __rtruediv__(self, other: object) -> Expr:
-        return _times(_wrap(other, "/"), self ** -1, "/")
+        return _broadcast_product(_wrap(other, "/"), self ** -1, "/")
 
     def __pow__(self, p: object) -> Expr:
         if isinstance(p, Expr):
@@ -244,7 +244,7 @@ def _shape_text(shape: tuple) -> str:
     return f"{shape[0]} x {shape[1]}"
 
 
-def _add(a: Expr, b: Expr, symbol: str) -> Expr:
+def _broadcast_sum(a: Expr, b: Expr, symbol: str) -> Expr:
     if a.op == "num" and b.op == "num":
         return const(a.data + b.data)
     if a.shape != b.shape:
@@ -258,7 +258,7 @@ def _add(a: Expr, b: Expr, symbol: str) -> Expr:
     return flat("add", (a, b), a.shape)
 
 
-def _times(a: Expr, b: Expr, symbol: str = "*") -> Expr:
+def _broadcast_product(a: Expr, b: Expr, symbol: str = "*") -> Expr:
     if a.op == "num" and b.op == "num":
         return const(a.data * b.data)
     if is_scalar(a) or is_scalar(b):

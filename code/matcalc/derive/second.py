@@ -52,7 +52,7 @@ def differential(F: Expr, wrt: Expr | str, *, exact: bool | None = None,
                  sizes: dict | None = None, time_cap: float = DEFAULT_CAP,
                  rewrites: dict | None = None) -> Derived:
     """dF for an expression F (matrix-valued or not), linear in d<wrt>, checked, with its
-    vec form (the Jacobian) when one exists. Arguments as for :func:`.engine.derive`.
+    vec form (the Jacobian) when one exists. Arguments as for :func:`derive`.
 
     >>> from .expr import matrix
     >>> A, X = matrix("A", "m", "n"), matrix("X", "n", "k")
@@ -88,7 +88,7 @@ def hessian(L: Expr, wrt: Expr | str, *, exact: bool | None = None,
     """The Hessian of the scalar L as the linear map V -> H[V] (the differential of the
     gradient, which is derived and checked first), with its vec form when one exists. For
     a symmetric variable it is the Hessian on the symmetric matrices. Arguments as for
-    :func:`.engine.derive`.
+    :func:`derive`.
 
     >>> from .expr import matrix
     >>> from .language import fro
