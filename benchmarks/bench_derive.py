@@ -90,7 +90,8 @@ def ours(case):
         L = parse(text, shapes, props)
         r = {"gradient": derive, "hessian": hessian, "differential": differential}[kind](L, wrt)
     except Exception as exc:  # a refusal is a result here; the table says which
-        return {"time": time.perf_counter() - start, "outcome": f"refused: {exc}"[:80]}
+        message = " ".join(str(exc).split()).replace("|", "/")
+        return {"time": time.perf_counter() - start, "outcome": f"refused: {message}"[:80]}
     seconds = time.perf_counter() - start
     shown, defs = r.named()
     length = len(str(shown)) + sum(len(f"{n} = {d}") for n, d in defs)
@@ -209,7 +210,8 @@ def sympy_attempt(case, sizes, env, want, queue):
         difference = np.max(np.abs(got - want)) / max(np.max(np.abs(want)), 1e-300)
         queue.put(("correct" if difference < 1e-6 else f"silently wrong ({difference:.0e})",))
     except Exception as exc:
-        queue.put((f"refused ({type(exc).__name__}: {str(exc)[:40]})",))
+        message = " ".join(str(exc).split())[:40].replace("|", "/")
+        queue.put((f"refused ({type(exc).__name__}: {message})",))
 
 
 def sympy_result(case, row):
