@@ -49,8 +49,8 @@ class SympyValues:
         return v[0, 0] if isinstance(v, self.sp.MatrixBase) else v
 
     def number(self, p: Fraction | float) -> Any:
-        if isinstance(p, Fraction):
-            return self.sp.Rational(p.numerator, p.denominator)
+        if isinstance(p, Fraction | int):
+            return self.sp.Rational(p)
         return self.sp.Float(p, DIGITS)
 
     def each(self, v: object, f: Callable) -> Any:
@@ -63,7 +63,7 @@ class SympyValues:
         return self.sp.eye(n)
 
     def logdet(self, A: Any) -> Any:
-        d = A.det()
+        d = self.det(A)
         return self.sp.log(abs(d) if d.is_number else d)
 
     def entrywise(self, op: str) -> Callable:
@@ -97,13 +97,26 @@ class SympyValues:
         return self.each(v, lambda x: x ** p)
 
     def inv(self, A: Any) -> Any:
-        return A.inv()
+        if all(x.is_number for x in A):
+            return A.inv()
+        # symbolic: adjugate over determinant, without sympy's simplification of every
+        # pivot (which takes minutes on the entries of a product of generic matrices)
+        return A.adjugate(method="berkowitz") / self.det(A)
 
     def matpow(self, A: Any, k: int) -> Any:
-        return A ** k
+        # by repeated squaring: sympy's own power of a symbolic matrix may try its Jordan
+        # form, which takes minutes
+        out, base = None, A
+        while k:
+            if k & 1:
+                out = base if out is None else out * base
+            k >>= 1
+            if k:
+                base = base * base
+        return out
 
     def det(self, A: Any) -> Any:
-        return A.det()
+        return A.det(method="berkowitz" if not all(x.is_number for x in A) else "bareiss")
 
     def trace(self, A: Any) -> Any:
         return A.trace()

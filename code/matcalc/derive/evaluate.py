@@ -186,11 +186,12 @@ _NODE: dict = {
 
 
 def evaluate(e: Expr, env: dict, expr_vars: dict | None = None,
-             inspect: Callable | None = None) -> Any:
+             inspect: Callable | None = None, memo: dict | None = None) -> Any:
     """The value of ``e`` with the variables' values in ``env`` (numpy or sympy).
     ``inspect(node, value, argument values, values)`` is called for every node and may
     return a reason why the value is unusable; then (and when an operation raises)
-    :class:`Undefined` is raised naming the node.
+    :class:`Undefined` is raised naming the node. ``memo`` (a dict, empty at first) keeps
+    the values of the nodes for further calls with the same ``env``.
 
     >>> import sympy as sp
     >>> from .expr import matrix
@@ -202,7 +203,7 @@ def evaluate(e: Expr, env: dict, expr_vars: dict | None = None,
     expr_vars = expr_vars if expr_vars is not None else variables(e)
     B = backend_of(env)
     sizes = sizes_of(expr_vars, env)
-    memo: dict = {}
+    memo = {} if memo is None else memo
 
     def walk(node):
         k = node.key

@@ -1,11 +1,14 @@
 """The exact check of a chain: every link proved with sympy for all values of generic
-symbolic matrices at small sizes, within a cap on the size of the problem and a deadline.
+symbolic matrices at small sizes, within a bound on the work and a deadline.
 
-sympy expands polynomials; their size grows with the number of factors, the sizes and the
-inverses, and one expansion cannot be interrupted without threads or signals. So the size
-of the largest polynomial of the chain is estimated before anything is expanded
-(:func:`cost`), and the check is not started above :data:`COST_CAP` terms; between links
-the deadline is checked, and a check stopped by it reports the links it proved.
+Each link's two sides are evaluated on generic symbolic matrices, and their difference is
+decided as a rational function of the entries (:mod:`.polynomials`); link 0's left side is
+the derivative d/dt F(X + t dX) at t = 0, computed by sympy. Polynomials grow with the
+number of factors, the sizes and the inverses, and sympy cannot be interrupted inside one
+expansion (the engine uses no threads or signals). So a rough size estimate first keeps the
+check from starting on hopeless problems (:func:`cost`), every product of polynomials is
+checked against a bound on the work before it is computed, and the deadline is checked
+between products; a check stopped by either reports the links it proved.
 
 >>> from .expr import matrix
 >>> from .language import inv, tr
@@ -23,13 +26,14 @@ from .chain import Chain, sizes_text
 from .evaluate import dimension_size, evaluate
 from .expr import ELEMENTWISE, Expr
 from .points import symbolic_point
+from .polynomials import TooLarge, vanishes
 from .result import FAILED, PASSED, Check
 
 __all__ = ["cost", "exact_check", "COST_CAP", "NOT_RATIONAL"]
 
-#: The largest estimated polynomial (numerator plus denominator terms) the exact check
-#: expands; above it the numeric checks decide alone.
-COST_CAP = 4000
+#: Above this estimate of its polynomials' size the exact check is not even set up (the
+#: estimate is rough; the bound on the work in .polynomials decides the rest).
+COST_CAP = 1_000_000
 #: Operations whose exact check sympy cannot decide quickly (not rational functions).
 NOT_RATIONAL = ELEMENTWISE + ("softmax",)
 
@@ -102,21 +106,64 @@ def cost(e: Expr, sizes: dict) -> float:
     return math.inf if t >= 1e300 or q >= 1e300 else t + q
 
 
-def _link_check(chain: Chain, env: dict, variables: dict, index: int, lhs, rhs):
-    """The IdentityResult of one link (0: the first step is the differential)."""
-    from ..symbolic import verify, verify_differential
-    right = evaluate(rhs, env, variables)
+def _entries(value) -> list:
+    return list(value) if hasattr(value, "rows") else [value]
+
+
+def _differences(chain: Chain, env: dict, variables: dict, index: int, lhs, rhs,
+                 memo: dict) -> list:
+    """The entries of (left side - right side) of a link; for link 0 the left side is the
+    derivative of the function along d<X> at t = 0, computed by sympy from F(X + t dX)."""
+    import sympy as sp
+    right = evaluate(rhs, env, variables, memo=memo)
     if index == 0:
-        X, dX = env[chain.variable.name], env[chain.dvariable.name]
-        left = evaluate(chain.function, env, variables)
-        return verify_differential(left, zip(list(X), list(dX)), right)
-    return verify(evaluate(lhs, env, variables), right)
+        t = sp.Dummy("t")
+        name = chain.variable.name
+        moved = {**env, name: env[name] + t * env[chain.dvariable.name]}
+        value = evaluate(chain.function, moved, variables)
+        left = [sp.diff(v, t).subs(t, 0) for v in _entries(value)]
+    else:
+        left = _entries(evaluate(lhs, env, variables, memo=memo))
+    return [a - b for a, b in zip(left, _entries(right))]
+
+
+def _counter_example(difference) -> str:
+    """A point of small integers where the difference is not zero, as text."""
+    import random
+    gen = random.Random(0)
+    symbols = sorted(difference.free_symbols, key=str)
+    for _ in range(10):
+        point = {s: gen.choice((-3, -2, -1, 1, 2, 3, 5)) for s in symbols}
+        try:
+            value = difference.subs(point)
+        except (ZeroDivisionError, ValueError):
+            continue
+        if value.is_number and value != 0 and value.is_finite:
+            shown = ", ".join(f"{k}={v}" for k, v in list(point.items())[:6])
+            return f"at {shown}{', ...' if len(point) > 6 else ''} the sides differ by {value}"
+    return "no small integer point found where the sides differ"
+
+
+def _decide(differences: list, deadline) -> tuple:
+    """(verdict, detail): True (every entry vanishes), False (one does not, with a
+    counter-example), None (undecided: not rational, or too large), with the reason."""
+    for d in differences:
+        try:
+            zero = vanishes(d, deadline=deadline)
+        except TooLarge as exc:
+            return None, f"its polynomials grew too large ({exc})"
+        if zero is None:
+            return None, "not a rational function of the entries"
+        if not zero:
+            return False, _counter_example(d)
+    return True, ""
 
 
 def exact_check(chain: Chain, sizes: dict, budget: Budget, reserve: float = 1.0) -> tuple:
     """(Check, reason): the exact check of every link at ``sizes`` (each letter 2), or
-    (None, why it was not run or not decided). It stops when less than ``reserve``
-    seconds of ``budget`` are left; the links proved until then are reported.
+    (None, why it was not run or not decided). It stops when less than ``reserve`` seconds
+    of ``budget`` are left, or when a polynomial would outgrow the bound on the work; the
+    links proved until then are reported.
 
     >>> from .budget import Budget
     >>> from .expr import matrix
@@ -133,28 +180,31 @@ def exact_check(chain: Chain, sizes: dict, budget: Budget, reserve: float = 1.0)
     variables = chain.all_variables()
     env = symbolic_point(chain.expr_vars, sizes, [chain.variable.name])
     links = [(0, None, chain.steps[0].expr)] + [(k, a, b) for k, a, b, _ in chain.links()]
-    proved = 0
+    deadline = lambda: budget.remaining() < reserve
+    proved, memo, reason = 0, {}, ""
     for index, lhs, rhs in links:
-        if budget.remaining() < reserve:
+        if deadline():
+            reason = f"the time cap stopped it ({budget.cap:g} s)"
             break
-        result = _link_check(chain, env, variables, index, lhs, rhs)
-        if result.status == "disproved":
+        zero, detail = _decide(_differences(chain, env, variables, index, lhs, rhs, memo),
+                               deadline)
+        if zero is False:
             return Check("exact", FAILED, f"link {index} disproved exactly at "
                          f"{sizes_text(sizes)} (sympy)", 1.0,
                          f"first wrong step: link {index}, "
-                         f"{_link_text(chain, index, lhs, rhs)}\n{result}"), ""
-        if not result.passed:
-            return None, (f"sympy could not decide link {index} at {sizes_text(sizes)} "
-                          f"(not a rational function)")
+                         f"{_link_text(chain, index, lhs, rhs)}: {detail}"), ""
+        if zero is None:
+            reason = f"link {index} undecided at {sizes_text(sizes)}: {detail}"
+            break
         proved += 1
     where = f"at {sizes_text(sizes)} (sympy)"
     if proved == len(links):
         return Check("exact", PASSED, f"every link ({len(links)}) proved exactly for all "
                      f"values {where}"), ""
     if proved == 0:
-        return None, f"the time cap left no time for it ({budget.cap:g} s)"
+        return None, reason
     return Check("exact", PASSED, f"links 0 to {proved - 1} of {len(links)} proved exactly "
-                 f"for all values {where}; the time cap stopped it before the others"), ""
+                 f"for all values {where} ({reason}, before the others)"), ""
 
 
 def _link_text(chain: Chain, index: int, lhs, rhs) -> str:

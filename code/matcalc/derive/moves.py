@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from fractions import Fraction
 
 from .algebra import hadamard, product, scale
 from .expr import Expr, contains, eye, is_scalar, ones
@@ -211,7 +212,7 @@ def state_expr(pairs: list) -> Expr:
     for A, D in pairs:
         if is_scalar(D):
             terms.append(D if A.op == "num" and A.data == 1 else
-                         Expr("mul", (A, D), D.shape, 1) if A.op != "num" else
+                         Expr("mul", (A, D), D.shape, Fraction(1)) if A.op != "num" else
                          Expr("mul", (D,), D.shape, A.data))
         else:
             terms.append(Expr("frob", (A, D)))
