@@ -1,4 +1,4 @@
-"""matcalc.derive on 66 derivatives of the kind ML readers take (benchmarks/derive_cases.py,
+"""matcalc.derive on 67 derivatives of the kind ML readers take (benchmarks/derive_cases.py,
 none of them from the book or the tests), side by side with SymPy's matrix expressions.
 
 For each case: the time of the whole `derive` / `hessian` / `differential` call with default
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from derive_cases import CASES  # noqa: E402
+from derive_cases import CASES
 
 SYMPY_TIMEOUT = 30.0
 
@@ -193,10 +193,7 @@ def sympy_attempt(case, sizes, env, want, queue):
         shapes, props = shapes_of(shp)
         L = parse(text, shapes, props)
         from matcalc.derive.expr import variables
-        syms = {}
-        for vname, v in variables(L).items():
-            dims = env[vname].shape
-            syms[vname] = sp.MatrixSymbol(vname, *dims)
+        syms = {vname: sp.MatrixSymbol(vname, *env[vname].shape) for vname in variables(L)}
         F = to_sympy(L, sizes, syms)
         G = F.diff(syms[wrt])
         values = {syms[k]: sp.ImmutableMatrix(np.atleast_2d(v).reshape(syms[k].shape))

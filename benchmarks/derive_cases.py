@@ -1,4 +1,4 @@
-"""The expressions of benchmarks/bench_derive.py: 66 derivatives readers of ML papers take,
+"""The expressions of benchmarks/bench_derive.py: 67 derivatives readers of ML papers take,
 none of them from the book or the tests. Each case is (name, kind, expression in the
 command line's syntax, variable, shapes); shapes are the command line's NAME=ROWS,COLS with
 optional :properties."""
