@@ -104,3 +104,25 @@ def test_the_exported_names_of_matcalc_still_import():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert done.stdout.strip() == "True True", done.stderr
+
+
+def test_the_derivation_box_entry_point_without_numpy():
+    """matcalc.derive.web.answer_json, which the book's derivation box calls in Pyodide."""
+    got = _run("""
+        import json
+        from matcalc.derive.web import answer_json
+        ok = json.loads(answer_json("fro(W @ X - Y)**2 / 2", "W=m,n X=n,k Y=m,k", "W"))
+        cov = json.loads(answer_json("logdet(S) + x.T @ inv(S) @ x", "S=n,n:spd x=n", "S"))
+        bad = json.loads(answer_json("__import__('os').system('true')", "W=m,n", "W"))
+        syntax = json.loads(answer_json("fro(W", "W=m,n", "W"))
+        state, latex, n_steps = ok["state"], ok["gradient_latex"], len(ok["steps"])
+        checks = " | ".join(ok["checks"])
+        cov_state = cov["state"]
+        bad_state, bad_message = bad["state"], bad["message"]
+        syntax_state = syntax["state"]
+    """)
+    assert got["state"] == "checked" and got["latex"] == r"(W X - Y) X^\T"
+    assert got["n_steps"] == 2 and "50-digit" in got["checks"]
+    assert got["cov_state"] == "checked"
+    assert got["bad_state"] == "error" and "only the language's functions" in got["bad_message"]
+    assert got["syntax_state"] == "error"
