@@ -82,7 +82,7 @@ def prepare_problem(L: object, wrt: object, exact: object, sizes: object,
         raise ValueError(f"exact must be None (automatic), True or False, got {exact!r}")
     engine_limits(L)
     expr_vars, var = variable_of(L, wrt)
-    letters = {d for v in expr_vars.values() for d in v.shape for d in d.split("*")} - {"1"}
+    letters = {p for v in expr_vars.values() for d in v.shape for p in d.split("*")} - {"1"}
     return L, expr_vars, var, validate_sizes(sizes, letters)
 
 

@@ -97,8 +97,8 @@ def hessian(L: Expr, wrt: Expr | str, *, exact: bool | None = None,
     >>> str(h.answer), str(h.vec_form)
     ('V X X^T', '(X X^T) ⊗ I')
     """
-    budget = Budget(time_cap)
-    r = derive(L, wrt, exact=exact, sizes=sizes, time_cap=time_cap)
+    budget = Budget(time_cap)  # the gradient's derivation and the Hessian's share the cap
+    r = derive(L, wrt, exact=exact, sizes=sizes, time_cap=budget.remaining())
     var, expr_vars, G = r.variable, r.variables, r.gradient
     dvar = differential_variable(var)
     V = _direction(expr_vars, var)
