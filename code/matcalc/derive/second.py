@@ -98,7 +98,7 @@ def hessian(L: Expr, wrt: Expr | str, *, exact: bool | None = None,
     ('V X X^T', '(X X^T) ⊗ I')
     """
     budget = Budget(time_cap)  # the gradient's derivation and the Hessian's share the cap
-    r = derive(L, wrt, exact=exact, sizes=sizes, time_cap=budget.remaining())
+    r = derive(L, wrt, exact=exact, sizes=sizes, time_cap=max(0.0, budget.remaining()))
     var, expr_vars, G = r.variable, r.variables, r.gradient
     dvar = differential_variable(var)
     V = _direction(expr_vars, var)
