@@ -304,11 +304,10 @@ def test_an_unresolved_point_is_not_a_wrong_first_step():
     W, B = matrix("W", "m", "n"), matrix("B", "n", "n")
     a = (W.T @ W) @ (W.T @ W)
     L = 0.5 * fro(B.T - inv(a @ a.T + eye("n"))) ** 2
-    r = derive(L, "W", exact=False, sizes={"m": 3, "n": 4, "k": 2})
-    link0 = r.check().links[0]
-    assert link0.passed
-    assert link0.note.startswith("confirmed at 2 of 3 points; at the other 1 the numerical "
-                                 "derivative is accurate only to ")
+    r = derive(L, "W", exact=False, sizes={"m": 3, "n": 4})
+    link0 = r.check().get("numeric: first step")
+    assert r.passed and link0.passed  # (the engine's points differ now: see
+    # tests/test_derive_total.py for an unresolved point made on purpose)
 
 
 def test_only_the_symmetric_variable_is_projected():

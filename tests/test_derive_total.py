@@ -376,3 +376,26 @@ def test_softplus_network_batch_first():
     yb = matrix("y", "k", "1")
     L = total(softplus(-yb * (relu(Xb @ W1 + ones("k") @ b.T) @ ones("h"))))
     assert derive(L, "W").passed and derive(L, "b").passed
+
+
+def test_an_unresolved_point_is_named_and_never_a_wrong_step(monkeypatch):
+    """One of the three points where the numerical derivative cannot resolve the tolerance
+    (made so on purpose here) neither fails link 0 nor is hidden: the check says so."""
+    import dataclasses
+
+    import matcalc
+    real = matcalc.check_differential
+    calls = []
+
+    def one_unresolved(*args, **kwargs):
+        result = real(*args, **kwargs)
+        calls.append(result)
+        if len(calls) == 2:
+            return dataclasses.replace(result, passed=False, verdict="UNRESOLVED")
+        return result
+
+    monkeypatch.setattr(matcalc, "check_differential", one_unresolved)
+    r = derive(0.5 * fro(W @ X - Y) ** 2, "W", exact=False)
+    link0 = r.check().get("numeric: first step")
+    assert r.passed and link0.passed
+    assert link0.detail.startswith("confirmed at 2 of 3 points; at the other 1")

@@ -85,9 +85,14 @@ def _differential(chain: Chain, points: list, sizes: dict) -> Check:
     worst = max(failed or confirmed or results, key=lambda r: r.error)
     proved = (f"the first step against numerical derivatives at {len(points)} random points, "
               f"{sizes_text(sizes)} (relative error {worst.error:.1e})")
+    open_ = [r for r in results if r.verdict == UNRESOLVED]
     detail = "" if verdict == PASSED else (
         f"first wrong step: link 0, from d({chain.function}) to {dF}\n{worst}"
         if verdict == FAILED else f"not confirmed at any point:\n{worst}")
+    if verdict == PASSED and open_:  # an ill-conditioned point decides nothing: say so
+        detail = (f"confirmed at {len(confirmed)} of {len(results)} points; at the other "
+                  f"{len(open_)} the numerical derivative is accurate only to "
+                  f"{max(r.achievable for r in open_):.1e}")
     return Check("numeric: first step", verdict, proved, worst.error, detail)
 
 
