@@ -36,7 +36,7 @@ SEED_LOSS = 0.5 * fro(W @ X - Y) ** 2
 
 def test_interface_names_are_exported():
     assert INTERFACE <= set(D.__all__)
-    assert set(D.__all__) - INTERFACE == {"DerivationFailed", "Derived", "Check", "Step"}
+    assert set(D.__all__) - INTERFACE == {"DerivationFailed", "Derived", "Check", "Step", "Expr"}
     for name in INTERFACE:
         assert callable(getattr(D, name)), name
 

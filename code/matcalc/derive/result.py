@@ -181,7 +181,7 @@ class Derived:
 
     def evaluate(self, **arrays: object) -> Any:
         """The answer at the given arrays (numpy), with the direction by name for a
-        differential (``d<X>=``) or a Hessian (``V=``); see :mod:`.numbers`."""
+        differential (``d<X>=``) or a Hessian (``V=``): 1-D vectors are accepted and returned 1-D."""
         from .numbers import evaluate_answer
         return evaluate_answer(self, arrays)
 
@@ -193,7 +193,7 @@ class Derived:
 
     def code(self, language: str = "numpy") -> str:
         """Python source of a function computing the answer with numpy or JAX, run against
-        the derivation before it is returned (see :mod:`.codegen`)."""
+        the derivation before it is returned (its docstring says how, or why it could not run)."""
         from .codegen import generate
         return generate(self, language)
 
