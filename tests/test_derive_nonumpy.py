@@ -88,11 +88,14 @@ def test_command_line_and_hessian_without_numpy():
     assert got["h"] == "-S^-1 V S^-1"
 
 
-def test_importing_matcalc_derive_does_not_import_numpy():
-    code = "import sys, matcalc.derive; print('numpy' in sys.modules)"
+def test_importing_matcalc_derive_does_not_import_numpy_and_never_jax():
+    code = ("import sys, matcalc.derive; print('numpy' in sys.modules); "
+            "from matcalc.derive import derive, fro, matrix; "
+            "r = derive(fro(matrix('W', 'm', 'n')) ** 2, 'W'); r.code('numpy'); "
+            "print('jax' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
-    assert done.stdout.strip() == "False", done.stderr
+    assert done.stdout.split() == ["False", "False"], done.stderr
 
 
 def test_the_exported_names_of_matcalc_still_import():
