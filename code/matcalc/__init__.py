@@ -14,9 +14,11 @@ not import numpy: the derivation engine's symbolic path runs where numpy is not 
 'matcalc.check'
 """
 
-import importlib
-import sys
-import types
+# Private names: a submodule (matcalc.types) becomes an attribute of the package when it is
+# imported, so a global named like one would be replaced.
+import importlib as _importlib
+import sys as _sys
+from types import ModuleType as _ModuleType
 
 #: Each public name and the module that defines it.
 _LAZY = {
@@ -43,7 +45,7 @@ def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'matcalc' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(_importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
 
@@ -52,15 +54,15 @@ def __dir__() -> list:
     return sorted(set(globals()) | set(_LAZY))
 
 
-class _Package(types.ModuleType):
+class _Package(_ModuleType):
     """The package's module type: importing the submodule ``matcalc.vec`` (or
     ``matcalc.jacobian``) does not replace the function of the same name, as the eager
     imports of an ``__init__`` never let it."""
 
     def __setattr__(self, name: str, value: object) -> None:
-        if isinstance(value, types.ModuleType) and _LAZY.get(name) == name:
+        if isinstance(value, _ModuleType) and _LAZY.get(name) == name:
             return
         super().__setattr__(name, value)
 
 
-sys.modules[__name__].__class__ = _Package
+_sys.modules[__name__].__class__ = _Package

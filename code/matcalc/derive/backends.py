@@ -252,5 +252,5 @@ def backend_of(env: dict) -> NumpyValues | SympyValues:
     >>> type(backend_of({"A": sp.eye(2)})).__name__
     'SympyValues'
     """
-    return SympyValues() if any(is_sympy(v) for k, v in env.items() if k != "#sizes") \
+    return SympyValues() if any(is_sympy(v) for k, v in env.items() if not k.startswith("#")) \
         else NumpyValues()

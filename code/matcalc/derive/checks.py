@@ -18,10 +18,13 @@ True
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .budget import Budget
 from .chain import Chain, choose_points, sizes_text
 from .exact import COST_CAP, NOT_RATIONAL, cost, exact_check
 from .expr import walk
+from .points import POSITIVE_KEY
 from .result import FAILED, PASSED
 
 __all__ = ["DerivationFailed", "run_checks", "numpy_available"]
@@ -66,12 +69,18 @@ def _failed(chain: Chain, check) -> DerivationFailed:
 def _numeric(chain: Chain, candidates: list) -> tuple:
     """(checks, sizes) of the numeric or high-precision checks."""
     if numpy_available():
-        from .numeric import numeric_checks
+        from .numeric import numeric_checks as run
         sizes, points = choose_points(chain, candidates, "float")
-        return numeric_checks(chain, sizes, points), sizes
-    from .precise import precise_checks
-    sizes, points = choose_points(chain, candidates, "precise")
-    return precise_checks(chain, sizes, points), sizes
+    else:
+        from .precise import precise_checks as run
+        sizes, points = choose_points(chain, candidates, "precise")
+    checks = run(chain, sizes, points)
+    positive = points[0].get(POSITIVE_KEY, ())
+    if positive:  # say where the points were: log, sqrt, ... needed positive entries
+        first = checks[0]
+        checks[0] = replace(first, proved=f"{first.proved}, with positive entries for "
+                                          f"{', '.join(positive)}")
+    return checks, sizes
 
 
 def _exact_reason(chain: Chain, sizes: dict, exact: bool | None) -> str:
@@ -83,7 +92,8 @@ def _exact_reason(chain: Chain, sizes: dict, exact: bool | None) -> str:
     functions = sorted({n.op for e in chain.expressions() for n in walk(e)
                         if n.op in NOT_RATIONAL})
     if functions:
-        return (f"{', '.join(functions)} make the expression not rational; sympy cannot "
+        verb = "makes" if len(functions) == 1 else "make"
+        return (f"{', '.join(functions)} {verb} the expression not rational; sympy cannot "
                 f"decide it quickly (exact=True forces it)")
     estimate = max(cost(e, sizes) for e in chain.expressions())
     if estimate > COST_CAP:

@@ -30,7 +30,6 @@ def prepare(arrays: dict, expr_vars: dict) -> dict:
     (2, 1)
     """
     import numpy as np
-    from .evaluate import SIZES_KEY
     out = {}
     for n, v in expr_vars.items():
         if n not in arrays:
@@ -45,8 +44,8 @@ def prepare(arrays: dict, expr_vars: dict) -> dict:
             raise ValueError(f"{n} must be a number, a vector or a matrix, got an array of "
                              f"shape {a.shape}")
         out[n] = a
-    if SIZES_KEY in arrays:
-        out[SIZES_KEY] = arrays[SIZES_KEY]
+    for key in (k for k in arrays if k.startswith("#")):  # what a point says about itself
+        out[key] = arrays[key]
     return out
 
 

@@ -23,7 +23,11 @@ from .evaluate import SIZES_KEY, dimension_size
 if TYPE_CHECKING:
     from .expr import Expr
 
-__all__ = ["symbolic_point", "float_point", "precise_point", "positive_variables", "kind_of"]
+__all__ = ["symbolic_point", "float_point", "precise_point", "positive_variables", "kind_of",
+           "POSITIVE_KEY"]
+
+#: The key under which a point lists the general variables given positive entries.
+POSITIVE_KEY = "#positive"
 
 
 def kind_of(var: Expr) -> str:
@@ -133,7 +137,7 @@ def float_point(expr_vars: dict, sizes: dict, varying: list, seed: int = 0,
     import numpy as np
     out = {k: np.array(v, dtype=float) for k, v in
            _values(expr_vars, sizes, varying, seed, positive).items()}
-    return {**out, SIZES_KEY: dict(sizes)}
+    return {**out, SIZES_KEY: dict(sizes), POSITIVE_KEY: _positive(expr_vars, positive)}
 
 
 def precise_point(expr_vars: dict, sizes: dict, varying: list, seed: int = 0,
@@ -147,4 +151,10 @@ def precise_point(expr_vars: dict, sizes: dict, varying: list, seed: int = 0,
     import sympy as sp
     out = {k: sp.Matrix([[sp.Float(x, DIGITS) for x in row] for row in v])
            for k, v in _values(expr_vars, sizes, varying, seed, positive).items()}
-    return {**out, SIZES_KEY: dict(sizes)}
+    return {**out, SIZES_KEY: dict(sizes), POSITIVE_KEY: _positive(expr_vars, positive)}
+
+
+def _positive(expr_vars: dict, positive: set) -> tuple:
+    """The general variables that were given positive entries (for log, sqrt, ...)."""
+    return tuple(sorted(n for n in positive if n in expr_vars
+                        and kind_of(expr_vars[n]) == "general"))
