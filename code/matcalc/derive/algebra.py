@@ -22,6 +22,7 @@ the Frobenius moves use them too.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from .expr import SCALAR, Expr, const, dim, fold_power, is_scalar, number, ones, zero
 
@@ -70,7 +71,9 @@ def split_scalars(args: list) -> tuple:
     >>> c, [str(x) for x in s], [str(x) for x in m]
     (Fraction(2, 1), ['t'], ['A'])
     """
-    coef, scalars, mats = Fraction(1), [], []
+    coef: Any = Fraction(1)
+    scalars: list[Expr] = []
+    mats: list[Expr] = []
     for a in args:
         if a.op == "num":
             coef = coef * a.data
@@ -94,7 +97,7 @@ def product(args: list) -> Expr:
     >>> str(product([inv(X), X, eye("n"), X]))
     'X'
     """
-    chain = []
+    chain: list[Expr] = []
     for a in args:
         chain.extend(a.args if a.op == "mm" else [a])
     shape = (chain[0].shape[0], chain[-1].shape[1])
@@ -185,7 +188,7 @@ def _scalar_key(s: Expr) -> tuple:
     return s, Fraction(1)
 
 
-def scale(coef: Fraction | float, args: list) -> Expr:
+def scale(coef: Any, args: list) -> Expr:
     """``coef`` times the scalar factors (collected by base) times at most one matrix.
 
     >>> from .expr import scalar, matrix
@@ -198,7 +201,8 @@ def scale(coef: Fraction | float, args: list) -> Expr:
         return zero(mats[0].shape if mats else SCALAR)
     if len(mats) > 1:
         raise ValueError(f"internal: a product with two matrix factors {mats}")
-    powers, order = {}, []
+    powers: dict[tuple, Any] = {}
+    order: list[Expr] = []
     for s in scalars:
         base, p = _scalar_key(s)
         if base.op == "num":
@@ -206,7 +210,7 @@ def scale(coef: Fraction | float, args: list) -> Expr:
             continue
         if base.key not in powers:
             order.append(base)
-            powers[base.key] = 0
+            powers[base.key] = Fraction(0)
         powers[base.key] += p
     factors = [base if powers[base.key] == 1 else Expr("pow", (base,), SCALAR,
                                                         powers[base.key])
@@ -238,11 +242,12 @@ def add(args: list) -> Expr:
     >>> str(add([A, scale(-1, [A])])), str(add([A, A]))
     ('0', '2 A')
     """
-    flat = []
+    flat: list[Expr] = []
     for a in args:
         flat.extend(a.args if a.op == "add" else [a])
     shape = flat[0].shape
-    coefs, order = {}, []
+    coefs: dict[tuple | None, Any] = {}
+    order: list[Expr | None] = []
     for t in flat:
         if is_zero(t):
             continue
@@ -250,7 +255,7 @@ def add(args: list) -> Expr:
         k = None if rest is None else rest.key
         if k not in coefs:
             order.append(rest)
-            coefs[k] = 0
+            coefs[k] = Fraction(0)
         coefs[k] += c
     terms = [const(coefs[None]) if rest is None else scale(coefs[rest.key], [rest])
              for rest in order if coefs[None if rest is None else rest.key] != 0]
@@ -260,7 +265,9 @@ def add(args: list) -> Expr:
 
 
 def _entrywise_parts(flat: list) -> tuple:
-    coef, scalars, mats = Fraction(1), [], []
+    coef: Any = Fraction(1)
+    scalars: list[Expr] = []
+    mats: list[Expr] = []
     for a in flat:
         if a.op == "mul":
             coef *= a.data
@@ -280,21 +287,22 @@ def hadamard(args: list) -> Expr:
     >>> str(hadamard([A, A, power(A, -1)]))
     'A'
     """
-    flat = []
+    flat: list[Expr] = []
     for a in args:
         flat.extend(a.args if a.op == "had" else [a])
     shape = flat[0].shape
     if any(is_zero(a) for a in flat):
         return zero(shape)
     coef, scalars, mats = _entrywise_parts(flat)
-    powers, order = {}, []
+    powers: dict[tuple, Any] = {}
+    order: list[Expr] = []
     for m in mats:
         base, p = (m.args[0], m.data) if m.op == "pow" else (m, Fraction(1))
         if base.op == "ones":
             continue
         if base.key not in powers:
             order.append(base)
-            powers[base.key] = 0
+            powers[base.key] = Fraction(0)
         powers[base.key] += p
     factors = [base if powers[base.key] == 1 else Expr("pow", (base,), shape, powers[base.key])
                for base in order if powers[base.key] != 0]
@@ -307,7 +315,7 @@ def hadamard(args: list) -> Expr:
     return scale(coef, scalars + [body])
 
 
-def power(a: Expr, p: Fraction | float) -> Expr:
+def power(a: Expr, p: Any) -> Expr:
     """``a`` to the constant entrywise power ``p`` (for a scalar: the ordinary power).
 
     >>> from .expr import matrix

@@ -24,7 +24,9 @@ ValueError: not defined at any point tried: log det(X^T X) has a singular matrix
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from .evaluate import evaluate
 from .expr import Expr
@@ -86,7 +88,7 @@ class Chain:
         return {**self.expr_vars, self.dvariable.name: self.dvariable}
 
 
-def _inspect(node: Expr, value: object, args: list, B: object) -> str | None:
+def _inspect(node: Expr, value: Any, args: list, B: Any) -> str | None:
     """Why the value of ``node`` makes the point unusable, or None (see evaluate)."""
     if node.op in ("inv", "det", "logdet") and node.args[0].shape[0] != "1":
         cond = _condition(args[0], B)
@@ -103,7 +105,7 @@ def _inspect(node: Expr, value: object, args: list, B: object) -> str | None:
     return None
 
 
-def _condition(A: object, B: object) -> float:
+def _condition(A: Any, B: Any) -> float:
     """The condition number of a numpy matrix; for 50-digit sympy numbers, the reciprocal
     of |det A| / prod of the row norms (Hadamard's ratio, 1 for orthogonal rows)."""
     if hasattr(B, "np"):
@@ -120,7 +122,7 @@ def _condition(A: object, B: object) -> float:
 _LARGE = 1e150  # float64 values above this overflow when the checks square them
 
 
-def _finite(value: object, B: object) -> bool:
+def _finite(value: Any, B: Any) -> bool:
     if hasattr(B, "np"):
         np = B.np
         with np.errstate(all="ignore"):
@@ -175,14 +177,16 @@ def choose_points(chain: Chain, candidates: list, kind: str, seeds: tuple = SEED
     make = float_point if kind == "float" else precise_point
     positive = positive_variables(chain.expressions())
     varying = [chain.variable.name]
-    first = None
+    first: tuple | None = None
     for sizes in candidates:
-        for pos in ([frozenset()] + ([positive] if positive else [])):
+        samples: list[Collection[str]] = [frozenset()] + ([positive] if positive else [])
+        for pos in samples:
             points = [make(chain.expr_vars, sizes, varying, seed, pos) for seed in seeds]
             reason = next((r for r in (undefined(chain, p) for p in points) if r), None)
             if reason is None:
                 return sizes, points
             first = first or (reason, sizes)
+    assert first is not None, "no sizes were tried"
     reason, sizes = first
     hint = _hint(candidates[0], chain)
     raise ValueError(f"not defined at any point tried: {reason} at {sizes_text(sizes)}; "

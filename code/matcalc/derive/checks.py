@@ -121,12 +121,11 @@ def run_checks(chain: Chain, candidates: list, exact_sizes: dict, budget: Budget
     >>> [c.name for c in checks], skipped, sizes
     (['exact', 'numeric: first step'], [], {'m': 3, 'n': 4})
     """
+    undefined: ValueError | None = None
     try:
         checks, sizes = _numeric(chain, candidates)
     except ValueError as exc:  # no usable point: only a complete exact proof can decide
         checks, sizes, undefined = [], dict(candidates[0]), exc
-    else:
-        undefined = None
     for c in checks:
         if c.verdict == FAILED or c.error != c.error:  # a NaN error decides nothing
             raise _failed(chain, c) if c.verdict == FAILED else ValueError(

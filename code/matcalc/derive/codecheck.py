@@ -55,7 +55,8 @@ def verify(r: Derived, text: str, language: str) -> str:
     exec(compile(text, f"<matcalc.derive {language} code>", "exec"), namespace)
     f = [v for k, v in namespace.items() if callable(v) and not k.startswith("_")
          and getattr(v, "__module__", None) is None][-1]
-    extra = {r.direction.name: r.direction} if r.kind != "gradient" else {}
+    extra = {r.direction.name: r.direction} if r.kind != "gradient" and r.direction is not None \
+        else {}
     variables = {**r.variables, **extra}
     env = float_point(variables, r.sizes, [], seed=7)
     args = [env[name] for name in f.__code__.co_varnames[:f.__code__.co_argcount]]

@@ -59,7 +59,9 @@ class _Source:
     """Python source of expressions, with the dimension letters read from arguments."""
 
     def __init__(self, language: str) -> None:
-        self.language, self.helpers, self.letters = language, set(), set()
+        self.language = language
+        self.helpers: set[str] = set()
+        self.letters: set[str] = set()
 
     def dim(self, d: str) -> str:
         parts = [p for p in d.split("*") if p != "1"]

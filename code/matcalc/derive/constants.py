@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 from numbers import Number
+from typing import Any, cast
 
 __all__ = ["number", "fold_power", "dimension", "dim_product"]
 
 
-def number(value: object) -> Fraction | float:
+def number(value: Any) -> Fraction | float:
     """A Python number as an exact Fraction when it is one (0.5 -> 1/2), else a float.
     Raises ValueError for what is not a finite float64 number.
 
@@ -35,11 +36,11 @@ def number(value: object) -> Fraction | float:
             raise ValueError(f"the constant {_short(value)} exceeds the float64 range "
                              f"(about 1.8e308)")
         return Fraction(value)
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"the constant {value!r} is not a finite number")
-    frac = Fraction(value).limit_denominator(10**6)
-    return frac if float(frac) == value else value
+    real = float(cast(Any, value))  # numpy floats and other real numbers
+    if not math.isfinite(real):
+        raise ValueError(f"the constant {real!r} is not a finite number")
+    frac = Fraction(real).limit_denominator(10**6)
+    return frac if float(frac) == real else real
 
 
 def _short(n: int) -> str:
@@ -47,7 +48,7 @@ def _short(n: int) -> str:
     return text if len(text) < 20 else f"{text[:6]}... ({len(text)} digits)"
 
 
-def fold_power(value: Fraction | float, p: Fraction | float) -> Fraction | float:
+def fold_power(value: Any, p: Any) -> Fraction | float:
     """value ** p for numbers: exact for small integer exponents, else a float; ValueError
     when it is not a finite real number.
 

@@ -260,5 +260,5 @@ def function(e: Expr, extra: dict | None = None) -> Callable:
     def f(**env):
         return evaluate(e, env, expr_vars)
 
-    f.expr = e
+    setattr(f, "expr", e)  # noqa: B010 - the expression the function computes
     return f

@@ -181,7 +181,8 @@ def exact_check(chain: Chain, sizes: dict, budget: Budget, reserve: float = 1.0)
     env = symbolic_point(chain.expr_vars, sizes, [chain.variable.name])
     links = [(0, None, chain.steps[0].expr)] + [(k, a, b) for k, a, b, _ in chain.links()]
     deadline = lambda: budget.remaining() < reserve
-    proved, memo, reason = 0, {}, ""
+    proved, reason = 0, ""
+    memo: dict = {}
     for index, lhs, rhs in links:
         if deadline():
             reason = f"the time cap stopped it ({budget.cap:g} s)"

@@ -21,8 +21,10 @@ ValueError: shape mismatch: W @ W multiplies m x n by m x n (n != m)
 from __future__ import annotations
 
 import keyword
+from collections.abc import Iterable
 from fractions import Fraction
 from numbers import Number
+from typing import Any, NoReturn
 
 from .constants import dimension, dim_product, fold_power, number
 from .tree import contains, depth, size, variables, walk
@@ -57,9 +59,14 @@ class Expr:
     __array_priority__ = 1000  # numpy defers to our operators
     __slots__ = ("op", "args", "shape", "data", "_key", "_hash")
 
-    def __init__(self, op: str, args: tuple = (), shape: tuple = SCALAR, data: object = None):
-        self.op, self.args, self.shape, self.data = op, tuple(args), tuple(shape), data
-        self._key = self._hash = None
+    def __init__(self, op: str, args: Iterable[Expr] = (), shape: Iterable[str] = SCALAR,
+                 data: Any = None):
+        self.op: str = op
+        self.args: tuple[Expr, ...] = tuple(args)
+        self.shape: tuple[str, ...] = tuple(shape)
+        self.data: Any = data
+        self._key: tuple | None = None
+        self._hash: int | None = None
 
     @property
     def key(self) -> tuple:
@@ -77,9 +84,9 @@ class Expr:
         return self._hash
 
     @property
-    def name(self) -> str | None:
-        """The variable's name (variables only)."""
-        return self.data[0] if self.op == "var" else None
+    def name(self) -> str:
+        """The variable's name ("" for an expression that is not a variable)."""
+        return str(self.data[0]) if self.op == "var" else ""
 
     @property
     def props(self) -> frozenset:
@@ -103,7 +110,7 @@ class Expr:
         return f"${self.latex}$"
 
     # -- numpy's functions refuse an expression by name ---------------------------------
-    def __array_ufunc__(self, ufunc: object, method: str, *inputs: object, **kw: object):
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kw: Any) -> Any:
         name = getattr(ufunc, "__name__", str(ufunc))
         if method == "__call__" and name in _ARITHMETIC and len(inputs) == 2 and not kw:
             a, b = (x.item() if getattr(x, "shape", None) == () else x for x in inputs)
@@ -111,7 +118,7 @@ class Expr:
                 return _ARITHMETIC[name](a, b)  # a numpy scalar and an expression
         return _numpy_refused(name, self)
 
-    def __array_function__(self, func: object, types: object, args: tuple, kwargs: dict):
+    def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
         return _numpy_refused(getattr(func, "__name__", str(func)), self)
 
     # -- operators (numpy semantics) -----------------------------------------------------
@@ -167,7 +174,7 @@ class Expr:
     def __rtruediv__(self, other: object) -> Expr:
         return _broadcast_product(_wrap(other, "/"), self ** -1, "/")
 
-    def __pow__(self, p: object) -> Expr:
+    def __pow__(self, p: Any) -> Expr:
         if isinstance(p, Expr):
             if p.op != "num":
                 raise ValueError(f"not supported: ** with a non-constant exponent ({p}); "
@@ -198,7 +205,7 @@ _NUMPY_NAMES = {"trace": "tr", "inv": "inv", "det": "det", "slogdet": "logdet",
                 "transpose": ".T", "maximum": "relu"}
 
 
-def _numpy_refused(name: str, e: Expr):
+def _numpy_refused(name: str, e: Expr) -> NoReturn:
     use = _NUMPY_NAMES.get(name)
     hint = f"use {use} from matcalc.derive" if use else (
         "use the functions of matcalc.derive (tr, inv, det, logdet, fro, sum, exp, log, ...)")
@@ -217,7 +224,7 @@ def _wrap(value: object, where: str) -> Expr:
                          f"expression; use matrix(), vector(), scalar() or a number") from exc
 
 
-def flat(op: str, args: tuple, shape: tuple, data: object = None) -> Expr:
+def flat(op: str, args: Iterable[Expr], shape: tuple, data: Any = None) -> Expr:
     """A node of an associative operation (add, mm, had) with nested nodes of the same
     operation merged: flat("add", (a + b, c)) has three arguments.
 
@@ -225,7 +232,7 @@ def flat(op: str, args: tuple, shape: tuple, data: object = None) -> Expr:
     >>> len(flat("add", (x + x, x), x.shape).args)
     3
     """
-    merged = []
+    merged: list[Expr] = []
     for a in args:
         merged.extend(a.args if a.op == op and op in _FLAT else [a])
     return Expr(op, merged, shape, data)
@@ -263,7 +270,8 @@ def _broadcast_product(a: Expr, b: Expr, symbol: str = "*") -> Expr:
         return const(a.data * b.data)
     if is_scalar(a) or is_scalar(b):
         shape = b.shape if is_scalar(a) else a.shape
-        coef, args = Fraction(1), []
+        coef: Any = Fraction(1)
+        args: list[Expr] = []
         for x in (a, b):  # a long product of scalars is one node
             if x.op == "mul":
                 coef, args = coef * x.data, args + list(x.args)

@@ -66,22 +66,23 @@ def _factor_sum(e: Expr) -> Expr:
     if pulled is not None:
         return pulled
     for side in (-1, 0):
-        parts = [_edge(t, side) for t in e.args]
-        if all(p is not None for p in parts) and len({p[0].key for p in parts}) == 1:
-            common = parts[0][0]
-            rest = factor(add([p[1] for p in parts]))
-            return product([rest, common] if side == -1 else [common, rest])
-    parts = [_entrywise_factors(t) for t in e.args]
-    if any(p is None for p in parts):
+        edges = [_edge(t, side) for t in e.args]
+        found = [p for p in edges if p is not None]
+        if len(found) == len(edges) and len({p[0].key for p in found}) == 1:
+            rest = factor(add([p[1] for p in found]))
+            return product([rest, found[0][0]] if side == -1 else [found[0][0], rest])
+    candidates = [_entrywise_factors(t) for t in e.args]
+    parts = [p for p in candidates if p is not None]
+    if len(parts) != len(candidates):
         return e
-    common = []
+    common: list[Expr] = []
     for f in parts[0][2]:  # a multiset intersection: B ∘ B and B share one B
         if f.op != "ones" and all(sum(g == f for g in p[2]) > sum(g == f for g in common)
                                   for p in parts):
             common.append(f)
     if not common or all(len(p[2]) == len(common) for p in parts):
         return e
-    rests = []
+    rests: list[Expr] = []
     for coef, scalars, factors in parts:
         left = list(factors)
         for f in common:
@@ -150,7 +151,7 @@ def _expand(e: Expr) -> Expr:
         return add(args)
     if e.op in _LINEAR:  # their simplifiers distribute them over sums
         return simplify(Expr(e.op, (args[0],), e.shape, e.data))
-    combos = [[]]
+    combos: list[list[Expr]] = [[]]
     for a in args:
         combos = [c + [t] for c in combos for t in _terms(a)]
         if len(combos) > _MAX_TERMS:

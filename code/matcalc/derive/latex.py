@@ -174,7 +174,7 @@ class _Printer:
         return (f"{b}^{ptxt}" if scalar else f"{b}^∘{ptxt}"), POSTFIX
 
     def product(self, e) -> tuple:
-        groups = []
+        groups: list[list] = []
         for a in e.args:
             if groups and groups[-1][0] == a and "differential" not in a.props:
                 groups[-1][1] += 1

@@ -235,7 +235,9 @@ def frobenius_moves(D: Expr, dvar: Expr, moves: dict | None = None, max_rounds: 
     (['W X X^T : dW'], 'W X X^T')
     """
     from .expr import const
-    pairs, rounds, previous = [(const(1), D)], [], D.key
+    pairs = [(const(1), D)]
+    rounds: list[tuple] = []
+    previous = D.key
     for _ in range(max_rounds):
         if all(d.key == dvar.key for _, d in pairs):
             return rounds, pairs

@@ -34,7 +34,9 @@ _CANDIDATES = 8  # at most this many (the largest) repeated subexpressions are t
 
 def _occurrences(e: Expr) -> dict:
     """How often each node occurs in the tree (counting every path, not distinct nodes)."""
-    counts, nodes, stack = {}, {}, [e]
+    counts: dict[tuple, int] = {}
+    nodes: dict[tuple, Expr] = {}
+    stack = [e]
     while stack:
         node = stack.pop()
         counts[node.key] = counts.get(node.key, 0) + 1

@@ -24,7 +24,7 @@ no point fails and at least one passes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .chain import Chain, sizes_text
 from .evaluate import evaluate, function
@@ -68,8 +68,9 @@ def _project(chain: Chain):
 
 
 def _differential(chain: Chain, points: list, sizes: dict) -> Check:
-    from .. import check_differential
     import numpy as np
+
+    from ..check import check_differential
     name, dname = chain.variable.name, chain.dvariable.name
     F, dF = function(chain.function, chain.expr_vars), chain.steps[0].expr
     variables = chain.all_variables()
@@ -114,19 +115,25 @@ def _links(chain: Chain, points: list, sizes: dict) -> Check | None:
 
 
 def _gradient(chain: Chain, points: list, sizes: dict) -> Check:
-    from .. import check_gradient
     import numpy as np
+
+    from ..check import check_gradient
+    assert chain.gradient is not None, "a chain without a gradient has no gradient check"
     name = chain.variable.name
     f, g = function(chain.function, chain.expr_vars), function(chain.gradient, chain.expr_vars)
-    result = None
-    for env in points:
+
+    def run(env: dict) -> Any:
         shape = env[name].shape
-        result = check_gradient(
+        return check_gradient(
             lambda X: np.asarray(f(**{**env, name: X})).reshape(())[()],
             lambda X: np.broadcast_to(np.asarray(g(**{**env, name: X})), shape).copy(),
             env[name], project=_project(chain))
+
+    result = run(points[0])
+    for env in points[1:]:  # an unresolved point decides nothing: try the next
         if result.verdict != UNRESOLVED:
             break
+        result = run(env)
     proved = (f"the gradient against numerical derivatives ({result.method}; relative "
               f"error {result.error:.1e})")
     return Check("gradient", result.verdict, proved, result.error,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import math
+from typing import NoReturn
 
 from . import language
 from .expr import Expr, const, eye, matrix, ones
@@ -74,7 +75,7 @@ def _nesting(tree: ast.AST) -> int:
     return best
 
 
-def _tree(text: str) -> ast.AST:
+def _tree(text: str) -> ast.Expression:
     if not isinstance(text, str):
         raise ValueError(f"the expression must be a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
@@ -129,7 +130,7 @@ class _Walker:
             snippet = snippet[:57] + "..."
         return f"at position {col + 1} ({snippet})"
 
-    def fail(self, node: ast.AST, message: str):
+    def fail(self, node: ast.AST, message: str) -> NoReturn:
         raise _Error(f"{self.where(node)}: {message}")
 
     def visit(self, node: ast.AST) -> Expr:
@@ -144,10 +145,11 @@ class _Walker:
 
     def binary(self, node: ast.BinOp) -> Expr:
         chain = []  # the left spine of a long sum or product, read as a loop
-        while isinstance(node, ast.BinOp):
-            chain.append(node)
-            node = node.left
-        value = self.visit(node)
+        left: ast.expr = node
+        while isinstance(left, ast.BinOp):
+            chain.append(left)
+            left = left.left
+        value = self.visit(left)
         for op in reversed(chain):
             symbol = _BINARY.get(type(op.op))
             if symbol is None:
@@ -204,9 +206,9 @@ class _Walker:
                                  f"{', '.join(sorted(FUNCTIONS))}")
         if name in ("ones", "eye"):
             return FUNCTIONS[name](*(self.dimension(a, name) for a in node.args))
-        kwargs = {}
+        kwargs: dict[str, int] = {}
         for kw in node.keywords:
-            if kw.arg not in _KEYWORDS.get(name, ()):
+            if kw.arg is None or kw.arg not in _KEYWORDS.get(name, ()):
                 self.fail(node, f"{name} takes no keyword argument {kw.arg!r}"
                           + (f" (only {', '.join(_KEYWORDS[name])})" if name in _KEYWORDS
                              else ""))

@@ -15,6 +15,7 @@ on request, for the variables under a logarithm or a square root).
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from .backends import DIGITS
@@ -111,7 +112,8 @@ def _sample(draw, shape: tuple, kind: str, direction: bool) -> list:
     return A
 
 
-def _values(expr_vars: dict, sizes: dict, varying: list, seed: int, positive: set) -> dict:
+def _values(expr_vars: dict, sizes: dict, varying: list, seed: int,
+            positive: Collection[str]) -> dict:
     gen = random.Random(f"matcalc.derive {seed}")
     out = {}
     for name in sorted(expr_vars):
@@ -127,7 +129,7 @@ def _values(expr_vars: dict, sizes: dict, varying: list, seed: int, positive: se
 
 
 def float_point(expr_vars: dict, sizes: dict, varying: list, seed: int = 0,
-                positive: set = frozenset()) -> dict:
+                positive: Collection[str] = frozenset()) -> dict:
     """Random float64 arrays (numpy) for the variables and the directions d<name>.
 
     >>> from .expr import matrix
@@ -141,7 +143,7 @@ def float_point(expr_vars: dict, sizes: dict, varying: list, seed: int = 0,
 
 
 def precise_point(expr_vars: dict, sizes: dict, varying: list, seed: int = 0,
-                  positive: set = frozenset()) -> dict:
+                  positive: Collection[str] = frozenset()) -> dict:
     """Random sympy matrices of 50-digit numbers (no numpy needed), as float_point's.
 
     >>> from .expr import matrix
@@ -154,7 +156,7 @@ def precise_point(expr_vars: dict, sizes: dict, varying: list, seed: int = 0,
     return {**out, SIZES_KEY: dict(sizes), POSITIVE_KEY: _positive(expr_vars, positive)}
 
 
-def _positive(expr_vars: dict, positive: set) -> tuple:
+def _positive(expr_vars: dict, positive: Collection[str]) -> tuple:
     """The general variables that were given positive entries (for log, sqrt, ...)."""
     return tuple(sorted(n for n in positive if n in expr_vars
                         and kind_of(expr_vars[n]) == "general"))

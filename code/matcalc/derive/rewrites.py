@@ -248,7 +248,8 @@ def differential_of(e: Expr, wrt: str, dvar: Expr, rewrites: dict | None = None)
     (None, [])
     """
     rewrites = rewrites or REWRITES
-    used, memo = [], {}
+    used: list[str] = []
+    memo: dict[tuple, Expr | None] = {}
 
     def walk(node: Expr) -> Expr | None:
         if node.key in memo:

@@ -21,6 +21,7 @@ properties); the derivations that use the result check it anyway.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from fractions import Fraction
 
 from .algebra import (add, hadamard, is_zero, kron_node, power, product, scale, split_scalars,
@@ -185,7 +186,9 @@ def _frob(e: Expr) -> Expr:
         return const(0)
     if is_scalar(e.args[0]):
         return scale(1, list(e.args))
-    coef, outs, inner = Fraction(1), [], []
+    coef: Any = Fraction(1)
+    outs: list[Expr] = []
+    inner: list[Expr] = []
     for x in e.args:
         c, s, m = split_scalars([x])
         coef, outs = coef * c, outs + s

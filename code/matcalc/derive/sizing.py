@@ -158,9 +158,9 @@ def validate_sizes(sizes: object, letters: set) -> dict:
         raise ValueError(f"sizes has the letters {unknown}, which are not dimensions of the "
                          f"expression; its dimensions are {sorted(letters)}")
     for k, v in sizes.items():
-        if isinstance(v, bool) or not isinstance(v, Integral) or v < 1:
+        if isinstance(v, bool) or not isinstance(v, Integral) or int(v) < 1:
             raise ValueError(f"sizes[{k!r}] = {v!r}: a size is an integer >= 1 (>= 2 for a "
                              f"check that means anything)")
-        if v > 64:
+        if int(v) > 64:
             raise ValueError(f"sizes[{k!r}] = {v}: the checks run at sizes up to 64")
     return {k: int(v) for k, v in sizes.items()}

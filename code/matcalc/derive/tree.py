@@ -42,7 +42,7 @@ def variables(e: Expr) -> dict:
     >>> sorted(variables(matrix("A", "m", "n") @ vector("x", "n")))
     ['A', 'x']
     """
-    found = {}
+    found: dict[str, Expr] = {}
     for node in walk(e):
         if node.op == "var":
             old = found.setdefault(node.name, node)
@@ -73,7 +73,7 @@ def depth(e: Expr) -> int:
     3
     """
     best, stack = 0, [(e, 1)]
-    seen = {}
+    seen: dict[tuple, int] = {}
     while stack:
         node, d = stack.pop()
         if seen.get(node.key, 0) >= d:
