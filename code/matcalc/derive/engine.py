@@ -102,8 +102,14 @@ def engine_limits(e: Expr) -> None:
 
 
 @contextmanager
-def _deep():
-    """Room for the recursive walks of deep (but allowed) expressions."""
+def deep_walks():
+    """A context with room for the recursive walks of deep (but allowed) expressions; a
+    RecursionError inside becomes a ValueError naming the depth limit.
+
+    >>> with deep_walks():
+    ...     sys.getrecursionlimit() >= 20 * MAX_DEPTH
+    True
+    """
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, 20 * MAX_DEPTH + 1000))
     try:
@@ -195,7 +201,7 @@ def derive(L: Expr, wrt: Expr | str, *, exact: bool | None = None, sizes: dict |
                          f"{var.name}; declare a vector {var.name.lower()}_ and write "
                          f"diag({var.name.lower()}_)")
     dvar = differential_variable(var)
-    with _deep():
+    with deep_walks():
         steps, G = _gradient_steps(L, var, dvar, rewrites, moves, budget)
         identities = ((steps[-1].expr, frob(G, dvar), "identification: G : dX"),) \
             if steps[-1].expr != frob(G, dvar) and G.op != "zero" else ()

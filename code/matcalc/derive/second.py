@@ -19,7 +19,7 @@ from __future__ import annotations
 from .budget import DEFAULT_CAP, Budget
 from .chain import Chain
 from .checks import run_checks
-from .engine import _deep, derive, nonsmooth_note, prepare_problem, size_candidates
+from .engine import deep_walks, derive, nonsmooth_note, prepare_problem, size_candidates
 from .expr import Expr, zero
 from .factor import tidy
 from .language import vec
@@ -63,7 +63,7 @@ def differential(F: Expr, wrt: Expr | str, *, exact: bool | None = None,
     budget = Budget(time_cap)
     F, expr_vars, var, given = prepare_problem(F, wrt, exact, sizes, "differential")
     dvar = differential_variable(var)
-    with _deep():
+    with deep_walks():
         D, used = differential_of(simplify(F), var.name, dvar, rewrites)
         D = tidy(simplify(D)) if D is not None else zero(F.shape)
         J, why, checks, skipped, used_sizes = _checked(
@@ -102,7 +102,7 @@ def hessian(L: Expr, wrt: Expr | str, *, exact: bool | None = None,
     var, expr_vars, G = r.variable, r.variables, r.gradient
     dvar = differential_variable(var)
     V = _direction(expr_vars, var)
-    with _deep():
+    with deep_walks():
         D, used = differential_of(G, var.name, dvar)
         HdX = tidy(simplify(D)) if D is not None else zero(var.shape)
         J, why, checks, skipped, used_sizes = _checked(
