@@ -39,23 +39,29 @@ def site(built):
 
 
 @pytest.fixture(scope="module")
-def page(site):
+def browser():
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: run 'make system'", pytrace=False)
     from playwright.sync_api import sync_playwright
 
-    url, _ = site
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        tab = browser.new_page()
-        requests, errors = [], []
-        tab.on("request", lambda r: requests.append(r.url))
-        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        tab.on("pageerror", lambda e: errors.append(str(e)))
-        tab.goto(f"{url}/derive.html")
-        tab.requests, tab.errors = requests, errors
-        yield tab
-        browser.close()
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(site, browser):
+    url, _ = site
+    tab = browser.new_page()
+    requests, errors = [], []
+    tab.on("request", lambda r: requests.append(r.url))
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.goto(f"{url}/derive.html")
+    tab.requests, tab.errors = requests, errors
+    yield tab
+    tab.close()
 
 
 def derive(tab, expression, shapes, wrt):
@@ -104,16 +110,12 @@ def test_nothing_leaves_the_machine(page):
     assert not page.errors
 
 
-def test_over_file_the_box_says_how_to_serve_the_book(site):
-    from playwright.sync_api import sync_playwright
-
+def test_over_file_the_box_says_how_to_serve_the_book(site, browser):
     _, out = site
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        tab = browser.new_page()
-        tab.goto((out / "derive.html").as_uri())
-        tab.click("#derive-run")
-        output = tab.locator("#derive-output")
-        assert output.get_attribute("data-state") == "error"
-        assert "make serve" in output.inner_text()
-        browser.close()
+    tab = browser.new_page()
+    tab.goto((out / "derive.html").as_uri())
+    tab.click("#derive-run")
+    output = tab.locator("#derive-output")
+    assert output.get_attribute("data-state") == "error"
+    assert "make serve" in output.inner_text()
+    tab.close()
