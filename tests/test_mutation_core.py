@@ -6,11 +6,13 @@ import pytest
 
 from matcalc import as_vec_jacobian, check_differential, check_gradient, check_hessian, jacobian
 from matcalc.backend import EPS, TOLERANCES
-from matcalc.check import call_real, precision_setting, prepare
+from matcalc._inputs import call_at
+from matcalc.check import precision_setting, prepare, zero_rule
 from matcalc.compare import (SAFETY, ZERO, CheckResult, Direction, check_along_directions,
                              compare, random_direction, verdict_of)
 from matcalc.directional import (CONFIRM, Estimate, central_difference, complex_step,
-                                 directional_derivative, function_noise, precision_of, rms)
+                                 directional_derivative, function_noise, precision_of)
+from matcalc.scaled import binary_scale, inner, norm, rms
 from matcalc.hessian import hvp_from_hessian
 
 
@@ -60,6 +62,17 @@ def test_compare_zero_to_rounding_needs_rounding_limited_error():
     # numeric 1e-15 with error 1e-14 at its noise floor: both zero to rounding
     d, _ = compare(0.0, 0.0, est(1e-15, 1e-14, noise=1e-14), 1e-8)
     assert d.status == "PASSED" and d.note.startswith("zero to rounding")
+    # a nonzero claim at that level passes only where f's values are rounding residue
+    d, _ = compare(2e-15, 0.0, est(1e-15, 1e-14, noise=1e-14), 1e-8)
+    assert d.status == "UNRESOLVED" and "below the rounding level of f but not zero" in d.note
+    d, _ = compare(2e-15, 0.0, est(1e-15, 1e-14, noise=1e-14), 1e-8, zero="any")
+    assert d.status == "PASSED" and d.note.startswith("zero to rounding")
+    # and never in the underflow range, not even a zero claim
+    d, _ = compare(0.0, 0.0, est(1e-15, 1e-14, noise=1e-14), 1e-8, zero="underflow")
+    assert d.status == "UNRESOLVED" and "underflow" in d.note and d.note.endswith("(numerical "
+                                                                                 "derivative: n)")
+    with pytest.raises(ValueError, match="zero must be one of"):
+        compare(0.0, 0.0, est(1e-15, 1e-14, noise=1e-14), 1e-8, zero="all")
     # the same error, not at the rounding floor: unresolved
     d, _ = compare(0.0, 0.0, est(1e-15, 1e-14, noise=1e-17), 1e-8)
     assert d.status == "UNRESOLVED"
@@ -146,22 +159,20 @@ def test_check_along_directions_passes_resolution_and_counts():
         seen.append((resolution, relative))
         return est(d, 1e-12, method="exact")
 
-    r = check_along_directions("gradient", (3,), directions=2, draw=lambda: 2.0,
-                               claim=lambda d: (d, 1e-15, 0.0), estimate=estimate, rtol=1e-8,
-                               evaluations=5, precision="float32")
+    r = check_along_directions("gradient", (3,), drawn=[2.0, 2.0], claims=[(2.0, 1e-15, 0.0)] * 2,
+                               estimate=estimate, rtol=1e-8, evaluations=5, precision="float32")
     assert r.evaluations == 5 + 2 * 7 and r.shape == (3,) and r.precision == "float32"
     assert len(r.directions) == 2 and r.tolerance == 1e-8 and r.passed
     assert seen[0][0] == pytest.approx(0.1 * 1e-8 * 2.0 + 1e-15) and seen[0][1] == 1e-9
 
 
 def test_check_along_directions_reference_is_the_typical_claim():
-    draws = iter([10.0, 1e-3])
-
     def estimate(d, resolution, relative):
         return est(d, 2e-10 * (1 + (d < 1)))  # error 4e-10 on the cancelled direction
 
-    r = check_along_directions("gradient", (1,), directions=2, draw=lambda: next(draws),
-                               claim=lambda d: (d, 0.0, 0.0), estimate=estimate, rtol=1e-8)
+    r = check_along_directions("gradient", (1,), drawn=[10.0, 1e-3],
+                               claims=[(10.0, 0.0, 0.0), (1e-3, 0.0, 0.0)], estimate=estimate,
+                               rtol=1e-8)
     assert r.verdict == "PASSED"  # 4e-10 <= 1e-8 * rms(10, 1e-3) although > 1e-8 * 1e-3
 
 
@@ -177,19 +188,48 @@ def test_random_direction_projection():
         random_direction(gen, (2,), lambda V: np.ones(3))
 
 
-def test_prepare_and_call_real():
+def test_prepare_and_call_at():
     assert prepare(np.ones(2), 1, 0.5).dtype == np.float64
-    for bad in (0, 1.5, -1):
+    for bad in (0, 1.5, -1, True, None):
         with pytest.raises(ValueError, match="directions"):
             prepare(np.ones(2), bad, 1e-8)
-    for bad in (0.0, 1.0, -1e-8):
+    for bad in (0.0, 1.0, -1e-8, None, "1e-8", True, float("nan")):
         with pytest.raises(ValueError, match="rtol"):
             prepare(np.ones(2), 1, bad)
-    assert call_real(lambda: np.float32(1.0), (), "f", "v").dtype == np.float32
+    for bad in (-1, None, 1.5, True):
+        with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+            prepare(np.ones(2), 1, 1e-8, seed=bad)
+    with pytest.raises(ValueError, match="method must be"):
+        prepare(np.ones(2), 1, 1e-8, method="forward")
+    values, dtype = call_at(lambda: np.float32(1.0), (), "f", (), "v")
+    assert dtype == np.float32 and values.dtype == np.float64
     with pytest.raises(ValueError, match="dtype <U1"):
-        call_real(lambda: "a", (), "f", "its value")
+        call_at(lambda: "a", (), "f", (), "its value")
     with pytest.raises(ValueError, match="f raised KeyError at X"):
-        call_real(lambda: {}["k"], (), "f", "its value")
+        call_at(lambda: {}["k"], (), "f", (), "its value")
+
+
+def test_zero_rule():
+    assert zero_rule(1e-15, 1e-15, "float64") == "any"
+    assert zero_rule(np.array([0.0, 2e-14]), 1e-15, "float64") == "exact"  # > ZERO * noise
+    assert zero_rule(1e-14, 1e-15, "float64") == "any"  # exactly ZERO * noise
+    assert zero_rule(0.0, 1e-310, "float64") == "underflow"
+    assert zero_rule(0.0, 1e-300, "float64") == "any"
+    assert zero_rule(0.0, 1e-40, "float32") == "underflow"  # float32's smallest normal 1.2e-38
+    assert zero_rule(0.0, 1e-310, "float64", method="complex") == "exact"
+
+
+def test_scaled_norms_are_exact_under_powers_of_two():
+    A = np.array([[3.0, -4.0], [1.5, 0.25]])
+    for k in (-1000, -500, 0, 500, 1000):
+        s = 2.0 ** k
+        assert norm(A * s) == norm(A) * s and rms(A * s) == rms(A) * s
+        assert inner(A * s, A) == inner(A, A) * s
+    assert norm([3e300, 4e300]) == 5e300 and norm([3e-300, 4e-300]) == pytest.approx(5e-300)
+    assert binary_scale(0.0) == 1.0 and binary_scale(np.inf) == 1.0 and binary_scale(3.0) == 2.0
+    assert binary_scale(-3.0) == 2.0 and binary_scale(2.0) == 2.0
+    assert inner(np.array([1.0, 2.0]), np.array([1j, 1.0])) == 2 + 1j
+    assert norm([]) == 0.0 and inner([], []) == 0.0
 
 
 def test_precision_setting_and_precision_of():
@@ -481,14 +521,14 @@ def test_check_hessian_shape_error_names_both_shapes():
     x = np.array([1.0, -2.0])
     with pytest.raises(ValueError) as err:
         check_hessian(lambda x: x @ x, x, hvp=lambda x, V: np.ones(3))
-    assert str(err.value) == ("H[V] has shape (3,), but X has shape (2,): a Hessian-vector "
+    assert str(err.value) == ("hvp's H[V] has shape (3,), but X has shape (2,): a Hessian-vector "
                               "product has the shape of the variable")
 
 
 def test_check_hessian_value_error_names_f():
     with pytest.raises(ValueError) as err:
         check_hessian(lambda x: np.array(["a"]), np.ones(2), hvp=lambda x, V: V)
-    assert str(err.value) == "f returned dtype <U1; its value must be real numbers"
+    assert str(err.value) == "f(X) has dtype <U1; its value must be real numbers"
 
 
 def test_check_hessian_symmetry_alone_fails_a_slightly_skew_claim():
@@ -553,10 +593,11 @@ def test_jacobian_input_errors_name_the_problem():
     assert "X" in str(err.value)
     with pytest.raises(ValueError) as err:
         jacobian(lambda X: X + 1j, np.ones(2))
-    assert str(err.value) == "F must return real values, got dtype complex128"
+    assert str(err.value) == ("F(X) has complex values (dtype complex128) at a real X; its "
+                              "values must be real")
     with pytest.raises(ValueError) as err:
         jacobian(lambda X: np.array(["a", "b"]), np.ones(2))
-    assert str(err.value) == "F must return real values, got dtype <U1"
+    assert str(err.value) == "F(X) has dtype <U1; its values must be real numbers"
     with pytest.raises(ValueError) as err:
         jacobian(lambda X: X * np.inf, np.ones(2))
     assert "F(X)" in str(err.value)
@@ -621,10 +662,10 @@ def test_check_differential_complex_method_measures_no_noise():
     assert r.verdict == "PASSED" and r.evaluations == len(calls) == 1 + 3  # f(X), 3 steps
     with pytest.raises(ValueError) as err:
         check_differential(lambda X: np.array(["a"]), lambda X, dX: dX, np.eye(2))
-    assert str(err.value) == "F returned dtype <U1; its values must be real numbers"
+    assert str(err.value) == "F(X) has dtype <U1; its values must be real numbers"
     with pytest.raises(ValueError) as err:
         check_differential(lambda X: X, lambda X, dX: np.array(["a"]), np.eye(2))
-    assert str(err.value) == "dF returned dtype <U1; the differential must be real numbers"
+    assert str(err.value) == "dF(X, dX) has dtype <U1; the differential must be real numbers"
     with pytest.raises(ValueError) as err:
         check_differential(lambda X: X, lambda X, dX: dX[0], np.eye(2))
     assert str(err.value) == ("dF(X, dX) has shape (2,), but F(X) has shape (2, 2): a "
@@ -644,9 +685,9 @@ def test_check_gradient_errors_word_for_word():
     X = np.ones((2, 2))
     cases = [
         (lambda: check_gradient(lambda X: np.array("a"), lambda X: X, X),
-         "f returned dtype <U1; its value must be real numbers"),
+         "f(X) has dtype <U1; its value must be real numbers"),
         (lambda: check_gradient(lambda X: 1.0, lambda X: np.array([["a"]]), X),
-         "grad returned dtype <U1; the gradient must be real numbers"),
+         "grad(X) has dtype <U1; the gradient must be real numbers"),
         (lambda: check_gradient(lambda X: 1.0, lambda X: X[0], X),
          "grad(X) has shape (2,), but X has shape (2, 2): a gradient has the shape of its "
          "variable"),

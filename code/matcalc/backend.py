@@ -33,6 +33,10 @@ TOLERANCES = {
     # relative on a float32 MLP loss), and tight enough that a gradient wrong by 1e-3
     # relative fails.
     "gradient_float32": 5e-4,
+    # The same when the function computes in float16 (eps 1e-3): what central differences
+    # resolve there (measured in tests/test_traps.py), tight enough that a gradient wrong
+    # by 10% fails.
+    "gradient_float16": 2e-2,
     # check_hessian without a gradient: W:H[V] as a derivative of a numerical derivative
     # (nested differences resolve about 1e-9 relative on a logistic loss, not 1e-8 reliably).
     "hessian_nested": 1e-6,
@@ -62,6 +66,9 @@ def rng(purpose, seed=0):
     """
     if purpose not in SALTS:
         raise ValueError(f"unknown random purpose {purpose!r}; purposes are {sorted(SALTS)}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer (it selects the random "
+                         f"directions), got {seed!r}")
     return np.random.default_rng([int(seed), SALTS[purpose]])
 
 

@@ -23,10 +23,17 @@ therefore falls back to central differences instead of silently reporting someth
 
 Evaluations of F that raise ``ValueError`` (numpy's ``LinAlgError`` is one) or an
 ``ArithmeticError``, or return NaN, inf or complex values, count as leaving F's domain: that
-step is skipped and smaller ones are tried.
+step is skipped and smaller ones are tried. Any other exception at a perturbed point is
+re-raised as a :class:`~matcalc._inputs.PerturbedPointError` that says how far from X and
+along which direction it happened.
 
 The precision the function computes in enters as ``eps`` (machine epsilon of its output
-dtype): the rounding errors scale with it.
+dtype): the rounding errors scale with it. The rounding of a value is never taken below
+:data:`QUANTUM` (the spacing of the smallest floats): values that underflow are not exact.
+
+Scale: every step is relative to rms(X) / rms(V), and norms are computed in binary-scaled
+units (:mod:`matcalc.scaled`), so multiplying F and X by powers of 2 multiplies every number here by
+the same powers, exactly, as long as the values stay normal floats.
 """
 
 import warnings
@@ -34,10 +41,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._inputs import (PerturbedPointError, as_real_array, call_at, require_callable,
+                      require_method, require_shape, working_precision)
 from .backend import EPS
+from .scaled import rms
 
 __all__ = ["Estimate", "central_difference", "complex_step", "directional_derivative",
-           "function_noise", "precision_of", "rms"]
+           "function_noise", "precision_of"]
 
 COMPLEX_STEP = "complex step"
 CENTRAL = "central differences"
@@ -67,6 +77,10 @@ NOISE_SAFETY_LOW_PRECISION = 1.0
 TRUNCATION_SAFETY = 2.0
 #: Exceptions that mean "F is not defined there" at a perturbed point.
 DOMAIN_ERRORS = (ValueError, ArithmeticError)
+#: The smallest normal float64: values below it have lost relative precision (underflow).
+TINY = float(np.finfo(np.float64).tiny)
+#: The spacing of the smallest float64 values: no value is known better than this.
+QUANTUM = float(np.finfo(np.float64).smallest_subnormal)
 
 
 @dataclass(frozen=True)
@@ -90,40 +104,37 @@ class Estimate:
         return float(np.max(self.error, initial=0.0)) <= ROUNDING_LIMITED * self.noise
 
 
-def rms(A):
-    """Root mean square of the entries of A (0 for an empty array).
-
-    >>> rms([3.0, 4.0])
-    3.5355339059327378
-    """
-    A = np.asarray(A)
-    return float(np.sqrt(np.mean(np.abs(A) ** 2))) if A.size else 0.0
-
-
 def precision_of(*values):
-    """Machine epsilon of the least precise floating dtype among ``values`` (float64 if none).
+    """Machine epsilon of the least precise floating dtype among ``values`` (float64 if none),
+    as :func:`~matcalc._inputs.working_precision` decides it.
 
     >>> import numpy as np
     >>> precision_of(np.float32(1.0), 2.0) == float(np.finfo(np.float32).eps)
     True
     """
-    eps = EPS
-    for v in values:
-        dtype = np.asarray(v).dtype
-        if dtype.kind in "fc":
-            eps = max(eps, float(np.finfo(dtype).eps))
-    return eps
+    return working_precision(*values)[0]
 
 
-def _evaluator(F, X, V, out_shape, counter):
+def _evaluator(F, X, V, out_shape, counter, name="F"):
     def phi(t):
         counter[0] += 1
+        point = X + t * V  # a new array for this call: F may do what it likes with it
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out = np.asarray(F(X + t * V))
+                out = np.asarray(F(point))
         except DOMAIN_ERRORS:
             return None  # left the domain: cholesky of a non-SPD matrix, a singular solve...
+        except PerturbedPointError:
+            raise
+        except Exception as exc:
+            raise PerturbedPointError(
+                f"{name} raised {type(exc).__name__} at a perturbed point X + tV, t = "
+                f"{t:.3e}, at relative distance {abs(t) * rms(V) / (rms(X) or 1.0):.1e} from X "
+                f"(rms of tV over rms of X), along a random direction V of shape {V.shape} "
+                f"(rms {rms(V):.2e}); it did not raise at X: {exc}. The point and direction "
+                f"are the error's attributes .point, .step and .direction",
+                X + t * V, t, V) from exc
         if out.shape != out_shape:
             raise ValueError(f"F returned shape {out.shape} at a perturbed point, but shape "
                              f"{out_shape} at X")
@@ -133,7 +144,7 @@ def _evaluator(F, X, V, out_shape, counter):
     return phi
 
 
-def function_noise(F, X, V, f0, eps=EPS, counter=None):
+def function_noise(F, X, V, f0, eps=EPS, counter=None, name="F"):
     """Measured rounding noise of F near X (absolute, a float).
 
     F is evaluated at ``X + t V`` for ``t = ±δ, ±2δ`` with ``δ`` a thousand ulps of X (or
@@ -149,7 +160,7 @@ def function_noise(F, X, V, f0, eps=EPS, counter=None):
     True
     """
     counter = [0] if counter is None else counter
-    phi = _evaluator(F, X, V, np.shape(f0), counter)
+    phi = _evaluator(F, X, V, np.shape(f0), counter, name)
     f0 = np.asarray(f0, dtype=float)
     # A function that computes in lower precision than its input and output show (a float32
     # cast inside) does not move at all at a thousand float64 ulps: its values only change
@@ -160,12 +171,12 @@ def function_noise(F, X, V, f0, eps=EPS, counter=None):
         delta = widen * 1e3 * eps * (rms(X) or 1.0) / rms(V)
         values = [phi(t) for t in (delta, -delta, 2 * delta, -2 * delta)]
         if any(v is None for v in values):
-            return float(eps * np.max(np.abs(f0), initial=0.0))
+            return max(float(eps * np.max(np.abs(f0), initial=0.0)), QUANTUM)
         if any(np.any(v != f0) for v in values):
             break
     p1, m1, p2, m2 = values
     second = np.maximum(np.abs(p1 + m1 - 2 * f0), np.abs(p2 + m2 - 2 * f0))
-    noise = max(np.max(second, initial=0.0), eps * np.max(np.abs(f0), initial=0.0))
+    noise = max(np.max(second, initial=0.0), eps * np.max(np.abs(f0), initial=0.0), QUANTUM)
     moves = np.abs(np.stack(values) - f0)
     if widen > 1.0 and np.any(moves > 0):
         # Values quantized at a lower precision: a second difference can vanish by chance
@@ -301,16 +312,22 @@ def _cs_estimate(cs, err, noise, h, evaluations, note):
 
 
 def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=None,
-                           noise=None, eps=EPS, relative_resolution=None, noise_safety=None):
+                           noise=None, eps=EPS, relative_resolution=None, noise_safety=None,
+                           name="F"):
     """Estimate the derivative of ``F`` at ``X`` along ``V`` (arrays), with its error.
 
     ``method``: ``"auto"`` (complex step where central differences confirm it, else central
     differences), ``"complex"`` (complex step only: trusts that F is analytic) or
     ``"central"``. Pass ``out_shape`` (the shape of F(X)) if known, to save one evaluation;
-    ``noise`` (the rounding noise of F near X, :func:`~matcalc.directional.function_noise`; measured here, at
-    four evaluations, if not given) and ``eps`` (machine epsilon of the precision F computes
-    in); ``noise_safety`` overrides the factor on the measured noise (see NOISE_SAFETY). ``evaluations`` counts every call of
-    F made here.
+    ``noise`` (the rounding noise of F near X, :func:`~matcalc.directional.function_noise`;
+    measured here, at four evaluations, if not given) and ``eps`` (machine epsilon of the
+    precision F computes in); ``noise_safety`` overrides the factor on the measured noise
+    (see NOISE_SAFETY). ``evaluations`` counts every call of F made here; ``name`` is what
+    errors call F.
+
+    Raises ValueError for a V that is zero or not of X's shape (a direction is never
+    broadcast), for non-finite or complex X or V, and if F raises or modifies its argument at
+    X (:func:`~matcalc._inputs.call_at`); F at a perturbed point gets an array of its own.
 
     >>> import numpy as np
     >>> X = np.array([[1.0, 2.0], [3.0, 4.0]])
@@ -318,14 +335,16 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
     >>> round(float(est.value), 10), est.method
     (90.0, 'complex step')
     """
-    if method not in ("auto", "complex", "central"):
-        raise ValueError(f"method must be 'auto', 'complex' or 'central', got {method!r}")
+    require_method(method)
+    require_callable(F, name)
+    X, V = as_real_array(X, "X"), as_real_array(V, "the direction V")
+    require_shape(V, X.shape, "the direction V", "X", "a direction has the shape of the "
+                  "point (it is never broadcast)")
     counter = [0]
     f0 = None
     if out_shape is None or (noise is None and method != "complex"):
         counter[0] += 1
-        with np.errstate(all="ignore"):
-            f0 = np.asarray(F(X))
+        f0 = call_at(F, (X,), name, ("X",), "its value")[0]
         out_shape = f0.shape
     scale, vscale = rms(X) or 1.0, rms(V)
     if vscale == 0:
@@ -344,8 +363,8 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
                                 "not validated (method='complex')")
 
     if noise is None:
-        noise = function_noise(F, X, V, f0, eps, counter)
-    phi = _evaluator(F, X, V, out_shape, counter)
+        noise = function_noise(F, X, V, f0, eps, counter, name)
+    phi = _evaluator(F, X, V, out_shape, counter, name)
     h0 = 0.1 * scale / vscale
     settled = None
     if cs is not None:
@@ -358,7 +377,7 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
         resolution=0.0 if cs is not None else resolution, good_enough=settled,
         relative_resolution=relative_resolution, noise_safety=noise_safety)
     if value is None:
-        raise ValueError("F could not be evaluated at any perturbed point X + hV "
+        raise ValueError(f"{name} could not be evaluated at any perturbed point X + hV "
                          f"(h from {h0:.1e} down by factors of 4): every value was NaN, inf "
                          "or complex, or F raised an error")
     if cs is not None and _confirms(cs, value, err, floor):
@@ -372,7 +391,7 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
         note = f"complex step not used: {why_not}"
     elif _max(cs - value) > 3 * _max(err):
         note = ("complex step not used: it differs from central differences (F is not "
-                "complex-analytic as written)")
+                "complex-analytic as written, or its complex values underflow)")
     else:
         note = ("complex step not used: central differences could not confirm it to "
                 f"{CONFIRM:.0e} relative accuracy")
