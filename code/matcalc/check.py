@@ -10,9 +10,9 @@ of PASSED, FAILED and UNRESOLVED, by the rule in :mod:`matcalc.compare`:
 * UNRESOLVED (``passed`` is False) when the claim agrees within the numerical error but that
   error is coarser than the tolerance: the result says what accuracy was achievable and what
   to do (a better-conditioned point, or a looser ``rtol``);
-* a zero claim at the rounding level of a function whose derivative is itself rounding (a
-  zero gradient computed with rounding) passes, as does any claim at that level when f's own
-  values are rounding residue; never when that level is an underflow (:func:`zero_rule`).
+* a zero claim where the numerical derivative is at the rounding level (a zero gradient
+  computed with rounding) passes; a nonzero claim at that level is UNRESOLVED, and nothing
+  passes that way when that level is an underflow (:func:`zero_rule`).
 
 Precision: the check reads the precision f computes in from the dtypes of f(X) and of the
 claim (:func:`~matcalc._inputs.working_precision`, the same for every checker). Below
@@ -33,7 +33,7 @@ from ._inputs import (as_real_array, call_at, require_callable, require_directio
                       require_method, require_rtol, require_shape, tolerance_at,
                       working_precision)
 from .backend import TOLERANCES, rng as seeded
-from .compare import ZERO, CheckResult, check_along_directions, random_direction
+from .compare import CheckResult, check_along_directions, random_direction
 from .directional import directional_derivative, function_noise
 from .scaled import inner, norm, rms
 
@@ -74,23 +74,19 @@ def precision_setting(rtol, *values):
     return eps, tolerance_at(rtol, name), name
 
 
-def zero_rule(f0, noise, precision, method="auto"):
-    """When a claim at the rounding level may pass as zero (:data:`~matcalc.compare.ZERO_RULES`):
-    ``"underflow"`` if the rounding level ``noise`` of f is below the smallest normal number
-    of ``precision``, ``"any"`` if f's values ``f0`` are themselves at that level, else
-    ``"exact"`` (only a claim that is exactly zero). With the complex step alone no noise is
-    measured: ``"exact"``.
+def zero_rule(noise, precision, method="auto"):
+    """Whether a zero claim at the rounding level may pass as zero
+    (:data:`~matcalc.compare.ZERO_RULES`): ``"underflow"`` if the rounding level ``noise``
+    of f is below the smallest normal number of ``precision`` (underflowed values agree
+    with anything), else ``"exact"``. With the complex step alone no noise is measured:
+    ``"exact"``.
 
-    >>> zero_rule(1e-15, 1e-15, "float64"), zero_rule(1.0, 1e-16, "float64")
-    ('any', 'exact')
-    >>> zero_rule(0.0, 5e-324, "float64")
-    'underflow'
+    >>> zero_rule(1e-15, "float64"), zero_rule(5e-324, "float64")
+    ('exact', 'underflow')
     """
-    if method == "complex":
-        return "exact"
-    if noise < float(np.finfo(precision).tiny):
+    if method != "complex" and noise < float(np.finfo(precision).tiny):
         return "underflow"
-    return "any" if float(np.max(np.abs(f0), initial=0.0)) <= ZERO * noise else "exact"
+    return "exact"
 
 
 def _numeric(F, X, out_shape, method, eps, noise, name):
@@ -161,7 +157,7 @@ def gradient_check(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, metho
     return check_along_directions(
         kind, X.shape, drawn=drawn, claims=claims,
         estimate=_numeric(f, X, (), method, eps, noise, roles[0]), rtol=rtol,
-        evaluations=1 + evaluations, precision=name, zero=zero_rule(f0, noise, name, method))
+        evaluations=1 + evaluations, precision=name, zero=zero_rule(noise, name, method))
 
 
 def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto",
@@ -213,7 +209,7 @@ def differential_check(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, met
     return check_along_directions(
         kind, X.shape, drawn=drawn, claims=claims,
         estimate=_numeric(F, X, Y0.shape, method, eps, noise, roles[0]), rtol=rtol,
-        evaluations=1 + evaluations, precision=name, zero=zero_rule(Y0, noise, name, method))
+        evaluations=1 + evaluations, precision=name, zero=zero_rule(noise, name, method))
 
 
 def assert_gradient(f, grad, X, **options):

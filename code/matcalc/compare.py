@@ -16,14 +16,14 @@ the (conservative) estimated error of ``n`` plus the rounding error of ``c``, an
   value, ‖G‖ rms(V) for a gradient and the root mean square over the directions of the
   claimed values in any case, so that a direction in which G:V happens to cancel is not
   held to a tighter standard than the others);
-* **PASSED, zero to rounding** if it agrees and both values are at the rounding level of
-  the computation (``size <= ZERO * e`` with ``e`` rounding-limited): a zero gradient
-  computed with rounding, such as that of ``tr(X^-1 A X) - tr(A)``. The checker says when
-  this applies (``zero``, one of :data:`ZERO_RULES`): to any claim when f's own values are
-  at their rounding level (``"any"``); only to a claim that is exactly zero otherwise
-  (``"exact"``: a nonzero claim below the rounding level of f cannot be confirmed, since
-  any claim of that size would agree); never when that rounding level is below the smallest
-  normal float (``"underflow"``: agreement among underflowed values is no evidence);
+* **PASSED, zero to rounding** if the claim is exactly zero, agrees, and the numerical
+  value is at the rounding level of the computation (``size <= ZERO * e`` with ``e``
+  rounding-limited): the zero gradient of ``tr(X^-1 A X) - tr(A)``, whose numerical
+  derivative is rounding. A *nonzero* claim at that level is UNRESOLVED: any claim of that
+  size would agree, so agreement confirms nothing. And no claim passes this way when the
+  rounding level is below the smallest normal float (the checker passes
+  ``zero="underflow"``, see :data:`ZERO_RULES`): agreement among underflowed values is no
+  evidence;
 * **UNRESOLVED** otherwise: the claim agrees with the numerical derivative within its error,
   but that error is larger than the tolerance (a badly conditioned point, a function that
   cannot be differentiated numerically to ``rtol`` there). The result says what accuracy was
@@ -49,8 +49,9 @@ __all__ = ["CheckResult", "Direction", "SAFETY", "ZERO", "ZERO_RULES", "check_al
 SAFETY = 3.0  # a disagreement within SAFETY x the estimated error is not evidence of a mistake
 ZERO = 10.0   # values within ZERO x their rounding-limited error are zero to rounding
 PASSED, FAILED, UNRESOLVED = "PASSED", "FAILED", "UNRESOLVED"
-#: When a value at the rounding level may pass as zero (see the module docstring).
-ZERO_RULES = ("any", "exact", "underflow")
+#: Whether an exactly zero claim at the rounding level may pass ("exact") or not, because
+#: that level is an underflow ("underflow"); see the module docstring.
+ZERO_RULES = ("exact", "underflow")
 #: The label of the table of scalar claims, by kind of check.
 _SCALAR_LABELS = {"gradient": "claimed G:V", "hessian": "claimed W:H[V]", "VJP": "claimed vjp:V"}
 
@@ -188,7 +189,7 @@ def compare(claimed, claim_rounding, estimate, rtol, reference=0.0, zero="exact"
     ``reference`` is the typical size of the compared value in any direction (for a
     gradient, ‖G‖ rms(V)): a direction in which G:V happens to be small is resolved when the
     error is small against that, not against the cancelled value. ``zero`` (one of
-    :data:`ZERO_RULES`) says when a value at the rounding level may pass as zero.
+    :data:`ZERO_RULES`) says whether a zero claim at the rounding level may pass.
 
     >>> from matcalc.directional import Estimate
     >>> est = Estimate(2.0, 1e-12, 1e-14, "complex step", 1e-20, 1)
@@ -221,7 +222,7 @@ def compare(claimed, claim_rounding, estimate, rtol, reference=0.0, zero="exact"
         status = FAILED
     elif err <= rtol * max(size, reference / unit):
         status = PASSED
-    elif at_rounding and (zero == "any" or (zero == "exact" and not np.any(c))):
+    elif at_rounding and zero == "exact" and not np.any(c):
         status = PASSED
         note = ("zero to rounding: claimed and numeric values are both at the rounding "
                 "level of the computation (the 'allowed' column)" + (f"; {note}" if note else ""))
@@ -237,8 +238,8 @@ def _why_not_zero(zero):
     if zero == "underflow":
         return ("f's rounding level here is below the smallest normal float (its values "
                 "underflow): values that agree there are no evidence. Rescale f or X")
-    return ("the claim is below the rounding level of f but not zero: any claim of that "
-            "size would agree, so it cannot be confirmed here")
+    return ("claim and numeric value are both at the rounding level of the numerical "
+            "derivative here, and only a claim of exactly zero passes as zero to rounding")
 
 
 def verdict_of(statuses):

@@ -77,6 +77,8 @@ NOISE_SAFETY_LOW_PRECISION = 1.0
 TRUNCATION_SAFETY = 2.0
 #: Exceptions that mean "F is not defined there" at a perturbed point.
 DOMAIN_ERRORS = (ValueError, ArithmeticError)
+#: The widest relative step at which the noise of F is measured.
+MAX_NOISE_STEP = 0.2
 #: The smallest normal float64: values below it have lost relative precision (underflow).
 TINY = float(np.finfo(np.float64).tiny)
 #: The spacing of the smallest float64 values: no value is known better than this.
@@ -165,10 +167,12 @@ def function_noise(F, X, V, f0, eps=EPS, counter=None, name="F"):
     # A function that computes in lower precision than its input and output show (a float32
     # cast inside) does not move at all at a thousand float64 ulps: its values only change
     # at the precision it computes in. Widen the step until F responds, so that the noise
-    # measured is that of the computation (at most 1e-4 relative: the curvature term stays
-    # negligible).
-    for widen in (1.0, 1e3, 1e6, 1e9):
-        delta = widen * 1e3 * eps * (rms(X) or 1.0) / rms(V)
+    # measured is that of the computation (at most 2.2e-4 relative for a float64 F: the
+    # curvature term stays negligible). The first step is a thousand ulps, or sqrt(eps) / 4
+    # relative where that is smaller (float16: a thousand ulps would be the whole of X).
+    base = min(1e3 * eps, float(np.sqrt(eps)) / 4)
+    for widen in (w for w in (1.0, 1e3, 1e6, 1e9) if w == 1.0 or w * base <= MAX_NOISE_STEP):
+        delta = widen * base * (rms(X) or 1.0) / rms(V)
         values = [phi(t) for t in (delta, -delta, 2 * delta, -2 * delta)]
         if any(v is None for v in values):
             return max(float(eps * np.max(np.abs(f0), initial=0.0)), QUANTUM)

@@ -199,5 +199,5 @@ def _mixed_second_derivatives(f, X, claimed, gen, directions, rtol, f0, f_dtype)
     result = check_along_directions("hessian", X.shape, drawn=drawn, claims=claims,
                                     estimate=estimate, rtol=tolerance_at(rtol, precision),
                                     evaluations=1, precision=precision,
-                                    zero=zero_rule(f0, noise_f, precision))
+                                    zero=zero_rule(noise_f, precision))
     return dataclasses.replace(result, evaluations=result.evaluations + noise_evaluations)
