@@ -721,10 +721,18 @@ def test_a_zero_claimed_hessian_of_a_linear_function_passes():
         assert result.passed, result
 
 
-def test_a_float32_gradient_of_a_float64_function_sets_the_precision():
+def test_a_float32_gradient_of_a_float64_function_keeps_the_functions_precision():
+    """The precision is f's: a claim cast to float32 is credited with float32 rounding (so a
+    right one is not FAILED) but does not lower the tolerance (so a wrong one is not PASSED)."""
     from matcalc.check import precision_setting
     assert precision_setting(1e-8, 2.0, np.float32(1.0))[1:] == (5e-4, "float32")
     X = np.arange(1.0, 5.0).reshape(2, 2)
-    result = check_gradient(lambda X: float(np.sum(X ** 2)),
-                            lambda X: (2 * X).astype(np.float32), X)
-    assert result.passed and (result.tolerance, result.precision) == (5e-4, "float32"), result
+    f = lambda X: float(np.sum(X ** 2))
+    right = check_gradient(f, lambda X: (2 * X).astype(np.float32), X)
+    assert (right.tolerance, right.precision) == (1e-8, "float64"), right
+    assert right.verdict == "UNRESOLVED", right  # float32 rounding is coarser than 1e-8
+    rounded = check_gradient(f, lambda X: (2 * X / 3).astype(np.float32) * 3, X, rtol=1e-5)
+    assert rounded.verdict == "PASSED", rounded
+    wrong = check_gradient(f, lambda X: (2 * X * (1 + 3e-4)).astype(np.float32), X)
+    assert wrong.verdict == "FAILED", wrong
+    assert check_gradient(f, lambda X: 2.0000001 * X, X).verdict == "FAILED"  # float64 claim

@@ -14,10 +14,13 @@ of PASSED, FAILED and UNRESOLVED, by the rule in :mod:`matcalc.compare`:
   computed with rounding) passes; a nonzero claim at that level is UNRESOLVED, and nothing
   passes that way when that level is an underflow (:func:`zero_rule`).
 
-Precision: the check reads the precision f computes in from the dtypes of f(X) and of the
-claim (:func:`~matcalc._inputs.working_precision`, the same for every checker). Below
-float64 the rounding model uses that precision's epsilon and the tolerance is raised to at
-least ``TOLERANCES["gradient_float32"]`` (``"gradient_float16"``); ``str(result)`` says so.
+Precision: the check reads the precision f computes in from the dtype of f(X)
+(:func:`~matcalc._inputs.working_precision`, the same for every checker). Below float64 the
+rounding model uses that precision's epsilon and the tolerance is raised to at least
+``TOLERANCES["gradient_float32"]`` (``"gradient_float16"``); ``str(result)`` says so. A
+claim returned in a lower precision than f (a gradient cast to float32) is credited with
+its own rounding error, but does not lower the tolerance: casting a wrong gradient to
+float32 does not get it accepted.
 
 Arguments: f, grad, F and dF each get fresh copies of X (and of the direction) and are
 refused by name if they modify one in place (:mod:`matcalc._inputs`); the caller's X is never
@@ -130,8 +133,8 @@ def check_gradient(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, metho
 def gradient_check(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto",
                    project=None, roles=("f", "grad"), precision=None, kind="gradient"):
     """:func:`check_gradient`, with the names errors give f and grad (``roles``), the
-    ``precision`` if the caller has read it already (:func:`check_vjp` reads it from F) and
-    the ``kind`` the result reports.
+    ``precision`` ``(eps, name)`` of the function if the caller has read it already
+    (:func:`~matcalc.check_vjp` reads it from F) and the ``kind`` the result reports.
 
     >>> import numpy as np
     >>> gradient_check(lambda X: np.sum(X), np.ones_like, np.ones(2), kind="VJP").kind
@@ -148,12 +151,13 @@ def gradient_check(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, metho
                          f"use check_differential")
     G, g_dtype = call_at(grad, (X,), roles[1], ("X",), "the gradient")
     require_shape(G, X.shape, f"{roles[1]}(X)", "X", "a gradient has the shape of its variable")
-    eps, name = working_precision(f_dtype, g_dtype) if precision is None else precision
+    eps, name = working_precision(f_dtype) if precision is None else precision
     rtol = tolerance_at(rtol, name)
+    claim_eps = max(eps, working_precision(g_dtype)[0])
     noise, evaluations = _noise(f, X, f0, eps, method, roles[0])
     drawn = [random_direction(gen, X.shape, project) for _ in range(int(directions))]
-    claims = [(inner(G, V), CLAIM_ULPS * eps * inner(np.abs(G), np.abs(V)), norm(G) * rms(V))
-              for V in drawn]
+    claims = [(inner(G, V), CLAIM_ULPS * claim_eps * inner(np.abs(G), np.abs(V)),
+               norm(G) * rms(V)) for V in drawn]
     return check_along_directions(
         kind, X.shape, drawn=drawn, claims=claims,
         estimate=_numeric(f, X, (), method, eps, noise, roles[0]), rtol=rtol,
@@ -183,7 +187,8 @@ def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, met
 def differential_check(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto",
                        project=None, roles=("F", "dF"), kind="differential"):
     """:func:`check_differential`, with the names errors give F and dF (``roles``) and the
-    ``kind`` the result reports. The precision is read from F(X) and the claimed values.
+    ``kind`` the result reports. The precision is read from F(X); claimed values in a lower
+    precision are credited with their rounding error.
 
     >>> import numpy as np
     >>> differential_check(np.sin, lambda X, V: np.cos(X) * V, np.ones(2), kind="JVP").kind
@@ -202,10 +207,12 @@ def differential_check(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, met
     for out, _ in outs:
         require_shape(out, Y0.shape, f"{roles[1]}(X, dX)", f"{roles[0]}(X)",
                       "a differential has the shape of the function's value")
-    eps, name = working_precision(y_dtype, *(dtype for _, dtype in outs))
+    eps, name = working_precision(y_dtype)
     rtol = tolerance_at(rtol, name)
+    claim_eps = working_precision(*(dtype for _, dtype in outs))[0]
     noise, evaluations = _noise(F, X, Y0, eps, method, roles[0])
-    claims = [(out, 0.0, 0.0) for out, _ in outs]
+    claims = [(out, CLAIM_ULPS * claim_eps * norm(out) if claim_eps > eps else 0.0, 0.0)
+              for out, _ in outs]
     return check_along_directions(
         kind, X.shape, drawn=drawn, claims=claims,
         estimate=_numeric(F, X, Y0.shape, method, eps, noise, roles[0]), rtol=rtol,
