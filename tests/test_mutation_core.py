@@ -6,12 +6,12 @@ import pytest
 
 from matcalc import as_vec_jacobian, check_differential, check_gradient, check_hessian, jacobian
 from matcalc.backend import EPS, TOLERANCES
-from matcalc._inputs import call_at
+from matcalc._inputs import call_at, working_precision
 from matcalc.check import precision_setting, prepare, zero_rule
 from matcalc.compare import (SAFETY, ZERO, CheckResult, Direction, check_along_directions,
                              compare, random_direction, verdict_of)
 from matcalc.directional import (CONFIRM, Estimate, central_difference, complex_step,
-                                 directional_derivative, function_noise, precision_of)
+                                 directional_derivative, function_noise)
 from matcalc.scaled import binary_scale, inner, norm, rms
 from matcalc.hessian import hvp_from_hessian
 
@@ -229,15 +229,17 @@ def test_scaled_norms_are_exact_under_powers_of_two():
     assert norm([]) == 0.0 and inner([], []) == 0.0
 
 
-def test_precision_setting_and_precision_of():
+def test_precision_setting_and_working_precision():
     assert precision_setting(1e-8, 1.0) == (EPS, 1e-8, "float64")
     eps32 = float(np.finfo(np.float32).eps)
     assert precision_setting(1e-8, np.float32(1), 1.0) == (eps32, TOLERANCES["gradient_float32"],
                                                             "float32")
     assert precision_setting(0.5, np.float32(1))[1] == 0.5
     assert precision_setting(1e-8, np.float16(1))[2] == "float16"
-    assert precision_of(np.int64(3)) == EPS and precision_of() == EPS
-    assert precision_of(np.complex64(1)) == eps32
+    assert working_precision(np.int64(3)) == (EPS, "float64") == working_precision()
+    assert working_precision(np.complex64(1)) == (eps32, "float32")
+    assert working_precision(np.dtype(np.float16), np.float32(1))[1] == "float16"
+    assert working_precision(np.longdouble(1), 1.0) == (EPS, "float64")
     assert rms([]) == 0.0 and rms([[3.0, 4.0]]) == pytest.approx(np.sqrt(12.5))
 
 

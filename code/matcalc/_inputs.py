@@ -65,6 +65,17 @@ class PerturbedPointError(RuntimeError):
         super().__init__(message)
         self.point, self.step, self.direction = point, step, direction
 
+    @classmethod
+    def at(cls, name, exc, X, V, t):
+        """The error for ``exc``, raised by the callable ``name`` at ``X + t V``."""
+        rms = lambda A: float(np.sqrt(np.mean(np.square(A))))
+        return cls(f"{name} raised {type(exc).__name__} at a perturbed point X + tV, t = "
+                   f"{t:.3e}, at relative distance {abs(t) * rms(V) / (rms(X) or 1.0):.1e} "
+                   f"from X (rms of tV over rms of X), along a random direction V of shape "
+                   f"{V.shape} (rms {rms(V):.2e}); it did not raise at X: {exc}. The point "
+                   f"and direction are the error's attributes .point, .step and .direction",
+                   X + t * V, t, V)
+
 
 def as_real_array(X, name="X"):
     """A float64 copy of ``X``, or ValueError naming what is wrong with it.

@@ -42,12 +42,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._inputs import (PerturbedPointError, as_real_array, call_at, require_callable,
-                      require_method, require_shape, working_precision)
+                      require_method, require_shape)
 from .backend import EPS
 from .scaled import rms
 
 __all__ = ["Estimate", "central_difference", "complex_step", "directional_derivative",
-           "function_noise", "precision_of"]
+           "function_noise"]
 
 COMPLEX_STEP = "complex step"
 CENTRAL = "central differences"
@@ -106,17 +106,6 @@ class Estimate:
         return float(np.max(self.error, initial=0.0)) <= ROUNDING_LIMITED * self.noise
 
 
-def precision_of(*values):
-    """Machine epsilon of the least precise floating dtype among ``values`` (float64 if none),
-    as :func:`~matcalc._inputs.working_precision` decides it.
-
-    >>> import numpy as np
-    >>> precision_of(np.float32(1.0), 2.0) == float(np.finfo(np.float32).eps)
-    True
-    """
-    return working_precision(*values)[0]
-
-
 def _evaluator(F, X, V, out_shape, counter, name="F"):
     def phi(t):
         counter[0] += 1
@@ -130,13 +119,7 @@ def _evaluator(F, X, V, out_shape, counter, name="F"):
         except PerturbedPointError:
             raise
         except Exception as exc:
-            raise PerturbedPointError(
-                f"{name} raised {type(exc).__name__} at a perturbed point X + tV, t = "
-                f"{t:.3e}, at relative distance {abs(t) * rms(V) / (rms(X) or 1.0):.1e} from X "
-                f"(rms of tV over rms of X), along a random direction V of shape {V.shape} "
-                f"(rms {rms(V):.2e}); it did not raise at X: {exc}. The point and direction "
-                f"are the error's attributes .point, .step and .direction",
-                X + t * V, t, V) from exc
+            raise PerturbedPointError.at(name, exc, X, V, t) from exc
         if out.shape != out_shape:
             raise ValueError(f"F returned shape {out.shape} at a perturbed point, but shape "
                              f"{out_shape} at X")
@@ -339,11 +322,7 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
     >>> round(float(est.value), 10), est.method
     (90.0, 'complex step')
     """
-    require_method(method)
-    require_callable(F, name)
-    X, V = as_real_array(X, "X"), as_real_array(V, "the direction V")
-    require_shape(V, X.shape, "the direction V", "X", "a direction has the shape of the "
-                  "point (it is never broadcast)")
+    X, V = _arguments(F, X, V, method, name)
     counter = [0]
     f0 = None
     if out_shape is None or (noise is None and method != "complex"):
@@ -391,12 +370,27 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
             err / CS_GAIN])
         return _cs_estimate(cs, cs_err, floor, h_cs, counter[0],
                             "confirmed by central differences")
+    return Estimate(value, err, floor, CENTRAL, step, counter[0], _why_central(cs, why_not,
+                                                                              value, err))
+
+
+def _arguments(F, X, V, method, name):
+    """X and V of :func:`directional_derivative` as float64 arrays of one shape, or an error
+    naming the argument."""
+    require_method(method)
+    require_callable(F, name)
+    X, V = as_real_array(X, "X"), as_real_array(V, "the direction V")
+    require_shape(V, X.shape, "the direction V", "X", "a direction has the shape of the "
+                  "point (it is never broadcast)")
+    return X, V
+
+
+def _why_central(cs, why_not, value, err):
+    """The note of an estimate by central differences: why the complex step was not used."""
     if cs is None:
-        note = f"complex step not used: {why_not}"
-    elif _max(cs - value) > 3 * _max(err):
-        note = ("complex step not used: it differs from central differences (F is not "
+        return f"complex step not used: {why_not}"
+    if _max(cs - value) > 3 * _max(err):
+        return ("complex step not used: it differs from central differences (F is not "
                 "complex-analytic as written, or its complex values underflow)")
-    else:
-        note = ("complex step not used: central differences could not confirm it to "
-                f"{CONFIRM:.0e} relative accuracy")
-    return Estimate(value, err, floor, CENTRAL, step, counter[0], note)
+    return ("complex step not used: central differences could not confirm it to "
+            f"{CONFIRM:.0e} relative accuracy")

@@ -17,8 +17,9 @@ must also be symmetric, ``W : H[V] = V : H[W]``.
 Arguments: f, grad, hvp and hessian get fresh copies of X (and of V) at the point and are
 refused by name if they modify one in place; a claimed Hessian must be real and finite (a
 complex, NaN or inf claim is refused, never cast), and an hvp or hessian that raises is
-named in the error. The precision is read from the dtype of f(X), as in every checker; a
-claim in a lower precision is credited with its rounding error.
+named in the error. The precision is read from the dtypes of the functions differentiated
+(f, and grad if given), as in every checker, and the one reported is f's; a claim in a
+lower precision is credited with its rounding error.
 """
 
 import dataclasses
@@ -102,11 +103,11 @@ def check_hessian(f, X, *, hvp=None, hessian=None, grad=None, seed=0, directions
         statuses = [result.verdict, gcheck.verdict]
         evaluations = gcheck.evaluations + result.evaluations
         error = max(result.error, 0.0 if gcheck.verdict != FAILED else np.inf)
-        precision = working_precision(np.dtype(gcheck.precision), np.dtype(result.precision))
+        precision = gcheck.precision  # the precision f computes in
     else:
         result = _mixed_second_derivatives(f, X, claimed, gen, directions, rtol, f0, f_dtype)
         statuses, evaluations, error = [result.verdict], result.evaluations, result.error
-        precision = (None, result.precision)
+        precision = result.precision
     if asym > symmetry_rtol:
         statuses.append(FAILED)
     verdict = verdict_of(statuses)
@@ -116,7 +117,7 @@ def check_hessian(f, X, *, hvp=None, hessian=None, grad=None, seed=0, directions
             notes + ([records[0].note] if records[0].note else [])))
     return CheckResult("hessian", verdict == PASSED, float(error), result.tolerance,
                        int(evaluations), tuple(X.shape), tuple(records), verdict,
-                       precision[1])
+                       precision)
 
 
 def _claimed_map(hvp, hessian, shape):
