@@ -29,7 +29,7 @@ along which direction it happened.
 
 The precision the function computes in enters as ``eps`` (machine epsilon of its output
 dtype): the rounding errors scale with it. The rounding of a value is never taken below
-:data:`QUANTUM` (the spacing of the smallest floats): values that underflow are not exact.
+``QUANTUM`` (the spacing of the smallest floats): values that underflow are not exact.
 
 Scale: every step is relative to rms(X) / rms(V), and norms are computed in binary-scaled
 units (:mod:`matcalc.scaled`), so multiplying F and X by powers of 2 multiplies every number here by
@@ -391,6 +391,6 @@ def _why_central(cs, why_not, value, err):
         return f"complex step not used: {why_not}"
     if _max(cs - value) > 3 * _max(err):
         return ("complex step not used: it differs from central differences (F is not "
-                "complex-analytic as written, or its complex values underflow)")
+                "complex-analytic as written)")
     return ("complex step not used: central differences could not confirm it to "
             f"{CONFIRM:.0e} relative accuracy")

@@ -3,7 +3,7 @@
 Each column is a directional derivative (:mod:`matcalc.directional`) along a coordinate
 direction; perturbed points where F raises (a Cholesky factorisation leaving the
 positive-definite matrices) are treated as outside F's domain, as in the checks. Its size
-is computed before anything else, and a Jacobian above :data:`MAX_ENTRIES` entries is refused.
+is computed before anything else, and a Jacobian above ``MAX_ENTRIES`` entries is refused.
 """
 
 import numpy as np
@@ -21,7 +21,7 @@ def jacobian(F, X, *, method="auto", max_entries=MAX_ENTRIES):
     Entry ``[i, j, k, l]`` is dF_ij/dX_kl (for matrix F and X). This is the "fourth-order
     tensor" of a matrix-by-matrix derivative. It costs a few evaluations of F per entry of X,
     so it is for small sizes: it makes the tensor visible, it is not how gradients are
-    computed. A Jacobian of more than ``max_entries`` entries (default :data:`MAX_ENTRIES`,
+    computed. A Jacobian of more than ``max_entries`` entries (default ``MAX_ENTRIES``,
     8 MB) is refused before anything is computed: :func:`~matcalc.check_differential` and
     :func:`~matcalc.check_vjp` check a derivative without it. F gets a fresh copy of X and
     is refused if it modifies it in place; at perturbed points it gets new arrays.
