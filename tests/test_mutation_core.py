@@ -738,3 +738,209 @@ def test_a_float32_gradient_of_a_float64_function_keeps_the_functions_precision(
     wrong = check_gradient(f, lambda X: (2 * X * (1 + 3e-4)).astype(np.float32), X)
     assert wrong.verdict == "FAILED", wrong
     assert check_gradient(f, lambda X: 2.0000001 * X, X).verdict == "FAILED"  # float64 claim
+
+
+# --- the input layer, the scaled comparison and the traps' code paths (issue 21) ---------------
+
+from functools import partial  # noqa: E402
+
+from matcalc._inputs import (CallError, PerturbedPointError, as_real_result,  # noqa: E402
+                             call_unchanged, describe, parameter_names, require_directions,
+                             require_method, require_rtol, tolerance_at)
+from matcalc.check import differential_check, gradient_check  # noqa: E402
+
+
+def test_describe_and_parameter_names():
+    def grad(X):
+        return X
+
+    def my_grad(X):
+        return X
+
+    assert describe(lambda X: X, "grad") == "grad" and describe(grad, "grad") == "grad"
+    assert describe(my_grad, "grad") == "grad (my_grad)" and describe(partial(my_grad), "g") == "g"
+    assert parameter_names(lambda *a: a, ("X", "V")) == ["X", "V"]
+    assert parameter_names(max, ("X",)) == ["X"]  # a builtin without a signature
+    assert parameter_names(lambda a, b=1, *c, d: a, ("X", "V", "W")) == ["a", "b", "W"]
+
+
+def test_modifications_are_described_exactly():
+    def reshape(X):
+        X.shape = (X.size,)
+
+    def retype(X):
+        X.dtype = np.int64
+
+    def one_entry(X):
+        X[1, 0] = 7.0
+
+    X = np.arange(6.0).reshape(3, 2)
+    with pytest.raises(CallError, match=r"f modified its argument X in place \(shape \(3, 2\) "
+                                        r"float64 became \(6,\) float64\)"):
+        call_unchanged(lambda X: reshape(X), (X,), "f", ("X",))
+    with pytest.raises(CallError, match=r"float64 became \(3, 2\) int64"):
+        call_unchanged(lambda X: retype(X), (X,), "f", ("X",))
+    with pytest.raises(CallError, match=r"\(1 of 6 entries changed, e\.g\. at index \(1, 0\): "
+                                        r"2\.0 -> 7\.0\)"):
+        call_unchanged(lambda Z: one_entry(Z), (X,), "f", ("Z",))
+    with_nan = np.array([np.nan, 1.0])
+    assert call_unchanged(lambda a: 3, (with_nan,), "f", ("a",)) == 3  # NaN == NaN here
+    ints = np.arange(3)
+    with pytest.raises(CallError, match="2 of 3 entries"):
+        call_unchanged(lambda a: a.__setitem__(slice(1, None), 0), (ints,), "f", ("a",))
+    assert np.array_equal(X, np.arange(6.0).reshape(3, 2)) and np.array_equal(ints, [0, 1, 2])
+
+
+def test_a_nested_refusal_is_not_wrapped_twice():
+    inner_call = lambda X: call_unchanged(lambda Y: 1 / 0, (X,), "inner", ("X",))
+    with pytest.raises(CallError) as err:
+        call_unchanged(inner_call, (np.ones(2),), "outer", ("X",))
+    assert str(err.value) == "inner raised ZeroDivisionError at X: division by zero"
+
+
+def test_results_are_real_copies():
+    out = np.array([1.0, 2.0])
+    values, dtype = as_real_result(out, "g(X)", "a gradient")
+    out[0] = 5.0
+    assert values[0] == 1.0 and dtype == np.float64
+    assert as_real_result(np.array([True]), "g", "v")[0].dtype == np.float64
+    assert as_real_result(np.int8(3), "g", "v")[1] == np.int8
+    with pytest.raises(CallError, match=r"g\(X\) is not an array"):
+        as_real_result([[1.0], [1.0, 2.0]], "g(X)", "v")
+    with pytest.raises(CallError, match=r"^g\(X\) \(shape \(2,\)\) has 1 non-finite"):
+        as_real_result([1.0, np.inf], "g(X)", "v")
+
+
+def test_argument_checks_return_normalised_values():
+    assert require_rtol(np.float32(0.25)) == 0.25 and type(require_rtol(0.5)) is float
+    assert require_rtol(0.5, "symmetry_rtol") == 0.5
+    with pytest.raises(ValueError, match="^symmetry_rtol must be"):
+        require_rtol(2, "symmetry_rtol")
+    assert require_directions(np.int64(2)) == 2 and type(require_directions(2.0)) is int
+    for bad in (True, 0.5, "3", 0):
+        with pytest.raises(ValueError, match="directions"):
+            require_directions(bad)
+    for bad in (None, "Auto", 1):
+        with pytest.raises(ValueError, match="method"):
+            require_method(bad)
+    assert tolerance_at(1e-12, "float64") == 1e-12 and tolerance_at(0.1, "float32") == 0.1
+    assert tolerance_at(1e-8, "float16") == TOLERANCES["gradient_float16"]
+    assert working_precision(np.float16(1), np.float32(1), 1.0)[1] == "float16"
+    assert working_precision(1.0, np.float32(1))[1] == "float32"
+
+
+def test_perturbed_point_error_names_the_distance():
+    X, V = np.full(4, 2.0), np.ones(4)
+    err = PerturbedPointError.at("f", KeyError("k"), X, V, 0.5)
+    assert "t = 5.000e-01, at relative distance 2.5e-01 from X" in str(err)
+    assert "(rms 1.00e+00); it did not raise at X: 'k'" in str(err)
+    assert np.array_equal(err.point, X + 0.5) and err.step == 0.5 and err.direction is V
+    assert "relative distance 5.0e-01" in str(PerturbedPointError.at("f", KeyError(), 0 * X,
+                                                                      V, 0.5))
+    with pytest.raises(PerturbedPointError, match="^g raised KeyError at a perturbed point"):
+        directional_derivative(lambda Z: {}[0] if Z[0] != 1 else 0.0, np.ones(2), np.ones(2),
+                               name="g")
+
+
+def test_directional_derivative_names_f_and_validates_v():
+    with pytest.raises(ValueError, match="^g could not be evaluated at any perturbed point"):
+        directional_derivative(lambda Z: np.nan if Z[0] != 1 else 0.0, np.ones(2), np.ones(2),
+                               name="g", method="central")
+    with pytest.raises(ValueError, match=r"^g raised KeyError at X"):
+        directional_derivative(lambda Z: {}[0], np.ones(2), np.ones(2), name="g")
+    with pytest.raises(ValueError, match="^the direction V is complex"):
+        directional_derivative(np.sum, np.ones(2), np.ones(2) * 1j)
+    with pytest.raises(TypeError, match="^g must be a callable"):
+        directional_derivative(3.0, np.ones(2), np.ones(2), name="g")
+
+
+def test_compare_refuses_a_non_finite_estimate_and_scales_exactly():
+    d, rel = compare(1.0, 0.0, est(np.inf, 1.0), 1e-8)
+    assert d.status == "UNRESOLVED" and rel == np.inf and "not finite" in d.note
+    assert d.numeric_error == d.disagreement == d.allowed == np.inf
+    d, rel = compare(1.0, 0.0, est(1.0, np.nan), 1e-8)
+    assert d.status == "UNRESOLVED"
+    base = compare(1.0, 0.1e-8, est(1.0 + 3e-9, 0.5e-8, noise=1e-9), 1e-8, reference=3.0)
+    for k in (-900, -300, 300, 1000):
+        s = 2.0 ** k
+        d, rel = compare(s, 0.1e-8 * s, est(s * (1 + 3e-9), 0.5e-8 * s, noise=1e-9 * s),
+                         1e-8, reference=3.0 * s)
+        assert (d.status, rel) == (base[0].status, base[1])
+        assert d.allowed == base[0].allowed * s and d.disagreement == base[0].disagreement * s
+    r = CheckResult("gradient", False, np.inf, 1e-8, 3, (2,), (d,), "UNRESOLVED")
+    assert "relative error inf (not finite: see the notes), vs tolerance" in str(r)
+
+
+def test_unresolved_advice_depends_on_the_accuracy_reached():
+    def result(err):
+        d = Direction(1.0, 1.0, err, 0.0, 1.0, "m", "")
+        return CheckResult("gradient", False, 0.0, 1e-8, 3, (2,), (d,), "UNRESOLVED")
+    assert "or rtol=3e-02 if that accuracy is enough" in str(result(0.01))
+    assert "cannot tell a right claim from a wrong one" in str(result(0.2))
+    assert "rtol=" not in str(result(0.2))
+
+
+def test_vjp_kind_prints_the_scalar_table():
+    d = Direction(1.5, 1.5, 1e-12, 0.0, 1e-8, "m", "")
+    text = str(CheckResult("VJP", True, 0.0, 1e-8, 3, (2,), (d,), "PASSED", "float32"))
+    assert "claimed vjp:V" in text and "F computes in float32" in text
+    text = str(CheckResult("gradient", True, 0.0, 1e-8, 3, (2,), (d,), "PASSED", "float32"))
+    assert "claimed G:V" in text and "f computes in float32" in text
+
+
+def test_gradient_check_takes_the_callers_precision_and_kind():
+    X = np.arange(1.0, 5.0)
+    r = gradient_check(lambda X: np.sum(X ** 2), lambda X: 2 * X, X,
+                       precision=(float(np.finfo(np.float32).eps), "float32"), kind="VJP")
+    assert (r.kind, r.precision, r.tolerance, r.verdict) == ("VJP", "float32", 5e-4, "PASSED")
+    with pytest.raises(ValueError, match="^F must return a real scalar"):
+        gradient_check(lambda X: X, lambda X: X, X, roles=("F", "vjp"))
+    with pytest.raises(ValueError, match=r"^vjp\(X\) has shape"):
+        gradient_check(np.sum, lambda X: X[:2], X, roles=("F", "vjp"))
+
+
+def test_a_lower_precision_differential_is_credited_with_its_rounding():
+    X = np.arange(1.0, 5.0).reshape(2, 2)
+    F, dF = (lambda X: X @ X), (lambda X, dX: X @ dX + dX @ X)
+    third = lambda X, dX: (dF(X, dX) / 3).astype(np.float32) * 3
+    r = differential_check(F, third, X)
+    assert r.verdict == "UNRESOLVED" and r.precision == "float64", r
+    assert differential_check(F, third, X, rtol=1e-5).verdict == "PASSED"
+    off = lambda X, dX: (dF(X, dX) * (1 + 1e-4)).astype(np.float32)
+    assert differential_check(F, off, X, rtol=1e-5).verdict == "FAILED"
+    assert differential_check(F, lambda X, dX: dF(X, dX) * (1 + 1e-14), X,
+                              rtol=1e-13).directions[0].allowed < 1e-11  # no claim rounding
+
+
+def test_jacobian_size_limit_boundaries():
+    assert jacobian(np.sin, np.ones(3), max_entries=9).shape == (3, 3)
+    for bad in (True, 9.0, 0, -1):
+        with pytest.raises(ValueError, match="max_entries must be a positive integer"):
+            jacobian(np.sin, np.ones(3), max_entries=bad)
+    with pytest.raises(ValueError, match=r"shape \(2, 4, 4\): 32 entries \(2.56e-07 GB\), and "
+                                         r"4 columns.*max_entries=7 \(5.6e-05 MB\)"):
+        jacobian(lambda X: X[:2, None] * X, np.ones(4), max_entries=7)
+    J = jacobian(lambda X: X[:0], np.ones(3))
+    assert J.shape == (0, 3) and J.dtype == np.float64
+
+
+def test_noise_of_a_float16_function_and_of_zero():
+    X, V = np.arange(1.0, 5.0), np.ones(4)
+    f16 = lambda X: np.sum(X.astype(np.float16) ** 2)
+    noise = function_noise(f16, X, V, f16(X), float(np.finfo(np.float16).eps))
+    assert 1e-3 < noise < 0.5  # a few quanta of a value of 30, not its curvature at a big step
+    assert function_noise(lambda X: 0.0, X, V, 0.0) == np.finfo(float).smallest_subnormal
+    domain = lambda X: 0.0 if np.array_equal(X, np.arange(1.0, 5.0)) else np.log(-1.0)
+    assert function_noise(domain, X, V, 0.0) == np.finfo(float).smallest_subnormal
+
+
+def test_hessian_shapes_and_zero_claims():
+    x = np.array([1.0, 2.0])
+    with pytest.raises(ValueError, match=r"^hessian\(X\) has the wrong shape: a Hessian"):
+        check_hessian(lambda x: x @ x, x, hessian=lambda x: np.ones(3))
+    linear_f = lambda x: 3 * x[0] - x[1]
+    r = check_hessian(linear_f, x, hvp=lambda x, V: 0 * V)
+    assert r.verdict == "PASSED", r
+    assert check_hessian(linear_f, x, hvp=lambda x, V: 1e-3 * V).verdict == "FAILED"
+    f32 = check_hessian(lambda x: np.float32(x @ x), x, hvp=lambda x, V: 2 * V)
+    assert f32.precision == "float32" and f32.tolerance == 5e-4 and f32.verdict != "FAILED"
