@@ -39,7 +39,7 @@ def test_a_wrong_vjp_fails_and_the_report_names_the_input(k, wrong):
     result = check_vjp(linear, wrong, (X, W, b))
     assert not result.passed
     assert result.failed == (("X", "W", "b")[k],)
-    assert f"wrong: {('X', 'W', 'b')[k]}" in str(result)
+    assert f"not passed: {('X', 'W', 'b')[k]}" in str(result)
     # side by side: the wrong input's table shows claimed and numeric values
     part = str(result.get(("X", "W", "b")[k]))
     assert "claimed vjp:V" in part and "numeric" in part and "FAILED" in part

@@ -20,12 +20,17 @@ callable:
   :func:`working_precision`, the one place that decides it.
 """
 
+from __future__ import annotations
+
 import inspect
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .backend import EPS, TOLERANCES
+from .types import Array, Function
 
 __all__ = ["CallError", "PerturbedPointError", "as_real_array", "as_real_result", "call_at",
            "call_unchanged", "describe", "parameter_names", "require_callable",
@@ -61,12 +66,13 @@ class PerturbedPointError(RuntimeError):
     f raised KeyError at a perturbed point X + tV, t = 2. (2,)
     """
 
-    def __init__(self, message, point, step, direction):
+    def __init__(self, message: str, point: Array, step: float, direction: Array) -> None:
         super().__init__(message)
         self.point, self.step, self.direction = point, step, direction
 
     @classmethod
-    def at(cls, name, exc, X, V, t):
+    def at(cls, name: str, exc: Exception, X: Array, V: Array,
+           t: float) -> PerturbedPointError:
         """The error for ``exc``, raised by the callable ``name`` at ``X + t V``."""
         rms = lambda A: float(np.sqrt(np.mean(np.square(A))))
         return cls(f"{name} raised {type(exc).__name__} at a perturbed point X + tV, t = "
@@ -77,7 +83,7 @@ class PerturbedPointError(RuntimeError):
                    X + t * V, t, V)
 
 
-def as_real_array(X, name="X"):
+def as_real_array(X: ArrayLike, name: str = "X") -> Array:
     """A float64 copy of ``X``, or ValueError naming what is wrong with it.
 
     >>> as_real_array([1, 2])
@@ -99,7 +105,7 @@ def as_real_array(X, name="X"):
     return arr
 
 
-def require_finite(arr, name):
+def require_finite(arr: Array, name: str) -> None:
     """Raise ValueError if ``arr`` holds NaN or inf, saying where and how many.
 
     >>> require_finite(np.ones(2), "X")
@@ -111,7 +117,7 @@ def require_finite(arr, name):
                          f"value(s), e.g. {arr[first] if arr.ndim else arr} at index {first}")
 
 
-def require_shape(arr, shape, name, other, why=""):
+def require_shape(arr: Array, shape: tuple, name: str, other: str, why: str = "") -> None:
     """Raise ValueError if ``arr.shape`` differs from ``shape`` (the shape of ``other``).
 
     >>> require_shape(np.ones(2), (2,), "G", "X")
@@ -121,7 +127,7 @@ def require_shape(arr, shape, name, other, why=""):
                          + (f": {why}" if why else ""))
 
 
-def require_callable(fn, role):
+def require_callable(fn: object, role: str) -> None:
     """Raise TypeError unless ``fn`` can be called, naming its role.
 
     >>> require_callable(len, "f")
@@ -131,31 +137,34 @@ def require_callable(fn, role):
                         f"{type(fn).__name__} {fn!r:.60}")
 
 
-def require_rtol(rtol, name="rtol"):
+def require_rtol(rtol: object, name: str = "rtol") -> float:
     """``rtol`` as a float strictly between 0 and 1, or ValueError naming ``name``.
 
     >>> require_rtol(1e-8)
     1e-08
     """
-    if isinstance(rtol, bool) or not isinstance(rtol, numbers.Real) or not 0 < rtol < 1:
+    value = float(rtol) if isinstance(rtol, numbers.Real) and not isinstance(rtol, bool) \
+        else float("nan")
+    if not 0 < value < 1:
         raise ValueError(f"{name} must be a number strictly between 0 and 1 (a relative "
                          f"tolerance such as 1e-8), got {rtol!r}")
-    return float(rtol)
+    return value
 
 
-def require_directions(directions):
+def require_directions(directions: object) -> int:
     """``directions`` as a positive int, or ValueError naming it.
 
     >>> require_directions(3)
     3
     """
-    if (isinstance(directions, bool) or not isinstance(directions, numbers.Real)
-            or directions != int(directions) or directions < 1):
+    value = float(directions) if isinstance(directions, numbers.Real) and not isinstance(
+        directions, bool) else 0.0
+    if not (value >= 1 and value == int(value)):
         raise ValueError(f"directions must be a positive integer, got {directions!r}")
-    return int(directions)
+    return int(value)
 
 
-def require_method(method):
+def require_method(method: object) -> str:
     """Raise ValueError unless ``method`` is one of :data:`METHODS`.
 
     >>> require_method("auto")
@@ -166,7 +175,7 @@ def require_method(method):
     return method
 
 
-def working_precision(*values):
+def working_precision(*values: object) -> tuple[float, str]:
     """``(eps, name)``: the least precise float type among the dtypes of ``values``
     (complex counts as its real part; integers and float64 or wider as float64). Every
     checker decides the precision a function computes in with this one function.
@@ -182,7 +191,7 @@ def working_precision(*values):
     return eps, name
 
 
-def tolerance_at(rtol, precision):
+def tolerance_at(rtol: float, precision: str) -> float:
     """The tolerance a check can demand of a function computing in ``precision``: ``rtol``
     in float64, at least ``TOLERANCES["gradient_<precision>"]`` below it.
 
@@ -192,7 +201,7 @@ def tolerance_at(rtol, precision):
     return rtol if precision == "float64" else max(rtol, TOLERANCES[f"gradient_{precision}"])
 
 
-def describe(fn, role):
+def describe(fn: object, role: str) -> str:
     """How errors name a callable: its role, and its own name if it has one.
 
     >>> describe(lambda X: X, "grad"), describe(np.tanh, "F")
@@ -202,7 +211,7 @@ def describe(fn, role):
     return role if not own or own == "<lambda>" or own == role else f"{role} ({own})"
 
 
-def parameter_names(fn, defaults):
+def parameter_names(fn: Function, defaults: Sequence[str]) -> list[str]:
     """The callable's own names for its positional parameters, where it has them, else
     ``defaults``.
 
@@ -234,7 +243,8 @@ def _modified(label, name, original, given):
             f"{name}.copy() first)")
 
 
-def call_unchanged(fn, args, role, arg_names):
+def call_unchanged(fn: Function, args: Sequence[Array], role: str,
+                   arg_names: Sequence[str]) -> object:
     """``fn(*copies of args)``, its output as it is; ValueError naming ``fn`` (by ``role``)
     if it raises or modifies one of its arguments in place (named as ``fn`` names its
     parameters, else by ``arg_names``).
@@ -263,7 +273,7 @@ def call_unchanged(fn, args, role, arg_names):
     return out
 
 
-def as_real_result(out, label, what):
+def as_real_result(out: object, label: str, what: str) -> tuple[Array, np.dtype]:
     """``(float64 copy, original dtype)`` of a callable's output ``out``, or ValueError
     naming ``label`` (e.g. ``"grad(X)"``) if it is not a real finite array.
 
@@ -287,7 +297,8 @@ def as_real_result(out, label, what):
     return values, arr.dtype
 
 
-def call_at(fn, args, role, arg_names, what):
+def call_at(fn: Function, args: Sequence[Array], role: str, arg_names: Sequence[str],
+            what: str) -> tuple[Array, np.dtype]:
     """``fn(*copies of args)`` at the checker's point, as ``(float64 copy, original dtype)``:
     :func:`call_unchanged`, then :func:`as_real_result`. ``role`` names the callable in
     errors ("grad"), ``arg_names`` its arguments, ``what`` the value it returns.

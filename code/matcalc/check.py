@@ -30,7 +30,12 @@ domain", like NaN: that step is skipped; any other exception there is re-raised 
 which perturbed point. An exception at X itself is an error naming the callable.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._inputs import (as_real_array, call_at, require_callable, require_directions,
                       require_method, require_rtol, require_shape, tolerance_at,
@@ -39,6 +44,7 @@ from .backend import TOLERANCES, rng as seeded
 from .compare import CheckResult, check_along_directions, random_direction
 from .directional import directional_derivative, function_noise
 from .scaled import inner, norm, rms
+from .types import Array, Function
 
 __all__ = ["CheckResult", "DEFAULT_RTOL", "assert_gradient", "check_differential",
            "check_gradient", "differential_check", "gradient_check", "prepare",
@@ -48,7 +54,8 @@ DEFAULT_RTOL = TOLERANCES["gradient"]
 CLAIM_ULPS = 16.0  # rounding error of a claimed G:V, in ulps of sum |G * V|
 
 
-def prepare(X, directions, rtol, method="auto", seed=0):
+def prepare(X: ArrayLike, directions: int, rtol: float, method: str = "auto",
+            seed: int = 0) -> Array:
     """Validate the common arguments of a check, naming any that is wrong; returns X as a
     float64 array (a copy: the caller's array is never passed to a callable).
 
@@ -65,7 +72,7 @@ def prepare(X, directions, rtol, method="auto", seed=0):
     return X
 
 
-def precision_setting(rtol, *values):
+def precision_setting(rtol: float, *values: object) -> tuple[float, float, str]:
     """``(eps, rtol, name)``: the precision the values were computed in and the tolerance a
     check can demand there (raised to ``TOLERANCES["gradient_<name>"]`` below float64).
 
@@ -77,7 +84,7 @@ def precision_setting(rtol, *values):
     return eps, tolerance_at(rtol, name), name
 
 
-def zero_rule(noise, precision, method="auto"):
+def zero_rule(noise: float, precision: str, method: str = "auto") -> str:
     """Whether a zero claim at the rounding level may pass as zero
     (:data:`~matcalc.compare.ZERO_RULES`): ``"underflow"`` if the rounding level ``noise``
     of f is below the smallest normal number of ``precision`` (underflowed values agree
@@ -107,8 +114,9 @@ def _noise(F, X, f0, eps, method, name):
     return function_noise(F, X, np.ones_like(X), f0, eps, counter, name), counter[0]
 
 
-def check_gradient(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto",
-                   project=None):
+def check_gradient(f: Function, grad: Function, X: ArrayLike, *, seed: int = 0,
+                   directions: int = 3, rtol: float = DEFAULT_RTOL, method: str = "auto",
+                   project: Function | None = None) -> CheckResult:
     """Check that ``grad(X)`` is the gradient of the real scalar function ``f`` at ``X``.
 
     The gradient has the shape of X. Along each of ``directions`` random directions V the
@@ -130,8 +138,11 @@ def check_gradient(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, metho
                           method=method, project=project)
 
 
-def gradient_check(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto",
-                   project=None, roles=("f", "grad"), precision=None, kind="gradient"):
+def gradient_check(f: Function, grad: Function, X: ArrayLike, *, seed: int = 0,
+                   directions: int = 3, rtol: float = DEFAULT_RTOL, method: str = "auto",
+                   project: Function | None = None, roles: tuple[str, str] = ("f", "grad"),
+                   precision: tuple[float, str] | None = None,
+                   kind: str = "gradient") -> CheckResult:
     """:func:`check_gradient`, with the names errors give f and grad (``roles``), the
     ``precision`` ``(eps, name)`` of the function if the caller has read it already
     (:func:`~matcalc.check_vjp` reads it from F) and the ``kind`` the result reports.
@@ -164,8 +175,9 @@ def gradient_check(f, grad, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, metho
         evaluations=1 + evaluations, precision=name, zero=zero_rule(noise, name, method))
 
 
-def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto",
-                       project=None):
+def check_differential(F: Function, dF: Function, X: ArrayLike, *, seed: int = 0,
+                       directions: int = 3, rtol: float = DEFAULT_RTOL, method: str = "auto",
+                       project: Function | None = None) -> CheckResult:
     """Check that ``dF(X, dX)`` is the differential of the array function ``F`` at ``X``.
 
     ``dF(X, dX)`` must return an array of F(X)'s shape, linear in dX. Along random
@@ -184,8 +196,10 @@ def check_differential(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, met
                               method=method, project=project)
 
 
-def differential_check(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, method="auto",
-                       project=None, roles=("F", "dF"), kind="differential"):
+def differential_check(F: Function, dF: Function, X: ArrayLike, *, seed: int = 0,
+                       directions: int = 3, rtol: float = DEFAULT_RTOL, method: str = "auto",
+                       project: Function | None = None, roles: tuple[str, str] = ("F", "dF"),
+                       kind: str = "differential") -> CheckResult:
     """:func:`check_differential`, with the names errors give F and dF (``roles``) and the
     ``kind`` the result reports. The precision is read from F(X); claimed values in a lower
     precision are credited with their rounding error.
@@ -219,7 +233,7 @@ def differential_check(F, dF, X, *, seed=0, directions=3, rtol=DEFAULT_RTOL, met
         evaluations=1 + evaluations, precision=name, zero=zero_rule(noise, name, method))
 
 
-def assert_gradient(f, grad, X, **options):
+def assert_gradient(f: Function, grad: Function, X: ArrayLike, **options: Any) -> None:
     """:func:`check_gradient` for a test suite: raises AssertionError with the side-by-side
     table unless the check PASSED (an UNRESOLVED check raises too, saying what to do).
 

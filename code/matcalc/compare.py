@@ -36,12 +36,21 @@ nor underflows, and its verdict is the same for f and X rescaled by powers of 2.
 derivative that is not finite agrees with nothing: the direction is UNRESOLVED, with a note.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._inputs import require_shape
 from .scaled import binary_scale, norm
+from .types import Array
+
+if TYPE_CHECKING:
+    from .directional import Estimate
 
 __all__ = ["CheckResult", "Direction", "SAFETY", "ZERO", "ZERO_RULES", "check_along_directions",
            "compare", "random_direction", "verdict_of"]
@@ -165,7 +174,8 @@ class CheckResult:
     __repr__ = __str__
 
 
-def random_direction(rng, shape, project=None):
+def random_direction(rng: np.random.Generator, shape: tuple,
+                     project: Callable | None = None) -> Array:
     """A standard normal direction of ``shape``, passed through ``project`` if given.
 
     >>> from matcalc.backend import rng
@@ -182,7 +192,8 @@ def random_direction(rng, shape, project=None):
     return P
 
 
-def compare(claimed, claim_rounding, estimate, rtol, reference=0.0, zero="exact"):
+def compare(claimed: ArrayLike, claim_rounding: float, estimate: Estimate, rtol: float,
+            reference: float = 0.0, zero: str = "exact") -> tuple[Direction, float]:
     """Compare a claimed directional derivative with a numerical :class:`Estimate`.
 
     Returns ``(Direction, relative error)``; the rule is in the module docstring.
@@ -199,7 +210,8 @@ def compare(claimed, claim_rounding, estimate, rtol, reference=0.0, zero="exact"
     """
     if zero not in ZERO_RULES:
         raise ValueError(f"zero must be one of {ZERO_RULES}, got {zero!r}")
-    claimed_out = float(claimed) if np.ndim(claimed) == 0 else np.asarray(claimed, dtype=float)
+    claimed_out = (float(np.asarray(claimed)) if np.ndim(claimed) == 0
+                   else np.asarray(claimed, dtype=float))
     numeric_out = (float(estimate.value) if np.ndim(estimate.value) == 0
                    else np.asarray(estimate.value, dtype=float))
     if not (np.all(np.isfinite(estimate.value)) and np.all(np.isfinite(estimate.error))):
@@ -242,7 +254,7 @@ def _why_not_zero(zero):
             "derivative here, and only a claim of exactly zero passes as zero to rounding")
 
 
-def verdict_of(statuses):
+def verdict_of(statuses: Iterable[str]) -> str:
     """FAILED if any direction failed, else UNRESOLVED if any is, else PASSED.
 
     >>> verdict_of(["PASSED", "UNRESOLVED"])
@@ -254,8 +266,10 @@ def verdict_of(statuses):
     return UNRESOLVED if UNRESOLVED in statuses else PASSED
 
 
-def check_along_directions(kind, shape, *, drawn, claims, estimate, rtol, evaluations=1,
-                           precision="float64", zero="exact"):
+def check_along_directions(kind: str, shape: tuple, *, drawn: Sequence, claims: Sequence,
+                           estimate: Callable[..., Estimate], rtol: float,
+                           evaluations: int = 1, precision: str = "float64",
+                           zero: str = "exact") -> CheckResult:
     """The per-direction comparison every check shares.
 
     ``drawn`` are the random directions, ``claims`` for each a tuple ``(claimed value,

@@ -17,34 +17,33 @@ The derivative of F at X along V is estimated two ways:
 
 The complex step is trusted only where central differences confirm it to ``CONFIRM``
 relative accuracy (or to their rounding floor), and even then it is credited with an error
-no smaller than its observed distance to them. A function that numpy does not compute
+no smaller than its observed distance to them: a function that numpy does not compute
 complex-analytically (``abs``, ``eigh``, ``svd``, ``cholesky``, ``slogdet``, a conjugate)
-therefore falls back to central differences instead of silently reporting something else.
+falls back to central differences instead of silently reporting something else.
 
-Evaluations of F that raise ``ValueError`` (numpy's ``LinAlgError`` is one) or an
-``ArithmeticError``, or return NaN, inf or complex values, count as leaving F's domain: that
-step is skipped and smaller ones are tried. Any other exception at a perturbed point is
-re-raised as a :class:`~matcalc._inputs.PerturbedPointError` that says how far from X and
-along which direction it happened.
-
-The precision the function computes in enters as ``eps`` (machine epsilon of its output
-dtype): the rounding errors scale with it. The rounding of a value is never taken below
-``QUANTUM`` (the spacing of the smallest floats): values that underflow are not exact.
-
-Scale: every step is relative to rms(X) / rms(V), and norms are computed in binary-scaled
-units (:mod:`matcalc.scaled`), so multiplying F and X by powers of 2 multiplies every number here by
-the same powers, exactly, as long as the values stay normal floats.
+Evaluations of F that raise ``ValueError`` (``LinAlgError`` is one) or ``ArithmeticError``,
+or return NaN, inf or complex values, leave F's domain: that step is skipped. Any other
+exception at a perturbed point is re-raised as a ``PerturbedPointError`` saying where.
+Rounding errors scale with ``eps``, the machine epsilon of the precision F computes in, and
+are never taken below ``QUANTUM`` (values that underflow are not exact). Every step is
+relative to rms(X) / rms(V) and norms are binary-scaled (:mod:`matcalc.scaled`): F and X
+multiplied by powers of 2 multiply every number here exactly, while values stay normal.
 """
 
+from __future__ import annotations
+
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._inputs import (PerturbedPointError, as_real_array, call_at, require_callable,
                       require_method, require_shape)
 from .backend import EPS
 from .scaled import rms
+from .types import Array, Function
 
 __all__ = ["Estimate", "central_difference", "complex_step", "directional_derivative",
            "function_noise"]
@@ -79,8 +78,6 @@ TRUNCATION_SAFETY = 2.0
 DOMAIN_ERRORS = (ValueError, ArithmeticError)
 #: The widest relative step at which the noise of F is measured.
 MAX_NOISE_STEP = 0.2
-#: The smallest normal float64: values below it have lost relative precision (underflow).
-TINY = float(np.finfo(np.float64).tiny)
 #: The spacing of the smallest float64 values: no value is known better than this.
 QUANTUM = float(np.finfo(np.float64).smallest_subnormal)
 
@@ -129,15 +126,14 @@ def _evaluator(F, X, V, out_shape, counter, name="F"):
     return phi
 
 
-def function_noise(F, X, V, f0, eps=EPS, counter=None, name="F"):
+def function_noise(F: Function, X: Array, V: Array, f0: ArrayLike, eps: float = EPS,
+                   counter: list | None = None, name: str = "F") -> float:
     """Measured rounding noise of F near X (absolute, a float).
 
-    F is evaluated at ``X + t V`` for ``t = ±δ, ±2δ`` with ``δ`` a thousand ulps of X (or
-    wider, up to 1e-4 relative, until F responds at all: a float32 computation inside a
-    float64 function); the second differences there are pure rounding (the curvature term is
-    ~δ², negligible).
-    This is what "the rounding level of the computation" means for a function such as
-    ``tr(X^-1 A X) - tr(A)``, whose value is all rounding.
+    F is evaluated at ``X + t V`` for ``t = ±δ, ±2δ``, ``δ`` a thousand ulps of X (sqrt(eps)/4
+    relative if smaller), widened until F responds at all (a float32 computation inside a
+    float64 function); the second differences there are rounding (the curvature term ~δ² is
+    negligible): "the rounding level of the computation" of ``tr(X^-1 A X) - tr(A)``, say.
 
     >>> import numpy as np
     >>> X = np.eye(2)
@@ -172,7 +168,8 @@ def function_noise(F, X, V, f0, eps=EPS, counter=None, name="F"):
     return float(noise)
 
 
-def complex_step(F, X, V, h, out_shape):
+def complex_step(F: Function, X: Array, V: Array, h: float,
+                 out_shape: tuple) -> tuple[Array | None, str]:
     """``Im F(X + ihV) / h``, or ``(None, reason)`` when F cannot be evaluated that way.
 
     >>> import numpy as np
@@ -211,24 +208,25 @@ def _richardson_row(D, prev_row, ratio, max_order):
     return row, candidates
 
 
-def central_difference(phi, h0, *, noise=0.0, eps=EPS, resolution=0.0, good_enough=None,
-                       ratio=4.0, max_steps=20, max_order=3, patience=3, relative_resolution=None,
-                       noise_safety=None):
+def central_difference(phi: Callable, h0: float, *, noise: float = 0.0, eps: float = EPS,
+                       resolution: float = 0.0, good_enough: Callable | None = None,
+                       ratio: float = 4.0, max_steps: int = 20, max_order: int = 3,
+                       patience: int = 3, relative_resolution: float | None = None,
+                       noise_safety: float | None = None) -> tuple:
     """Richardson-extrapolated central differences of ``phi`` at 0, steps ``h0 / ratio**k``.
 
     Returns ``(value, error, noise, step)``; ``value`` is None if no step could be evaluated.
-    ``noise`` is the measured rounding noise of ``phi`` (see :func:`~matcalc.directional.function_noise`),
-    ``resolution`` an absolute error below which refining further is pointless (and
-    ``relative_resolution`` the same relative to the value found: a small value that looks
-    settled at coarse steps is refined further), and
-    ``good_enough(value, error, noise)`` may stop the ladder earlier.
+    ``noise`` is the measured rounding noise of ``phi`` (:func:`function_noise`),
+    ``resolution`` an absolute error below which refining is pointless (``relative_resolution``
+    the same relative to the value found, so that a small value that looks settled at coarse
+    steps is refined further); ``good_enough(value, error, noise)`` may stop the ladder earlier.
 
     >>> import numpy as np
     >>> value, error, noise, step = central_difference(np.exp, 0.1)
     >>> bool(abs(value - 1) <= error < 1e-9)
     True
     """
-    levels = []  # [value, error array, noise floor, step] per evaluated level
+    levels: list = []  # [value, error array, noise floor, step] per evaluated level
     if noise_safety is None:
         noise_safety = NOISE_SAFETY if eps <= EPS else NOISE_SAFETY_LOW_PRECISION
     prev_row, best = None, None
@@ -298,23 +296,21 @@ def _cs_estimate(cs, err, noise, h, evaluations, note):
                     COMPLEX_STEP, h, evaluations, note)
 
 
-def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=None,
-                           noise=None, eps=EPS, relative_resolution=None, noise_safety=None,
-                           name="F"):
+def directional_derivative(F: Function, X: ArrayLike, V: ArrayLike, *, method: str = "auto",
+                           resolution: float = 0.0, out_shape: tuple | None = None,
+                           noise: float | None = None, eps: float = EPS,
+                           relative_resolution: float | None = None,
+                           noise_safety: float | None = None, name: str = "F") -> Estimate:
     """Estimate the derivative of ``F`` at ``X`` along ``V`` (arrays), with its error.
 
     ``method``: ``"auto"`` (complex step where central differences confirm it, else central
     differences), ``"complex"`` (complex step only: trusts that F is analytic) or
     ``"central"``. Pass ``out_shape`` (the shape of F(X)) if known, to save one evaluation;
-    ``noise`` (the rounding noise of F near X, :func:`~matcalc.directional.function_noise`;
-    measured here, at four evaluations, if not given) and ``eps`` (machine epsilon of the
-    precision F computes in); ``noise_safety`` overrides the factor on the measured noise
-    (see NOISE_SAFETY). ``evaluations`` counts every call of F made here; ``name`` is what
-    errors call F.
-
-    Raises ValueError for a V that is zero or not of X's shape (a direction is never
-    broadcast), for non-finite or complex X or V, and if F raises or modifies its argument at
-    X (:func:`~matcalc._inputs.call_at`); F at a perturbed point gets an array of its own.
+    ``noise`` (the rounding noise of F near X, :func:`function_noise`; measured here if not
+    given), ``eps`` (machine epsilon of the precision F computes in); ``noise_safety``
+    overrides the factor on the measured noise. ``name`` is what errors call F. Raises
+    ValueError for a V that is zero or not of X's shape (never broadcast), for non-finite or
+    complex X or V, and if F raises or modifies its argument at X.
 
     >>> import numpy as np
     >>> X = np.array([[1.0, 2.0], [3.0, 4.0]])
@@ -322,42 +318,29 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
     >>> round(float(est.value), 10), est.method
     (90.0, 'complex step')
     """
-    X, V = _arguments(F, X, V, method, name)
-    counter = [0]
-    f0 = None
+    Xa, Va = _arguments(F, X, V, method, name)
+    counter, f0 = [0], None
     if out_shape is None or (noise is None and method != "complex"):
         counter[0] += 1
-        f0 = call_at(F, (X,), name, ("X",), "its value")[0]
+        f0 = call_at(F, (Xa,), name, ("X",), "its value")[0]
         out_shape = f0.shape
-    scale, vscale = rms(X) or 1.0, rms(V)
+    scale, vscale = rms(Xa) or 1.0, rms(Va)
     if vscale == 0:
-        raise ValueError(f"the direction V (shape {np.shape(V)}) is zero")
+        raise ValueError(f"the direction V (shape {np.shape(Va)}) is zero")
     h_cs = COMPLEX_STEP_SIZE * scale / vscale
-
     cs, why_not = None, "not tried (method='central')"
-    if method in ("auto", "complex"):
+    if method != "central":
         counter[0] += 1
-        cs, why_not = complex_step(F, X, V, h_cs, out_shape)
+        cs, why_not = complex_step(F, Xa, Va, h_cs, out_shape)
         if method == "complex":
-            if cs is None:
-                raise ValueError(f"method='complex' cannot be used: {why_not}")
-            err = COMPLEX_STEP_ULPS * eps * float(np.max(np.abs(cs), initial=0.0))
-            return _cs_estimate(cs, err, err, h_cs, counter[0],
-                                "not validated (method='complex')")
-
-    if noise is None:
-        noise = function_noise(F, X, V, f0, eps, counter, name)
-    phi = _evaluator(F, X, V, out_shape, counter, name)
+            return _complex_only(cs, why_not, eps, h_cs, counter[0])
+    if noise is None:  # then f0 was computed above
+        noise = function_noise(F, Xa, Va, np.asarray(f0), eps, counter, name)
     h0 = 0.1 * scale / vscale
-    settled = None
-    if cs is not None:
-        def settled(value, err, floor):  # confirmed, or clearly rejected and accurate enough
-            enough = _enough(resolution, relative_resolution, value)
-            return _confirms(cs, value, err, floor) or (
-                _max(cs - value) > 3 * _max(err) and _max(err) <= enough)
     value, err, floor, step = central_difference(
-        phi, h0, noise=noise, eps=eps, ratio=4.0 if eps <= EPS else 2.0,
-        resolution=0.0 if cs is not None else resolution, good_enough=settled,
+        _evaluator(F, Xa, Va, out_shape, counter, name), h0, noise=noise, eps=eps,
+        ratio=4.0 if eps <= EPS else 2.0, resolution=0.0 if cs is not None else resolution,
+        good_enough=_settled(cs, resolution, relative_resolution),
         relative_resolution=relative_resolution, noise_safety=noise_safety)
     if value is None:
         raise ValueError(f"{name} could not be evaluated at any perturbed point X + hV "
@@ -370,8 +353,29 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
             err / CS_GAIN])
         return _cs_estimate(cs, cs_err, floor, h_cs, counter[0],
                             "confirmed by central differences")
-    return Estimate(value, err, floor, CENTRAL, step, counter[0], _why_central(cs, why_not,
-                                                                              value, err))
+    return Estimate(value, err, floor, CENTRAL, step, counter[0],
+                    _why_central(cs, why_not, value, err))
+
+
+def _complex_only(cs, why_not, eps, h_cs, evaluations):
+    """The estimate of ``method="complex"``: the complex step, not validated."""
+    if cs is None:
+        raise ValueError(f"method='complex' cannot be used: {why_not}")
+    err = COMPLEX_STEP_ULPS * eps * float(np.max(np.abs(cs), initial=0.0))
+    return _cs_estimate(cs, err, err, h_cs, evaluations, "not validated (method='complex')")
+
+
+def _settled(cs, resolution, relative_resolution):
+    """When central differences may stop: the complex step is confirmed, or clearly rejected
+    and the estimate accurate enough (None without a complex step)."""
+    if cs is None:
+        return None
+
+    def settled(value, err, floor):
+        enough = _enough(resolution, relative_resolution, value)
+        return _confirms(cs, value, err, floor) or (
+            _max(cs - value) > 3 * _max(err) and _max(err) <= enough)
+    return settled
 
 
 def _arguments(F, X, V, method, name):

@@ -22,9 +22,12 @@ named in the error. The precision is read from the dtypes of the functions diffe
 lower precision is credited with its rounding error.
 """
 
+from __future__ import annotations
+
 import dataclasses
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._inputs import (call_at, require_callable, require_rtol, require_shape, tolerance_at,
                       working_precision)
@@ -34,6 +37,7 @@ from .compare import FAILED, PASSED, CheckResult, check_along_directions
 from .compare import random_direction, verdict_of
 from .directional import COMPLEX_STEP, directional_derivative, function_noise
 from .scaled import inner
+from .types import Array, Function
 
 __all__ = ["check_hessian", "hvp_from_hessian"]
 
@@ -42,7 +46,7 @@ __all__ = ["check_hessian", "hvp_from_hessian"]
 NESTED_NOISE_SAFETY = 2.0
 
 
-def hvp_from_hessian(H, V):
+def hvp_from_hessian(H: ArrayLike, V: ArrayLike) -> Array:
     """H[V] for a Hessian given as an array (``X.shape * 2``) or as a matrix on vec(X).
 
     >>> import numpy as np
@@ -59,8 +63,10 @@ def hvp_from_hessian(H, V):
                      f"(array) or {(V.size, V.size)} (matrix on vec), got {H.shape}")
 
 
-def check_hessian(f, X, *, hvp=None, hessian=None, grad=None, seed=0, directions=3,
-                  rtol=None, symmetry_rtol=1e-10):
+def check_hessian(f: Function, X: ArrayLike, *, hvp: Function | None = None,
+                  hessian: Function | None = None, grad: Function | None = None, seed: int = 0,
+                  directions: int = 3, rtol: float | None = None,
+                  symmetry_rtol: float = 1e-10) -> CheckResult:
     """Check a claimed Hessian of the scalar function ``f`` at ``X``.
 
     Give exactly one of ``hvp(X, V)`` and ``hessian(X)``; ``grad(X)`` is optional (faster and
@@ -100,10 +106,9 @@ def check_hessian(f, X, *, hvp=None, hessian=None, grad=None, seed=0, directions
                                     rtol=rtol, roles=("grad", role))
         if not gcheck.passed:
             notes.append(f"the gradient itself is {gcheck.verdict} (error {gcheck.error:.1e})")
-        statuses = [result.verdict, gcheck.verdict]
+        statuses, precision = [result.verdict, gcheck.verdict], gcheck.precision  # f's
         evaluations = gcheck.evaluations + result.evaluations
         error = max(result.error, 0.0 if gcheck.verdict != FAILED else np.inf)
-        precision = gcheck.precision  # the precision f computes in
     else:
         result = _mixed_second_derivatives(f, X, claimed, gen, directions, rtol, f0, f_dtype)
         statuses, evaluations, error = [result.verdict], result.evaluations, result.error

@@ -6,16 +6,21 @@ positive-definite matrices) are treated as outside F's domain, as in the checks.
 is computed before anything else, and a Jacobian above ``MAX_ENTRIES`` entries is refused.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._inputs import as_real_array, call_at, require_callable, require_method, working_precision
 from .directional import directional_derivative, function_noise
+from .types import Array, Function
 
 #: The largest Jacobian :func:`jacobian` builds unless told otherwise: 2**20 entries, 8 MB.
 MAX_ENTRIES = 2 ** 20
 
 
-def jacobian(F, X, *, method="auto", max_entries=MAX_ENTRIES):
+def jacobian(F: Function, X: ArrayLike, *, method: str = "auto",
+             max_entries: int = MAX_ENTRIES) -> Array:
     """Numerical Jacobian of ``F`` at ``X``: an array of shape ``F(X).shape + X.shape``.
 
     Entry ``[i, j, k, l]`` is dF_ij/dX_kl (for matrix F and X). This is the "fourth-order
@@ -69,7 +74,7 @@ def _require_size(out_shape, in_shape, max_entries):
             f"Jacobian; to build it anyway pass a larger max_entries")
 
 
-def as_vec_jacobian(J, out_ndim=2):
+def as_vec_jacobian(J: ArrayLike, out_ndim: int = 2) -> Array:
     """The Jacobian array ``J`` (shape ``F.shape + X.shape``) as the matrix d vec F / d vec X.
 
     Column-major vec on both sides, as everywhere in this package: row ``i + j*m`` holds the

@@ -7,12 +7,15 @@ they return exactly ``2^k`` times the result for ``A``: a check's verdict does n
 when a function and its variable are rescaled by powers of 2.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["binary_scale", "inner", "norm", "rms"]
 
 
-def binary_scale(m):
+def binary_scale(m: float) -> float:
     """The power of 2 ``s`` with ``m / s`` in [1, 2) (1.0 for 0, inf or NaN): dividing by it
     is exact, so norms computed in units of ``s`` neither overflow nor underflow.
 
@@ -25,43 +28,43 @@ def binary_scale(m):
     return float(np.ldexp(1.0, int(np.frexp(abs(m))[1]) - 1))
 
 
-def norm(A):
+def norm(A: ArrayLike) -> float:
     """Frobenius norm of A, computed in binary-scaled units: no overflow at 1e300, no
     underflow at 1e-300, and exactly 2^k times the norm of A for A times 2^k.
 
     >>> norm([3e300, 4e300])
     5e+300
     """
-    A = np.abs(np.asarray(A)).astype(float)
-    if not A.size:
+    a = np.abs(np.asarray(A)).astype(float)
+    if not a.size:
         return 0.0
-    s = binary_scale(np.max(A))
-    return float(s * np.sqrt(np.sum((A / s) ** 2)))
+    s = binary_scale(np.max(a))
+    return float(s * np.sqrt(np.sum((a / s) ** 2)))
 
 
-def inner(A, B):
+def inner(A: ArrayLike, B: ArrayLike) -> float | complex:
     """The Frobenius product ``A:B`` (complex if either is) computed in binary-scaled units
     (as :func:`norm`): no partial sum overflows.
 
     >>> inner([1e308, 1e308, -1e308], [1.0, 1.0, 1.0])
     1e+308
     """
-    A, B = np.asarray(A), np.asarray(B)
-    sa = binary_scale(np.max(np.abs(A), initial=0.0))
-    sb = binary_scale(np.max(np.abs(B), initial=0.0))
-    total = np.sum((A / sa) * (B / sb)) * sa * sb
+    a, b = np.asarray(A), np.asarray(B)
+    sa = binary_scale(np.max(np.abs(a), initial=0.0))
+    sb = binary_scale(np.max(np.abs(b), initial=0.0))
+    total = np.sum((a / sa) * (b / sb)) * sa * sb
     return complex(total) if np.iscomplexobj(total) else float(total)
 
 
-def rms(A):
+def rms(A: ArrayLike) -> float:
     """Root mean square of the entries of A (0 for an empty array), without overflow or
     underflow (see :func:`norm`).
 
     >>> rms([3.0, 4.0])
     3.5355339059327378
     """
-    A = np.abs(np.asarray(A)).astype(float)
-    if not A.size:
+    a = np.abs(np.asarray(A)).astype(float)
+    if not a.size:
         return 0.0
-    s = binary_scale(np.max(A))
-    return float(s * np.sqrt(np.mean((A / s) ** 2)))
+    s = binary_scale(np.max(a))
+    return float(s * np.sqrt(np.mean((a / s) ** 2)))

@@ -19,7 +19,12 @@ dtype of F's output (:func:`~matcalc._inputs.working_precision`), as in every ch
 shown in the report; a claim in a lower precision is credited with its rounding error.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._inputs import (as_real_array, as_real_result, call_at, call_unchanged, parameter_names,
                       require_callable, require_shape, working_precision)
@@ -27,6 +32,7 @@ from .backend import TOLERANCES, rng
 from .check import differential_check, gradient_check, prepare
 from .report import Report
 from .scaled import inner
+from .types import Function
 
 __all__ = ["check_jvp", "check_vjp"]
 
@@ -95,8 +101,9 @@ def _report(kind, parts, out_shape, precision):
                        f"per input{where}")
 
 
-def check_vjp(F, vjp, X, *, seed=0, directions=3, rtol=TOLERANCES["gradient"], method="auto",
-              names=None):
+def check_vjp(F: Function, vjp: Function, X: ArrayLike | tuple, *, seed: int = 0,
+              directions: int = 3, rtol: float = TOLERANCES["gradient"], method: str = "auto",
+              names: Sequence[str] | None = None) -> Report:
     """Check that ``vjp(X, G)`` is the gradient of ``<G, F(X)>`` with respect to ``X``.
 
     A random upstream gradient ``G`` of F(X)'s shape is drawn; for each input the claimed
@@ -133,8 +140,9 @@ def check_vjp(F, vjp, X, *, seed=0, directions=3, rtol=TOLERANCES["gradient"], m
     return _report("VJP", parts, Y.shape, precision[1])
 
 
-def check_jvp(F, jvp, X, *, seed=0, directions=3, rtol=TOLERANCES["gradient"], method="auto",
-              names=None):
+def check_jvp(F: Function, jvp: Function, X: ArrayLike | tuple, *, seed: int = 0,
+              directions: int = 3, rtol: float = TOLERANCES["gradient"], method: str = "auto",
+              names: Sequence[str] | None = None) -> Report:
     """Check that ``jvp(X, V)`` is the differential of ``F`` at ``X`` in the direction ``V``.
 
     ``jvp(X, V)`` returns an array of F(X)'s shape, linear in V. For several inputs pass a
