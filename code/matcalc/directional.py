@@ -216,7 +216,7 @@ def central_difference(phi: Callable, h0: float, *, noise: float = 0.0, eps: flo
     """Richardson-extrapolated central differences of ``phi`` at 0, steps ``h0 / ratio**k``.
 
     Returns ``(value, error, noise, step)``; ``value`` is None if no step could be evaluated.
-    ``noise`` is the measured rounding noise of ``phi`` (:func:`function_noise`),
+    ``noise`` is the measured rounding noise of ``phi`` (``function_noise``),
     ``resolution`` an absolute error below which refining is pointless (``relative_resolution``
     the same relative to the value found, so that a small value that looks settled at coarse
     steps is refined further); ``good_enough(value, error, noise)`` may stop the ladder earlier.
@@ -306,7 +306,7 @@ def directional_derivative(F: Function, X: ArrayLike, V: ArrayLike, *, method: s
     ``method``: ``"auto"`` (complex step where central differences confirm it, else central
     differences), ``"complex"`` (complex step only: trusts that F is analytic) or
     ``"central"``. Pass ``out_shape`` (the shape of F(X)) if known, to save one evaluation;
-    ``noise`` (the rounding noise of F near X, :func:`function_noise`; measured here if not
+    ``noise`` (the rounding noise of F near X, ``function_noise``; measured here if not
     given), ``eps`` (machine epsilon of the precision F computes in); ``noise_safety``
     overrides the factor on the measured noise. ``name`` is what errors call F. Raises
     ValueError for a V that is zero or not of X's shape (never broadcast), for non-finite or
