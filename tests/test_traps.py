@@ -36,6 +36,13 @@ class Untouched:
         return False
 
 
+@pytest.fixture(autouse=True)
+def shared_arrays_untouched():
+    """Every test leaves the module's arrays as they were, whatever it called."""
+    with Untouched(X0, W0, B0, A0):
+        yield
+
+
 def refused(call, *arrays, match):
     """``call()`` raises a ValueError matching ``match``; the arrays are unchanged."""
     with Untouched(*arrays), pytest.raises(ValueError, match=match):
