@@ -744,9 +744,10 @@ def test_a_float32_gradient_of_a_float64_function_keeps_the_functions_precision(
 
 from functools import partial  # noqa: E402
 
-from matcalc._inputs import (CallError, PerturbedPointError, as_real_result,  # noqa: E402
-                             call_unchanged, describe, parameter_names, require_directions,
-                             require_method, require_rtol, tolerance_at)
+from matcalc._inputs import (CallError, PerturbedPointError, as_real_array,  # noqa: E402
+                             as_real_result, call_unchanged, describe, parameter_names,
+                             require_directions, require_method, require_rtol, require_shape,
+                             tolerance_at)
 from matcalc.check import differential_check, gradient_check  # noqa: E402
 
 
@@ -944,3 +945,259 @@ def test_hessian_shapes_and_zero_claims():
     assert check_hessian(linear_f, x, hvp=lambda x, V: 1e-3 * V).verdict == "FAILED"
     f32 = check_hessian(lambda x: np.float32(x @ x), x, hvp=lambda x, V: 2 * V)
     assert f32.precision == "float32" and f32.tolerance == 5e-4 and f32.verdict != "FAILED"
+
+
+# --- killing survivors of the issue-21 run (benchmarks/mutation.md) ---------------------------
+
+def counting(F, X):
+    """F, and a list counting the calls of F at exactly X."""
+    at_x = []
+
+    def G(Z):
+        if np.shape(Z) == np.shape(X) and np.array_equal(Z, X):
+            at_x.append(1)
+        return F(Z)
+    return G, at_x
+
+
+def raises_beyond(F, X, distance):
+    """F that raises KeyError further than ``distance`` (max norm) from X."""
+    def G(Z):
+        if float(np.max(np.abs(Z - X))) > distance:
+            raise KeyError("beyond")
+        return F(Z)
+    return G
+
+
+def test_input_layer_details():
+    with pytest.raises(CallError, match="f modified its argument X in place"):
+        call_unchanged(lambda X: X.__setitem__(0, np.nan), (np.ones(2),), "f", ("X",))
+    A = np.ones(2)
+    B = as_real_array(A)
+    assert B.dtype == np.float64 and not np.shares_memory(A, B)
+    assert as_real_array([1, 2]).dtype == np.float64 and prepare([[1, 2]], 1, 0.5).dtype == float
+    with pytest.raises(ValueError, match="^X has dtype <U3; pass a real numeric array$"):
+        as_real_array("abc")
+    with pytest.raises(ValueError, match=r"^G has shape \(2,\), but X has shape \(3,\)$"):
+        require_shape(np.ones(2), (3,), "G", "X")
+
+    def my_f(X):
+        return np.nan
+    with pytest.raises(CallError, match=r"^f \(my_f\)\(X\) \(shape \(\)\) has 1 non-finite"):
+        call_at(my_f, (np.ones(2),), "f", ("X",), "its value")
+    import warnings
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        call_unchanged(lambda x: x / 0.0, (np.ones(2),), "f", ("x",))
+    assert not seen  # floating-point warnings inside a user's callable are not shown
+    X, V = np.full(4, 2.0), np.full(4, 2.0)
+    err = PerturbedPointError.at("f", KeyError("k"), X, V, 0.5)
+    assert "relative distance 5.0e-01" in str(err) and np.array_equal(err.point, X + 1.0)
+
+
+def test_checkers_name_their_callables():
+    X = np.arange(1.0, 5.0)
+    cases = [(lambda: check_gradient(3.0, np.sin, X), "^f must be a callable"),
+             (lambda: check_gradient(np.sum, 3.0, X), "^grad must be a callable"),
+             (lambda: check_differential(3.0, np.sin, X), "^F must be a callable"),
+             (lambda: check_differential(np.sin, 3.0, X), "^dF must be a callable"),
+             (lambda: check_hessian(3.0, X, hvp=np.sin), "^f must be a callable"),
+             (lambda: check_hessian(np.sum, X, hvp=np.sin, grad=3.0), "^grad must be a callable"),
+             (lambda: jacobian(3.0, X), "^F must be a callable")]
+    for call, message in cases:
+        with pytest.raises(TypeError, match=message):
+            call()
+    with pytest.raises(ValueError, match="^X could not be turned into an array"):
+        check_gradient(np.sum, np.sin, [[1.0], [1.0, 2.0]])
+    with pytest.raises(ValueError, match="^X has dtype <U1"):
+        jacobian(np.sin, ["a"])
+    assert len(check_gradient(np.sum, np.ones_like, X).directions) == 3
+    assert len(check_differential(np.sin, lambda X, V: np.cos(X) * V, X).directions) == 3
+
+
+def test_errors_at_perturbed_points_beyond_the_noise_steps_name_the_callable():
+    X = np.arange(1.0, 5.0)
+    f = raises_beyond(lambda Z: np.sum(np.abs(Z) ** 3), X, 1e-6)
+    with pytest.raises(PerturbedPointError, match="^f raised KeyError at a perturbed point"):
+        check_gradient(f, lambda Z: 3 * Z * np.abs(Z), X)
+    F = raises_beyond(lambda Z: np.abs(Z) ** 3, X, 1e-6)
+    with pytest.raises(PerturbedPointError, match="^F raised KeyError at a perturbed point"):
+        check_differential(F, lambda Z, V: 3 * Z * np.abs(Z) * V, X)
+    with pytest.raises(PerturbedPointError, match="^g raised KeyError at a perturbed point"):
+        directional_derivative(F, X, np.ones(4), name="g")
+    with pytest.raises(PerturbedPointError, match="^F raised KeyError"):
+        function_noise(raises_beyond(np.sum, X, 0.0), X, np.ones(4), 10.0)
+    grad = raises_beyond(lambda Z: 3 * Z * np.abs(Z), X, 0.0)
+    with pytest.raises(PerturbedPointError, match="^grad raised KeyError at a perturbed point"):
+        check_hessian(lambda Z: np.sum(np.abs(Z) ** 3), X, hvp=lambda Z, V: 6 * np.abs(Z) * V,
+                      grad=grad)
+    near = raises_beyond(lambda Z: np.sum(np.abs(Z) ** 3), X, 1e-9)
+    with pytest.raises(PerturbedPointError, match=r"^f raised KeyError"):
+        check_hessian(near, X, hvp=lambda Z, V: 6 * np.abs(Z) * V)
+
+
+def test_f_is_evaluated_at_x_once():
+    X = np.arange(1.0, 5.0)
+    F, at_x = counting(lambda Z: np.abs(Z) ** 3, X)
+    check_differential(F, lambda Z, V: 3 * Z * np.abs(Z) * V, X)
+    assert len(at_x) == 1
+    F, at_x = counting(lambda Z: np.abs(Z) ** 3, X)
+    jacobian(F, X)
+    assert len(at_x) == 1
+    F, at_x = counting(lambda Z: np.sum(Z ** 3), X)
+    est = directional_derivative(F, X, np.ones(4), out_shape=(), noise=1e-14)
+    assert len(at_x) == 0
+    F, at_x = counting(lambda Z: np.sum(Z ** 3), X)
+    calls = []
+    counted = lambda Z: calls.append(1) or F(Z)
+    est = directional_derivative(counted, X, np.ones(4), method="complex", out_shape=())
+    assert len(at_x) == 0 and est.evaluations == len(calls) == 1
+    calls.clear()
+    est = directional_derivative(counted, X, np.ones(4))
+    assert est.evaluations == len(calls)
+
+
+def test_complex_step_alone_reports_its_step_error_and_note():
+    X, V = np.array([0.1, 0.2]), np.array([2.0, 2.0])
+    est = directional_derivative(lambda Z: np.sum(Z ** 2), X, V, method="complex")
+    cs = 2 * (0.1 * 2 + 0.2 * 2)
+    assert est.value == pytest.approx(cs) and est.step == 1e-20 * np.sqrt(0.025) / 2.0
+    assert float(est.error) == 100 * EPS * abs(float(est.value))
+    assert est.note == "not validated (method='complex')"
+    with pytest.raises(ValueError, match=r"^F\(X\) has complex values \(dtype complex128\) at "
+                                         r"a real X; its value must be real$"):
+        directional_derivative(lambda Z: np.sum(Z) + 1j, X, V)
+    with pytest.raises(ValueError, match=r"^F raised KeyError at X"):
+        directional_derivative(lambda Z: {}[0], X, V)
+    with pytest.raises(ValueError, match=r"^X is complex"):
+        directional_derivative(np.sum, X + 1j, V)
+
+
+def test_steps_of_the_ladder():
+    V = np.ones(3)
+    est = directional_derivative(lambda Z: np.sum(np.abs(Z - 1) ** 3), np.zeros(3), V,
+                                 method="central")
+    k = np.log(0.1 / est.step) / np.log(4)
+    assert abs(k - round(k)) < 1e-9  # steps 0.1 / 4^k: unit steps at X = 0
+    f32 = lambda Z: np.float32(np.sum(np.abs(Z.astype(np.float32)) ** 3))
+    X = np.arange(1.0, 4.0)
+    est = directional_derivative(f32, X, V, method="central", eps=float(np.finfo(np.float32).eps))
+    k = np.log(0.1 * np.sqrt(np.mean(X ** 2)) / est.step) / np.log(2)
+    assert abs(k - round(k)) < 1e-9  # halving below float64
+    plain = directional_derivative(lambda Z: np.sum(np.abs(Z) ** 3), X, V, method="central")
+    safe = directional_derivative(lambda Z: np.sum(np.abs(Z) ** 3), X, V, method="central",
+                                  noise_safety=1e6)
+    assert float(np.max(safe.error)) > float(np.max(plain.error))
+
+
+def test_noise_step_is_a_thousand_ulps_or_a_quarter_root_of_eps():
+    X, V = np.ones(4), np.ones(4)
+    bowl = lambda scale: (lambda Z: scale * np.sum((Z - 1) ** 2))
+    delta = 1e3 * EPS  # second differences 2 (2 delta)^2 |V|^2 per unit of scale
+    assert function_noise(bowl(1e12), X, V, 0.0) == pytest.approx(1e12 * 32 * delta ** 2)
+    eps16 = float(np.finfo(np.float16).eps)
+    delta = np.sqrt(eps16) / 4
+    assert function_noise(bowl(1e3), X, V, 0.0, eps16) == pytest.approx(1e3 * 32 * delta ** 2)
+
+
+def test_compare_messages_and_boundaries():
+    d, _ = compare(0.0, 0.0, est(1e-15, 1e-14, noise=1e-14), 1e-8, zero="underflow")
+    assert d.note == ("f's rounding level here is below the smallest normal float (its values "
+                      "underflow): values that agree there are no evidence. Rescale f or X "
+                      "(numerical derivative: n)")
+    d, _ = compare(2e-15, 0.0, est(1e-15, 1e-14, noise=1e-14, note=""), 1e-8)
+    assert d.note == ("claim and numeric value are both at the rounding level of the numerical "
+                      "derivative here, and only a claim of exactly zero passes as zero to "
+                      "rounding")
+    e = 2.0 ** -50
+    d, _ = compare(10 * e, 0.0, est(10 * e, e, noise=e, note=""), 1e-8)  # size = ZERO * err
+    assert d.status == "UNRESOLVED" and d.note.startswith("claim and numeric value are both")
+    rtol = 2.0 ** -20 / (1 + 2.0 ** -20)
+    assert compare(1.0, 0.0, est(1 + 2.0 ** -20, 0.0), rtol)[0].status == "PASSED"  # rel = rtol
+    assert compare(1.0, 0.0, est(1.0, 2.0 ** -30), 2.0 ** -30)[0].status == "PASSED"  # err = rtol
+    d, _ = compare(np.array([3, 4]), 0.0, est(np.array([3, 4]), np.zeros(2)), 1e-8)
+    assert d.claimed.dtype == np.float64 and d.numeric.dtype == np.float64
+    d, _ = compare(1.0, 0.0, est(np.inf, 1.0, method="m"), 1e-8)
+    assert (d.claimed, d.numeric, d.method) == (1.0, np.inf, "m")
+    for c, n, e, rounding in [(1e300, 1e300, 1e-300, 0.0), (1e-300, 1e-300, 1e300, 0.0),
+                              (1e-300, 1e-300, 1e-300, 1e300)]:
+        d, rel = compare(c, rounding, est(n, e), 1e-8)
+        assert np.isfinite(d.allowed) and np.isfinite(rel) and d.status != "FAILED"
+
+
+def test_loop_defaults_and_resolution():
+    seen = []
+
+    def estimate(d, resolution, relative):
+        seen.append(resolution)
+        return est(d, 1e-12)
+    r = check_along_directions("gradient", (1,), drawn=[2.0], claims=[(2.0, 1e-10, 0.0)],
+                               estimate=estimate, rtol=1e-8)
+    assert r.evaluations == 1 + 7 and r.precision == "float64"
+    assert seen[0] == pytest.approx(0.1 * 1e-8 * 2.0 + 1e-10, rel=1e-12)
+
+
+def test_report_details():
+    d = Direction(1.0, 1.0, 0.1, 0.0, 1.0, "m", "")
+    text = str(CheckResult("gradient", False, 0.0, 1e-8, 3, (2,), (d,), "UNRESOLVED"))
+    assert "or rtol=3e-01 if that accuracy is enough" in text  # achievable exactly 0.1
+    h = CheckResult("hessian", True, 0.0, 1e-8, 3, (2,), (d,), "PASSED", "float32")
+    assert "f computes in float32" in str(h)
+    r = check_differential(lambda X: np.sum(X ** 2), lambda X, dX: np.sum(2 * X * dX),
+                           np.ones(2))
+    assert "         ()" in str(r).splitlines()[2]  # the worst entry of a scalar value
+
+
+def test_differential_claims_carry_no_rounding_in_their_own_precision():
+    X = np.arange(1.0, 5.0).reshape(2, 2)
+    r = check_differential(lambda X: X @ X, lambda X, dX: X @ dX + dX @ X, X, rtol=1e-13)
+    for d in r.directions:
+        size = max(np.linalg.norm(d.claimed), np.linalg.norm(d.numeric))
+        assert d.allowed == pytest.approx(max(1e-13 * size, SAFETY * d.numeric_error),
+                                          rel=1e-9)
+
+
+def test_reference_is_the_gradient_norm_times_the_rms_of_the_direction():
+    """Every G:V cancels (directions orthogonal to G); the numerical error is 1e-2, between
+    1e-8 * |G| rms(V) / rms(V)^2 and 1e-8 * |G| rms(V): resolved only against the latter."""
+    X = np.ones((2, 2))
+    f = lambda X: 1e6 * np.sum(np.abs(X)) + 1e10
+    r = check_gradient(f, lambda X: 1e6 * np.ones_like(X), X,
+                       project=lambda V: 100 * (V - V.mean()))
+    assert r.verdict == "PASSED", r
+
+
+def test_float32_underflow_is_underflow_for_every_checker():
+    """f computes in float32 and its values are float32 subnormals: the rounding level is
+    below float32's smallest normal number (but above float64's), so a zero claim is not
+    passed as zero to rounding."""
+    X = np.arange(1.0, 5.0)
+    f = lambda X: np.float32(1e-44 * np.sum(X))
+    r = check_gradient(f, np.zeros_like, X)
+    assert r.precision == "float32" and r.verdict == "UNRESOLVED", r
+    F = lambda X: (1e-44 * X).astype(np.float32)
+    r = check_differential(F, lambda X, dX: 0 * dX, X)
+    assert r.precision == "float32" and r.verdict == "UNRESOLVED", r
+
+
+def test_hessian_claims_named_and_seeded():
+    x = np.array([1.0, 2.0])
+    f = lambda x: x @ x
+    with pytest.raises(ValueError, match=r"^hvp\(X, V\) has complex values \(dtype complex128\) "
+                                         r"at a real X; a Hessian-vector product must be real$"):
+        check_hessian(f, x, hvp=lambda x, V: 2 * V + 0j)
+    with pytest.raises(ValueError, match=r"^hessian\(X\) has complex values \(dtype "
+                                         r"complex128\) at a real X; a Hessian must be real$"):
+        check_hessian(f, x, hessian=lambda x: 2 * np.eye(2) + 0j)
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    g = lambda x: A @ x
+    third = lambda x, V: (A @ V / 3).astype(np.float32) * 3
+    r = check_hessian(lambda x: 0.5 * x @ A @ x, x, hvp=third, grad=g)
+    assert r.verdict != "FAILED", r
+    r0 = check_hessian(lambda x: 0.5 * x @ A @ x, x, hvp=lambda x, V: A @ V)
+    r1 = check_hessian(lambda x: 0.5 * x @ A @ x, x, hvp=lambda x, V: A @ V, seed=1)
+    assert r0.directions[0].claimed != r1.directions[0].claimed
+
+
+def test_jacobian_of_one_entry():
+    assert jacobian(lambda X: X[0] * 2, np.ones(1), max_entries=1).shape == (1,)

@@ -537,3 +537,17 @@ def test_the_vjp_report_names_the_wrong_input_and_shows_the_values():
     assert "check b: VJP check FAILED" in text and "claimed vjp:V" in text
     assert report.evaluations == sum(r.evaluations for _, r in report.checks) > 0
     assert isinstance(CallError("x"), ValueError)
+
+
+def test_a_float32_hessian_is_symmetric_to_float32_rounding():
+    """A right Hessian claimed in float32 is symmetric only to float32 rounding: the symmetry
+    test allows that rounding (it does not FAIL the right claim) and still fails a skew one."""
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    x = np.array([1.0, 2.0])
+    f, g = (lambda x: 0.5 * x @ A @ x), (lambda x: A @ x)
+    right32 = lambda x, V: (A @ V / 3).astype(np.float32) * 3
+    assert check_hessian(f, x, hvp=right32, grad=g).verdict != "FAILED"
+    skew = np.array([[0.0, 1e-4], [-1e-4, 0.0]])
+    skew32 = lambda x, V: ((A + skew) @ V).astype(np.float32)
+    result = check_hessian(f, x, hvp=skew32, grad=g, rtol=1e-3)
+    assert result.verdict == "FAILED" and "not symmetric" in str(result)
