@@ -17,27 +17,36 @@ The derivative of F at X along V is estimated two ways:
 
 The complex step is trusted only where central differences confirm it to ``CONFIRM``
 relative accuracy (or to their rounding floor), and even then it is credited with an error
-no smaller than its observed distance to them. A function that numpy does not compute
+no smaller than its observed distance to them: a function that numpy does not compute
 complex-analytically (``abs``, ``eigh``, ``svd``, ``cholesky``, ``slogdet``, a conjugate)
-therefore falls back to central differences instead of silently reporting something else.
+falls back to central differences instead of silently reporting something else.
 
-Evaluations of F that raise ``ValueError`` (numpy's ``LinAlgError`` is one) or an
-``ArithmeticError``, or return NaN, inf or complex values, count as leaving F's domain: that
-step is skipped and smaller ones are tried.
-
-The precision the function computes in enters as ``eps`` (machine epsilon of its output
-dtype): the rounding errors scale with it.
+Evaluations of F that raise ``ValueError`` (``LinAlgError`` is one) or ``ArithmeticError``,
+or return NaN, inf or complex values, leave F's domain: that step is skipped. Any other
+exception at a perturbed point is re-raised as a ``PerturbedPointError`` saying where.
+Rounding errors scale with ``eps``, the machine epsilon of the precision F computes in, and
+are never taken below ``QUANTUM`` (values that underflow are not exact). Every step is
+relative to rms(X) / rms(V) and norms are binary-scaled (:mod:`matcalc.scaled`): F and X
+multiplied by powers of 2 multiply every number here exactly, while values stay normal.
 """
 
+from __future__ import annotations
+
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from ._inputs import (PerturbedPointError, as_real_array, call_at, require_callable,
+                      require_method, require_shape)
 from .backend import EPS
+from .scaled import rms
+from .types import Array, Function
 
 __all__ = ["Estimate", "central_difference", "complex_step", "directional_derivative",
-           "function_noise", "precision_of", "rms"]
+           "function_noise"]
 
 COMPLEX_STEP = "complex step"
 CENTRAL = "central differences"
@@ -67,6 +76,10 @@ NOISE_SAFETY_LOW_PRECISION = 1.0
 TRUNCATION_SAFETY = 2.0
 #: Exceptions that mean "F is not defined there" at a perturbed point.
 DOMAIN_ERRORS = (ValueError, ArithmeticError)
+#: The widest relative step at which the noise of F is measured.
+MAX_NOISE_STEP = 0.2
+#: The spacing of the smallest float64 values: no value is known better than this.
+QUANTUM = float(np.finfo(np.float64).smallest_subnormal)
 
 
 @dataclass(frozen=True)
@@ -90,40 +103,20 @@ class Estimate:
         return float(np.max(self.error, initial=0.0)) <= ROUNDING_LIMITED * self.noise
 
 
-def rms(A):
-    """Root mean square of the entries of A (0 for an empty array).
-
-    >>> rms([3.0, 4.0])
-    3.5355339059327378
-    """
-    A = np.asarray(A)
-    return float(np.sqrt(np.mean(np.abs(A) ** 2))) if A.size else 0.0
-
-
-def precision_of(*values):
-    """Machine epsilon of the least precise floating dtype among ``values`` (float64 if none).
-
-    >>> import numpy as np
-    >>> precision_of(np.float32(1.0), 2.0) == float(np.finfo(np.float32).eps)
-    True
-    """
-    eps = EPS
-    for v in values:
-        dtype = np.asarray(v).dtype
-        if dtype.kind in "fc":
-            eps = max(eps, float(np.finfo(dtype).eps))
-    return eps
-
-
-def _evaluator(F, X, V, out_shape, counter):
+def _evaluator(F, X, V, out_shape, counter, name="F"):
     def phi(t):
         counter[0] += 1
+        point = X + t * V  # a new array for this call: F may do what it likes with it
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out = np.asarray(F(X + t * V))
+                out = np.asarray(F(point))
         except DOMAIN_ERRORS:
             return None  # left the domain: cholesky of a non-SPD matrix, a singular solve...
+        except PerturbedPointError:
+            raise
+        except Exception as exc:
+            raise PerturbedPointError.at(name, exc, X, V, t) from exc
         if out.shape != out_shape:
             raise ValueError(f"F returned shape {out.shape} at a perturbed point, but shape "
                              f"{out_shape} at X")
@@ -133,15 +126,14 @@ def _evaluator(F, X, V, out_shape, counter):
     return phi
 
 
-def function_noise(F, X, V, f0, eps=EPS, counter=None):
+def function_noise(F: Function, X: Array, V: Array, f0: ArrayLike, eps: float = EPS,
+                   counter: list | None = None, name: str = "F") -> float:
     """Measured rounding noise of F near X (absolute, a float).
 
-    F is evaluated at ``X + t V`` for ``t = ±δ, ±2δ`` with ``δ`` a thousand ulps of X (or
-    wider, up to 1e-4 relative, until F responds at all: a float32 computation inside a
-    float64 function); the second differences there are pure rounding (the curvature term is
-    ~δ², negligible).
-    This is what "the rounding level of the computation" means for a function such as
-    ``tr(X^-1 A X) - tr(A)``, whose value is all rounding.
+    F is evaluated at ``X + t V`` for ``t = ±δ, ±2δ``, ``δ`` a thousand ulps of X (sqrt(eps)/4
+    relative if smaller), widened until F responds at all (a float32 computation inside a
+    float64 function); the second differences there are rounding (the curvature term ~δ² is
+    negligible): "the rounding level of the computation" of ``tr(X^-1 A X) - tr(A)``, say.
 
     >>> import numpy as np
     >>> X = np.eye(2)
@@ -149,23 +141,25 @@ def function_noise(F, X, V, f0, eps=EPS, counter=None):
     True
     """
     counter = [0] if counter is None else counter
-    phi = _evaluator(F, X, V, np.shape(f0), counter)
+    phi = _evaluator(F, X, V, np.shape(f0), counter, name)
     f0 = np.asarray(f0, dtype=float)
     # A function that computes in lower precision than its input and output show (a float32
     # cast inside) does not move at all at a thousand float64 ulps: its values only change
     # at the precision it computes in. Widen the step until F responds, so that the noise
-    # measured is that of the computation (at most 1e-4 relative: the curvature term stays
-    # negligible).
-    for widen in (1.0, 1e3, 1e6, 1e9):
-        delta = widen * 1e3 * eps * (rms(X) or 1.0) / rms(V)
+    # measured is that of the computation (at most 2.2e-4 relative for a float64 F: the
+    # curvature term stays negligible). The first step is a thousand ulps, or sqrt(eps) / 4
+    # relative where that is smaller (float16: a thousand ulps would be the whole of X).
+    base = min(1e3 * eps, float(np.sqrt(eps)) / 4)
+    for widen in (w for w in (1.0, 1e3, 1e6, 1e9) if w == 1.0 or w * base <= MAX_NOISE_STEP):
+        delta = widen * base * (rms(X) or 1.0) / rms(V)
         values = [phi(t) for t in (delta, -delta, 2 * delta, -2 * delta)]
         if any(v is None for v in values):
-            return float(eps * np.max(np.abs(f0), initial=0.0))
+            return max(float(eps * np.max(np.abs(f0), initial=0.0)), QUANTUM)
         if any(np.any(v != f0) for v in values):
             break
     p1, m1, p2, m2 = values
     second = np.maximum(np.abs(p1 + m1 - 2 * f0), np.abs(p2 + m2 - 2 * f0))
-    noise = max(np.max(second, initial=0.0), eps * np.max(np.abs(f0), initial=0.0))
+    noise = max(np.max(second, initial=0.0), eps * np.max(np.abs(f0), initial=0.0), QUANTUM)
     moves = np.abs(np.stack(values) - f0)
     if widen > 1.0 and np.any(moves > 0):
         # Values quantized at a lower precision: a second difference can vanish by chance
@@ -174,7 +168,8 @@ def function_noise(F, X, V, f0, eps=EPS, counter=None):
     return float(noise)
 
 
-def complex_step(F, X, V, h, out_shape):
+def complex_step(F: Function, X: Array, V: Array, h: float,
+                 out_shape: tuple) -> tuple[Array | None, str]:
     """``Im F(X + ihV) / h``, or ``(None, reason)`` when F cannot be evaluated that way.
 
     >>> import numpy as np
@@ -213,24 +208,25 @@ def _richardson_row(D, prev_row, ratio, max_order):
     return row, candidates
 
 
-def central_difference(phi, h0, *, noise=0.0, eps=EPS, resolution=0.0, good_enough=None,
-                       ratio=4.0, max_steps=20, max_order=3, patience=3, relative_resolution=None,
-                       noise_safety=None):
+def central_difference(phi: Callable, h0: float, *, noise: float = 0.0, eps: float = EPS,
+                       resolution: float = 0.0, good_enough: Callable | None = None,
+                       ratio: float = 4.0, max_steps: int = 20, max_order: int = 3,
+                       patience: int = 3, relative_resolution: float | None = None,
+                       noise_safety: float | None = None) -> tuple:
     """Richardson-extrapolated central differences of ``phi`` at 0, steps ``h0 / ratio**k``.
 
     Returns ``(value, error, noise, step)``; ``value`` is None if no step could be evaluated.
-    ``noise`` is the measured rounding noise of ``phi`` (see :func:`~matcalc.directional.function_noise`),
-    ``resolution`` an absolute error below which refining further is pointless (and
-    ``relative_resolution`` the same relative to the value found: a small value that looks
-    settled at coarse steps is refined further), and
-    ``good_enough(value, error, noise)`` may stop the ladder earlier.
+    ``noise`` is the measured rounding noise of ``phi`` (``function_noise``),
+    ``resolution`` an absolute error below which refining is pointless (``relative_resolution``
+    the same relative to the value found, so that a small value that looks settled at coarse
+    steps is refined further); ``good_enough(value, error, noise)`` may stop the ladder earlier.
 
     >>> import numpy as np
     >>> value, error, noise, step = central_difference(np.exp, 0.1)
     >>> bool(abs(value - 1) <= error < 1e-9)
     True
     """
-    levels = []  # [value, error array, noise floor, step] per evaluated level
+    levels: list = []  # [value, error array, noise floor, step] per evaluated level
     if noise_safety is None:
         noise_safety = NOISE_SAFETY if eps <= EPS else NOISE_SAFETY_LOW_PRECISION
     prev_row, best = None, None
@@ -300,17 +296,21 @@ def _cs_estimate(cs, err, noise, h, evaluations, note):
                     COMPLEX_STEP, h, evaluations, note)
 
 
-def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=None,
-                           noise=None, eps=EPS, relative_resolution=None, noise_safety=None):
+def directional_derivative(F: Function, X: ArrayLike, V: ArrayLike, *, method: str = "auto",
+                           resolution: float = 0.0, out_shape: tuple | None = None,
+                           noise: float | None = None, eps: float = EPS,
+                           relative_resolution: float | None = None,
+                           noise_safety: float | None = None, name: str = "F") -> Estimate:
     """Estimate the derivative of ``F`` at ``X`` along ``V`` (arrays), with its error.
 
     ``method``: ``"auto"`` (complex step where central differences confirm it, else central
     differences), ``"complex"`` (complex step only: trusts that F is analytic) or
     ``"central"``. Pass ``out_shape`` (the shape of F(X)) if known, to save one evaluation;
-    ``noise`` (the rounding noise of F near X, :func:`~matcalc.directional.function_noise`; measured here, at
-    four evaluations, if not given) and ``eps`` (machine epsilon of the precision F computes
-    in); ``noise_safety`` overrides the factor on the measured noise (see NOISE_SAFETY). ``evaluations`` counts every call of
-    F made here.
+    ``noise`` (the rounding noise of F near X, ``function_noise``; measured here if not
+    given), ``eps`` (machine epsilon of the precision F computes in); ``noise_safety``
+    overrides the factor on the measured noise. ``name`` is what errors call F. Raises
+    ValueError for a V that is zero or not of X's shape (never broadcast), for non-finite or
+    complex X or V, and if F raises or modifies its argument at X.
 
     >>> import numpy as np
     >>> X = np.array([[1.0, 2.0], [3.0, 4.0]])
@@ -318,47 +318,32 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
     >>> round(float(est.value), 10), est.method
     (90.0, 'complex step')
     """
-    if method not in ("auto", "complex", "central"):
-        raise ValueError(f"method must be 'auto', 'complex' or 'central', got {method!r}")
-    counter = [0]
-    f0 = None
+    Xa, Va = _arguments(F, X, V, method, name)
+    counter, f0 = [0], None
     if out_shape is None or (noise is None and method != "complex"):
         counter[0] += 1
-        with np.errstate(all="ignore"):
-            f0 = np.asarray(F(X))
+        f0 = call_at(F, (Xa,), name, ("X",), "its value")[0]
         out_shape = f0.shape
-    scale, vscale = rms(X) or 1.0, rms(V)
+    scale, vscale = rms(Xa) or 1.0, rms(Va)
     if vscale == 0:
-        raise ValueError(f"the direction V (shape {np.shape(V)}) is zero")
+        raise ValueError(f"the direction V (shape {np.shape(Va)}) is zero")
     h_cs = COMPLEX_STEP_SIZE * scale / vscale
-
     cs, why_not = None, "not tried (method='central')"
-    if method in ("auto", "complex"):
+    if method != "central":
         counter[0] += 1
-        cs, why_not = complex_step(F, X, V, h_cs, out_shape)
+        cs, why_not = complex_step(F, Xa, Va, h_cs, out_shape)
         if method == "complex":
-            if cs is None:
-                raise ValueError(f"method='complex' cannot be used: {why_not}")
-            err = COMPLEX_STEP_ULPS * eps * float(np.max(np.abs(cs), initial=0.0))
-            return _cs_estimate(cs, err, err, h_cs, counter[0],
-                                "not validated (method='complex')")
-
-    if noise is None:
-        noise = function_noise(F, X, V, f0, eps, counter)
-    phi = _evaluator(F, X, V, out_shape, counter)
+            return _complex_only(cs, why_not, eps, h_cs, counter[0])
+    if noise is None:  # then f0 was computed above
+        noise = function_noise(F, Xa, Va, np.asarray(f0), eps, counter, name)
     h0 = 0.1 * scale / vscale
-    settled = None
-    if cs is not None:
-        def settled(value, err, floor):  # confirmed, or clearly rejected and accurate enough
-            enough = _enough(resolution, relative_resolution, value)
-            return _confirms(cs, value, err, floor) or (
-                _max(cs - value) > 3 * _max(err) and _max(err) <= enough)
     value, err, floor, step = central_difference(
-        phi, h0, noise=noise, eps=eps, ratio=4.0 if eps <= EPS else 2.0,
-        resolution=0.0 if cs is not None else resolution, good_enough=settled,
+        _evaluator(F, Xa, Va, out_shape, counter, name), h0, noise=noise, eps=eps,
+        ratio=4.0 if eps <= EPS else 2.0, resolution=0.0 if cs is not None else resolution,
+        good_enough=_settled(cs, resolution, relative_resolution),
         relative_resolution=relative_resolution, noise_safety=noise_safety)
     if value is None:
-        raise ValueError("F could not be evaluated at any perturbed point X + hV "
+        raise ValueError(f"{name} could not be evaluated at any perturbed point X + hV "
                          f"(h from {h0:.1e} down by factors of 4): every value was NaN, inf "
                          "or complex, or F raised an error")
     if cs is not None and _confirms(cs, value, err, floor):
@@ -368,12 +353,48 @@ def directional_derivative(F, X, V, *, method="auto", resolution=0.0, out_shape=
             err / CS_GAIN])
         return _cs_estimate(cs, cs_err, floor, h_cs, counter[0],
                             "confirmed by central differences")
+    return Estimate(value, err, floor, CENTRAL, step, counter[0],
+                    _why_central(cs, why_not, value, err))
+
+
+def _complex_only(cs, why_not, eps, h_cs, evaluations):
+    """The estimate of ``method="complex"``: the complex step, not validated."""
     if cs is None:
-        note = f"complex step not used: {why_not}"
-    elif _max(cs - value) > 3 * _max(err):
-        note = ("complex step not used: it differs from central differences (F is not "
+        raise ValueError(f"method='complex' cannot be used: {why_not}")
+    err = COMPLEX_STEP_ULPS * eps * float(np.max(np.abs(cs), initial=0.0))
+    return _cs_estimate(cs, err, err, h_cs, evaluations, "not validated (method='complex')")
+
+
+def _settled(cs, resolution, relative_resolution):
+    """When central differences may stop: the complex step is confirmed, or clearly rejected
+    and the estimate accurate enough (None without a complex step)."""
+    if cs is None:
+        return None
+
+    def settled(value, err, floor):
+        enough = _enough(resolution, relative_resolution, value)
+        return _confirms(cs, value, err, floor) or (
+            _max(cs - value) > 3 * _max(err) and _max(err) <= enough)
+    return settled
+
+
+def _arguments(F, X, V, method, name):
+    """X and V of :func:`directional_derivative` as float64 arrays of one shape, or an error
+    naming the argument."""
+    require_method(method)
+    require_callable(F, name)
+    X, V = as_real_array(X, "X"), as_real_array(V, "the direction V")
+    require_shape(V, X.shape, "the direction V", "X", "a direction has the shape of the "
+                  "point (it is never broadcast)")
+    return X, V
+
+
+def _why_central(cs, why_not, value, err):
+    """The note of an estimate by central differences: why the complex step was not used."""
+    if cs is None:
+        return f"complex step not used: {why_not}"
+    if _max(cs - value) > 3 * _max(err):
+        return ("complex step not used: it differs from central differences (F is not "
                 "complex-analytic as written)")
-    else:
-        note = ("complex step not used: central differences could not confirm it to "
-                f"{CONFIRM:.0e} relative accuracy")
-    return Estimate(value, err, floor, CENTRAL, step, counter[0], note)
+    return ("complex step not used: central differences could not confirm it to "
+            f"{CONFIRM:.0e} relative accuracy")

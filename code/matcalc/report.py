@@ -119,6 +119,12 @@ class Report:
         return max((float(r.error) for _, r in self.checks), default=0.0)
 
     @property
+    def evaluations(self) -> int:
+        """The evaluations of the function checked, summed over the checks and controls
+        that count them (0 when none does)."""
+        return sum(int(getattr(r, "evaluations", 0)) for _, r in self.checks + self.controls)
+
+    @property
     def failed(self) -> tuple[str, ...]:
         """Labels of the checks that did not pass and of the controls that passed."""
         return (tuple(label for label, r in self.checks if not r.passed)
