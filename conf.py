@@ -110,7 +110,10 @@ prf_realtyp_to_countertyp = {
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = [str(ROOT / "book" / "_static")]
-html_js_files = ["catalogue-filter.js"]  # filters the catalogue tables; does nothing elsewhere
+html_js_files = [
+    "catalogue-filter.js",  # filters the catalogue tables; does nothing elsewhere
+    "wide-tables.js",  # stacks the tables wider than the text column
+]
 html_css_files = ["book.css"]  # layout of wide tables, formulas and contrast fixes
 html_favicon = "book/_static/favicon.svg"  # also spares browsers a 404 for /favicon.ico
 html_context = {"default_mode": "auto"}
