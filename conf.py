@@ -33,6 +33,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "matcalc_book",
     "derive_box",  # Pyodide and the wheels for the in-browser derivation box
+    "latex_pdf",  # the PDF numbered like the HTML, proofs, printed tables (book/_ext/latex_pdf.py)
 ]
 # The API page (book/api.md) documents matcalc from its docstrings, in source order.
 autodoc_member_order = "bysource"
@@ -156,8 +157,14 @@ LATEX_UNICODE |= {f"{0x3B1 + k:04X}": rf"\ensuremath{{\{name}}}" for k, name in 
 LATEX_UNICODE |= {f"{0x391 + k:04X}": rf"\ensuremath{{\{name.capitalize()}}}"
                   for k, name in enumerate(GREEK)
                   if name in "gamma delta theta lambda xi pi sigma upsilon phi psi omega".split()}
+# amsthm for proofs (book/_ext/latex_pdf.py); the depth of section numbers LaTeX starts with,
+# restored after the pages the HTML leaves unnumbered; more stretch before a line overflows.
+LATEX_LAYOUT = r"""\usepackage{amsthm}
+\AtBeginDocument{\edef\matcalcsecnumdepth{\arabic{secnumdepth}}}
+\setlength{\emergencystretch}{3em}
+"""
 latex_elements = {
-    "preamble": "\\usepackage{amsmath,amssymb}\n" + latex_macros(MACROS) + "\n"
+    "preamble": "\\usepackage{amsmath,amssymb}\n" + LATEX_LAYOUT + latex_macros(MACROS) + "\n"
     + "\n".join(f"\\DeclareUnicodeCharacter{{{k}}}{{{v}}}" for k, v in LATEX_UNICODE.items()),
 }
 latex_documents = [("index", "matcalc-book.tex", project, author, "manual")]

@@ -418,6 +418,20 @@ def test_search_finds_a_term_of_the_book(site, browser):
     page.close()
 
 
+def test_search_finds_the_spellings_readers_type(site, browser):
+    """"batchnorm", "layernorm" and "subgradient" (issue 25: they found nothing) lead to the
+    questions about them."""
+    base, _ = site
+    page = browser.new_page()
+    for query, where in (("batchnorm", "faq.html"), ("layernorm", "faq.html"),
+                         ("subgradient", "faq.html")):
+        page.goto(f"{base}/search.html?q={query}", wait_until="load")
+        page.wait_for_selector("#search-results li", timeout=20000)
+        links = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.href)")
+        assert any(where in link for link in links), (query, links)
+    page.close()
+
+
 VISIBLE_ROWS = """() => Array.from(document.querySelectorAll('table tbody tr'))
     .filter(r => r.offsetParent !== null).map(r => r.innerText)"""
 
@@ -473,12 +487,17 @@ def test_solution_dropdown_opens(site, browser):
 
 
 def test_notebook_download_is_a_valid_notebook(site, browser):
+    """The link at the top of the chapter and the header's download menu both offer the
+    chapter's notebook, and the page says what the notebook needs."""
     import nbformat
 
     base, _ = site
     page = held_page(browser)
     page.goto(f"{base}/chainrule.html", wait_until="load")
     href = page.locator("p.notebook-download a").get_attribute("href")
+    assert "Python 3.11" in page.locator("p.notebook-download").inner_text()
+    menu = page.locator(".dropdown-download-buttons a").evaluate_all("els => els.map(e => e.href)")
+    assert any(link.endswith("_notebooks/chainrule.ipynb") for link in menu), menu
     response = page.request.get(f"{base}/{href}")
     assert response.ok
     nb = nbformat.reads(response.text(), as_version=4)
