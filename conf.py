@@ -148,7 +148,8 @@ LATEX_UNICODE = {"2713": r"\ensuremath{\checkmark}", "2717": r"\ensuremath{\time
                  "2099": r"\ensuremath{_n}", "2080": r"\ensuremath{_0}",
                  "2081": r"\ensuremath{_1}", "2082": r"\ensuremath{_2}",
                  "2074": r"\ensuremath{^4}", "2070": r"\ensuremath{^0}",
-                 "1D34": r"\ensuremath{^{H}}", "207A": r"\ensuremath{^{+}}"}
+                 "1D34": r"\ensuremath{^{H}}", "207A": r"\ensuremath{^{+}}",
+                 "22A5": r"\ensuremath{\perp}"}
 # Every Greek letter with a LaTeX command (printed reports may show any of them).
 GREEK = ("alpha beta gamma delta varepsilon zeta eta theta iota kappa lambda mu nu xi omicron "
          "pi rho varsigma sigma tau upsilon phi chi psi omega").split()
@@ -164,6 +165,8 @@ LATEX_LAYOUT = r"""\usepackage{amsthm}
 \setlength{\emergencystretch}{3em}
 """
 latex_elements = {
+    # printed reports hold long "words" (numbers, shapes): wrap them anywhere, not overflow
+    "sphinxsetup": "verbatimforcewraps=true, verbatimmaxoverfull=0",
     "preamble": "\\usepackage{amsmath,amssymb}\n" + LATEX_LAYOUT + latex_macros(MACROS) + "\n"
     + "\n".join(f"\\DeclareUnicodeCharacter{{{k}}}{{{v}}}" for k, v in LATEX_UNICODE.items()),
 }

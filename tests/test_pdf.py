@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from latex_pdf import TABLE_WIDTHS  # book/_ext/latex_pdf.py
 from run_chapter import pages
 from conftest import ROOT, build_book
 
@@ -124,7 +125,8 @@ def test_printed_tables_fit_the_page(pdf):
     _, tex, log, _ = pdf
     catalogue = tex[tex.index("\\chapter{A verified catalogue of identities}"):]
     catalogue = catalogue[:catalogue.index("\\chapter{", 10)]
-    assert catalogue.count("\\X{39}{100}") >= 15, "the catalogue's tables lost their widths"
+    identity = TABLE_WIDTHS[("Cookbook", "name", "identity", "note", "checked")][2]
+    assert catalogue.count(f"\\X{{{identity}}}{{100}}") >= 15, "the catalogue's tables lost their widths"
     assert catalogue.count("\\begingroup\\footnotesize") >= 15
     assert not re.search(r"\de\\sphinxhyphen\{\}\d", catalogue)
     overfull = re.findall(r"^Overfull \\[hv]box \(([\d.]+)pt too \w+\)", log, flags=re.M)

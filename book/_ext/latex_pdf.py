@@ -21,13 +21,18 @@ from docutils import nodes
 
 __all__ = ["TABLE_WIDTHS", "setup"]
 
-# Column widths (relative) of the tables that code cells print, by their header row.
+# Column widths (relative) of the tables with formulas or code in narrow columns, by their
+# header row: the tables code cells print, and two tables of the first chapters.
 TABLE_WIDTHS = {
-    ("Cookbook", "name", "identity", "note", "checked"): (7, 14, 39, 22, 18),
+    ("Cookbook", "name", "identity", "note", "checked"): (7, 13, 40, 24, 16),
     ("layer", "forward", "VJP for each input", "VJP / JVP error", "wrong variant (error)"):
-        (13, 24, 35, 11, 17),
+        (12, 30, 36, 9, 13),
     ("step", "expression", "rule"): (7, 58, 35),
     ("expression", "rule", "check"): (46, 30, 24),
+    ("Symbol", "Meaning", "numpy"): (22, 42, 36),
+    ("operation", "matrix form", "index form", "einsum", "checked (relative difference)"):
+        (17, 20, 25, 22, 16),
+    ("check", "what a pass means", "what it does not mean"): (24, 38, 38),
 }
 NUMBER = re.compile(r"(\d)e-(\d)")
 
@@ -66,20 +71,24 @@ def _header(table):
 
 
 def _fitted_tables(doctree):
-    """The printed tables of TABLE_WIDTHS with their widths, in footnote size."""
+    """The tables of TABLE_WIDTHS with their widths, in footnote size with narrower gaps
+    between columns, as longtables (a table taller than the page breaks between rows);
+    formulas in them may break after a comma, and numbers such as 4e-16 may not break."""
     for table in list(doctree.findall(nodes.table)):
         widths = TABLE_WIDTHS.get(_header(table))
         if widths is None:
             continue
         for colspec, width in zip(table.findall(nodes.colspec), widths):
             colspec["colwidth"] = width
-        table["classes"] += ["colwidths-given"]
+        table["classes"] += ["colwidths-given", "longtable"]
         for text in list(table.findall(nodes.Text)):
-            if NUMBER.search(text.astext()):
+            if isinstance(text.parent, nodes.math):
+                text.parent.replace(text, nodes.Text(text.astext().replace(",", ",\\allowbreak ")))
+            elif NUMBER.search(text.astext()):
                 text.parent.replace(text, nodes.Text(NUMBER.sub("\\1e\u2212\\2", text.astext())))
         parent, at = table.parent, table.parent.index(table)
         parent.insert(at + 1, _raw("\n\\endgroup\n"))
-        parent.insert(at, _raw("\\begingroup\\footnotesize\n"))
+        parent.insert(at, _raw("\\begingroup\\footnotesize\\setlength{\\tabcolsep}{3pt}\n"))
 
 
 def _for_the_pdf(app, doctree, docname):
