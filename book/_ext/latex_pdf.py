@@ -35,6 +35,12 @@ TABLE_WIDTHS = {
     ("check", "what a pass means", "what it does not mean"): (24, 38, 38),
 }
 NUMBER = re.compile(r"(\d)e-(\d)")
+# Footnote size, narrow gaps between columns, cells set ragged right (justified, a narrow
+# column stretched its spaces across the cell); \raggedright itself would redefine the \\
+# that ends a table row, so only \rightskip is set, where each cell's paragraph starts.
+FITTED_TABLE = ("\\begingroup\\footnotesize\\setlength{\\tabcolsep}{3pt}"
+                "\\def\\sphinxAtStartPar{\\leavevmode\\nobreak\\hskip0pt"
+                "\\rightskip=0pt plus 3em\\relax}\n")
 
 
 def _raw(tex):
@@ -88,7 +94,7 @@ def _fitted_tables(doctree):
                 text.parent.replace(text, nodes.Text(NUMBER.sub("\\1e\u2212\\2", text.astext())))
         parent, at = table.parent, table.parent.index(table)
         parent.insert(at + 1, _raw("\n\\endgroup\n"))
-        parent.insert(at, _raw("\\begingroup\\footnotesize\\setlength{\\tabcolsep}{3pt}\n"))
+        parent.insert(at, _raw(FITTED_TABLE))
 
 
 def _for_the_pdf(app, doctree, docname):

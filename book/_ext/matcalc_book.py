@@ -446,7 +446,9 @@ def _label_exercises_for_latex(app, doctree, docname):
         if number:
             tex += f"\\expandafter\\def\\csname @currentlabel\\endcsname{{{number}}}"
         tex += f"\\label{{\\detokenize{{{owner}:{label}}}}}"
-        node.insert(0, nodes.raw("", tex, format="latex"))
+        # before the exercise's box: inside, as its first child, it took the place of the
+        # box's title (an empty title bar, the title in the text)
+        node.parent.insert(node.parent.index(node), nodes.raw("", tex, format="latex"))
 
 
 def setup(app):
