@@ -352,7 +352,7 @@ def test_layout_check_catches_what_does_not_fit(site, browser):
         table.stacked, table.stacked tbody { display: table !important; }
         table.stacked tr { display: table-row !important; }
         table.stacked td { display: table-cell !important; }
-        mjx-container[display="true"] > mjx-math { padding-right: 2000px; }
+        mjx-container[display="true"] > mjx-math { padding-right: 2000px !important; }
         .bd-article h1 { overflow: hidden; white-space: nowrap; }""")
     problems = "\n".join(layout_problems("backprop.html", layout_at(page, 1280),
                                          layout_at(page, 400)))
