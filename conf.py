@@ -33,6 +33,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "matcalc_book",
     "derive_box",  # Pyodide and the wheels for the in-browser derivation box
+    "latex_pdf",  # the PDF numbered like the HTML, proofs, printed tables (book/_ext/latex_pdf.py)
 ]
 # The API page (book/api.md) documents matcalc from its docstrings, in source order.
 autodoc_member_order = "bysource"
@@ -110,7 +111,10 @@ prf_realtyp_to_countertyp = {
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = [str(ROOT / "book" / "_static")]
-html_js_files = ["catalogue-filter.js"]  # filters the catalogue tables; does nothing elsewhere
+html_js_files = [
+    "catalogue-filter.js",  # filters the catalogue tables; does nothing elsewhere
+    "wide-tables.js",  # stacks the tables wider than the text column
+]
 html_css_files = ["book.css"]  # layout of wide tables, formulas and contrast fixes
 html_favicon = "book/_static/favicon.svg"  # also spares browsers a 404 for /favicon.ico
 html_context = {"default_mode": "auto"}
@@ -144,7 +148,8 @@ LATEX_UNICODE = {"2713": r"\ensuremath{\checkmark}", "2717": r"\ensuremath{\time
                  "2099": r"\ensuremath{_n}", "2080": r"\ensuremath{_0}",
                  "2081": r"\ensuremath{_1}", "2082": r"\ensuremath{_2}",
                  "2074": r"\ensuremath{^4}", "2070": r"\ensuremath{^0}",
-                 "1D34": r"\ensuremath{^{H}}", "207A": r"\ensuremath{^{+}}"}
+                 "1D34": r"\ensuremath{^{H}}", "207A": r"\ensuremath{^{+}}",
+                 "22A5": r"\ensuremath{\perp}"}
 # Every Greek letter with a LaTeX command (printed reports may show any of them).
 GREEK = ("alpha beta gamma delta varepsilon zeta eta theta iota kappa lambda mu nu xi omicron "
          "pi rho varsigma sigma tau upsilon phi chi psi omega").split()
@@ -153,8 +158,16 @@ LATEX_UNICODE |= {f"{0x3B1 + k:04X}": rf"\ensuremath{{\{name}}}" for k, name in 
 LATEX_UNICODE |= {f"{0x391 + k:04X}": rf"\ensuremath{{\{name.capitalize()}}}"
                   for k, name in enumerate(GREEK)
                   if name in "gamma delta theta lambda xi pi sigma upsilon phi psi omega".split()}
+# amsthm for proofs (book/_ext/latex_pdf.py); the depth of section numbers LaTeX starts with,
+# restored after the pages the HTML leaves unnumbered; more stretch before a line overflows.
+LATEX_LAYOUT = r"""\usepackage{amsthm}
+\AtBeginDocument{\edef\matcalcsecnumdepth{\arabic{secnumdepth}}}
+\setlength{\emergencystretch}{3em}
+"""
 latex_elements = {
-    "preamble": "\\usepackage{amsmath,amssymb}\n" + latex_macros(MACROS) + "\n"
+    # printed reports hold long "words" (numbers, shapes): wrap them anywhere, not overflow
+    "sphinxsetup": "verbatimforcewraps=true, verbatimmaxoverfull=0",
+    "preamble": "\\usepackage{amsmath,amssymb}\n" + LATEX_LAYOUT + latex_macros(MACROS) + "\n"
     + "\n".join(f"\\DeclareUnicodeCharacter{{{k}}}{{{v}}}" for k, v in LATEX_UNICODE.items()),
 }
 latex_documents = [("index", "matcalc-book.tex", project, author, "manual")]

@@ -1,4 +1,4 @@
-"""matcalc.check_gradient against scipy.optimize.check_grad on the seed loss.
+"""matcalc.check_gradient against scipy.optimize.check_grad on the least-squares loss.
 
 L(W) = 1/2 ||W X - Y||_F^2 with W of shape n x n (n^2 parameters), X of shape n x k.
 Both tools check the true gradient (W X - Y) X^T and two wrong ones, in one process:

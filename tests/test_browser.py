@@ -1,9 +1,11 @@
 """The built HTML in a real browser: Debian's Chromium driven by playwright, offline.
 
 Every page loads with no console errors and no request to any host but 127.0.0.1, MathJax
-typesets every formula without errors or undefined macros, nothing overflows a 400 px
-window, and what a reader clicks works: search, a cross-reference, a solution dropdown, the
-notebook download. Screenshots of the chain-rule chapter are saved as test artifacts.
+typesets every formula without errors or undefined macros, the page fits the window (at
+1280 px no table or formula is wider than the text column and code rarely scrolls
+sideways; at 400 px nothing is cut off), and what a reader clicks works: search, a
+cross-reference, a solution dropdown, the notebook download. Screenshots of the chain-rule
+chapter are saved as test artifacts.
 """
 
 import functools
@@ -89,6 +91,95 @@ MATH_REPORT = """async () => {
   return {mathjax: true, count: items.length,
           containers: document.querySelectorAll('mjx-container').length, bad: bad};
 }"""
+
+
+# What does not fit the text column, once typeset: tables and formulas wider than their box
+# (a display formula or an inline one that scrolls), code blocks that scroll sideways, and
+# anything cut off (wider than a box that hides its overflow). MathJax's own parts (glyph
+# extenders, the hidden copy for screen readers) and visually hidden elements (the stacked
+# tables' header rows) clip by design and are not counted.
+LAYOUT = """() => {
+  const article = document.querySelector('article.bd-article');
+  if (!article) { return null; }
+  const short = e => (e.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 70);
+  const shown = e => e.getClientRects().length > 0;
+  const tables = [], formulas = [], scrolled = [], cut = [];
+  let code = 0;
+  for (const table of article.querySelectorAll('table')) {
+    const box = table.parentElement;
+    if (shown(table) && table.getBoundingClientRect().width > box.clientWidth + 1) {
+      tables.push(Math.round(table.getBoundingClientRect().width) + ' px in ' + box.clientWidth
+                  + ': ' + short(table));
+    }
+  }
+  for (const math of article.querySelectorAll('mjx-container > mjx-math')) {
+    const container = math.parentElement;
+    const box = container.getAttribute('display') === 'true' ? container
+        : (container.closest('span.math') || container.parentElement);
+    const width = math.getBoundingClientRect().width;
+    if (shown(math) && width > box.clientWidth + 1) {
+      formulas.push(Math.round(width) + ' px in ' + box.clientWidth + ': '
+                    + (container.getAttribute('aria-label') || short(box)).slice(0, 70));
+    }
+  }
+  for (const pre of article.querySelectorAll('pre')) {
+    if (!shown(pre)) { continue; }
+    code += 1;
+    if (pre.scrollWidth > pre.clientWidth + 1) { scrolled.push(short(pre)); }
+  }
+  for (const e of article.querySelectorAll('*')) {
+    if (e.closest('mjx-container') || e.clientWidth <= 1) { continue; }
+    const style = getComputedStyle(e);
+    if (['hidden', 'clip'].includes(style.overflowX) && e.scrollWidth > e.clientWidth + 1) {
+      cut.push(e.tagName.toLowerCase() + '.' + [...e.classList].join('.') + ' ('
+               + e.scrollWidth + ' px in ' + e.clientWidth + '): ' + short(e));
+    }
+  }
+  return {page: document.documentElement.scrollWidth, window: window.innerWidth,
+          tables: tables, formulas: formulas, code: code, scrolled: scrolled, cut: cut};
+}"""
+# Stack the tables that do not fit (book/_static/wide-tables.js does it when MathJax is done;
+# in these tests MathJax is released late, after the page's load event).
+FIT_TABLES = "() => { if (window.matcalcFitTables) { window.matcalcFitTables(); } }"
+# At most this share of a page's code blocks may scroll sideways at 1280 px.
+SCROLLED_CODE = 0.05
+# Pages with formulas known to be wider than the column at 1280 px, and why. Each entry must
+# still be needed: when its page fits, the test fails and asks for the entry to be removed.
+WIDE_FORMULAS_KNOWN = {
+    "derive.html": "the step table of the sigmoid-and-softmax network: matcalc.derive writes "
+                   "softmax(W_2 H) out in every step (formulas of 1000 to 1350 px) instead of "
+                   "naming it as it names the hidden layer; a fix for code/matcalc/derive/",
+}
+
+
+def layout_at(page, width):
+    """LAYOUT of the loaded, typeset page in a window ``width`` px wide."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_timeout(200)
+    page.evaluate(FIT_TABLES)
+    return page.evaluate(LAYOUT)
+
+
+def layout_problems(name, wide, narrow):
+    """What a reader would see cut off or scrolled: at 1280 px (``wide``) a table or formula
+    wider than its box, or more than SCROLLED_CODE of the code blocks scrolling; at 400 px
+    (``narrow``, where a wide object may scroll inside its own box) anything cut off or a page
+    wider than the window."""
+    problems = []
+    if wide is None:
+        return problems
+    if wide["page"] > wide["window"]:
+        problems.append(f"{name} is {wide['page']} px wide in a {wide['window']} px window")
+    problems += [f"{name} at 1280 px: table {t}" for t in wide["tables"]]
+    problems += [f"{name} at 1280 px: formula {f}" for f in wide["formulas"]]
+    if len(wide["scrolled"]) > SCROLLED_CODE * wide["code"]:
+        problems.append(f"{name} at 1280 px: {len(wide['scrolled'])} of {wide['code']} code "
+                        f"blocks scroll sideways, e.g. {wide['scrolled'][:3]}")
+    problems += [f"{name} at 1280 px: cut off {c}" for c in wide["cut"]]
+    if narrow["page"] > narrow["window"]:
+        problems.append(f"{name} is {narrow['page']} px wide in a {narrow['window']} px window")
+    problems += [f"{name} at 400 px: cut off {c}" for c in narrow["cut"]]
+    return problems
 
 
 # axe-core rules whose violations (all of them moderate: these rules report no other impact)
@@ -222,8 +313,8 @@ def assert_no_serious_violation(name, violations):
 def test_page_loads_offline_typesets_fits_and_passes_axe(site, tab, name):
     """Load the page at desktop width: no console error, no request off 127.0.0.1; axe-core
     finds no serious or critical violation (and no untolerated moderate one) in the page as
-    the book wrote it; then MathJax typesets every formula without error, and at 400 px
-    nothing is wider than the window."""
+    the book wrote it; then MathJax typesets every formula without error, and the typeset
+    page fits (:func:`layout_problems`) at 1280 px and at 400 px."""
     base, out = site
     tab.set_viewport_size({"width": 1280, "height": 900})
     rec = Recorder(tab)
@@ -235,6 +326,7 @@ def test_page_loads_offline_typesets_fits_and_passes_axe(site, tab, name):
         released = tab.evaluate(LOAD_MATHJAX)
         math = tab.evaluate(MATH_REPORT)
         tab.wait_for_timeout(100)
+        wide, narrow = layout_at(tab, 1280), layout_at(tab, 400)
     finally:
         rec.close()
     assert sample["sampled"] >= 10 or sample["texts"] < 50, f"{name}: contrast sample {sample}"
@@ -248,10 +340,39 @@ def test_page_loads_offline_typesets_fits_and_passes_axe(site, tab, name):
         assert math["count"] > MIN_FORMULAS.get(name, 0), f"{name}: {math['count']} formulas"
     assert not math["bad"], f"{name}: formulas with errors or undefined macros: {math['bad']}"
     assert_no_serious_violation(name, violations)
-    tab.set_viewport_size({"width": 400, "height": 900})
-    tab.wait_for_timeout(200)
-    width = tab.evaluate("document.documentElement.scrollWidth")
-    assert width <= 401, f"{name} is {width} px wide in a 400 px window"
+    assert wide is not None or name == "search.html", f"{name}: no article to measure"
+    problems = layout_problems(name, wide, narrow)
+    if name in WIDE_FORMULAS_KNOWN:
+        known = [p for p in problems if p.startswith(f"{name} at 1280 px: formula")]
+        assert known, (f"{name} fits now: remove it from WIDE_FORMULAS_KNOWN "
+                       f"({WIDE_FORMULAS_KNOWN[name]})")
+        problems = [p for p in problems if p not in known]
+    assert not problems, "\n".join(problems)
+
+
+def test_layout_check_catches_what_does_not_fit(site, browser):
+    """Deliberate mistakes on the backward-rule chapter: code that no longer wraps, a table
+    that no longer stacks, a display formula made too wide, and a box that hides a too-wide
+    line at 400 px. The layout check must report each."""
+    base, _ = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/backprop.html", wait_until="load")
+    page.evaluate(MATH_REPORT)
+    assert layout_problems("backprop.html", layout_at(page, 1280), layout_at(page, 400)) == []
+    page.add_style_tag(content="""
+        .bd-article pre { white-space: pre !important; overflow-wrap: normal !important; }
+        table.stacked, table.stacked tbody { display: table !important; }
+        table.stacked tr { display: table-row !important; }
+        table.stacked td { display: table-cell !important; }
+        mjx-container[display="true"] > mjx-math { padding-right: 2000px !important; }
+        .bd-article h1 { overflow: hidden; white-space: nowrap; }""")
+    problems = "\n".join(layout_problems("backprop.html", layout_at(page, 1280),
+                                         layout_at(page, 400)))
+    assert "code blocks scroll sideways" in problems, problems
+    assert "at 1280 px: table" in problems and "layer" in problems, problems
+    assert "at 1280 px: formula" in problems, problems
+    assert "at 400 px: cut off h1" in problems, problems
+    page.close()
 
 
 def test_mathjax_markup_passes_axe(site, browser):
@@ -306,6 +427,20 @@ def test_search_finds_a_term_of_the_book(site, browser):
     page.wait_for_selector("#search-results li", timeout=20000)
     hits = page.locator("#search-results li").all_inner_texts()
     assert any("Frobenius" in h for h in hits), hits
+    page.close()
+
+
+def test_search_finds_the_spellings_readers_type(site, browser):
+    """"batchnorm", "layernorm" and "subgradient" (issue 25: they found nothing) lead to the
+    questions about them."""
+    base, _ = site
+    page = browser.new_page()
+    for query, where in (("batchnorm", "faq.html"), ("layernorm", "faq.html"),
+                         ("subgradient", "faq.html")):
+        page.goto(f"{base}/search.html?q={query}", wait_until="load")
+        page.wait_for_selector("#search-results li", timeout=20000)
+        links = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.href)")
+        assert any(where in link for link in links), (query, links)
     page.close()
 
 
@@ -364,12 +499,17 @@ def test_solution_dropdown_opens(site, browser):
 
 
 def test_notebook_download_is_a_valid_notebook(site, browser):
+    """The link at the top of the chapter and the header's download menu both offer the
+    chapter's notebook, and the page says what the notebook needs."""
     import nbformat
 
     base, _ = site
     page = held_page(browser)
     page.goto(f"{base}/chainrule.html", wait_until="load")
     href = page.locator("p.notebook-download a").get_attribute("href")
+    assert "Python 3.11" in page.locator("p.notebook-download").inner_text()
+    menu = page.locator(".dropdown-download-buttons a").evaluate_all("els => els.map(e => e.href)")
+    assert any(link.endswith("_notebooks/chainrule.ipynb") for link in menu), menu
     response = page.request.get(f"{base}/{href}")
     assert response.ok
     nb = nbformat.reads(response.text(), as_version=4)

@@ -27,7 +27,11 @@ REQUIRED = ["faq-gradient-or-jacobian", "faq-generalized-jacobian", "faq-trace-o
             "faq-symmetric-gradient", "faq-trace-axb", "faq-inverse", "faq-determinant",
             "faq-logdet-symmetric", "faq-hessian-definition", "faq-gradcheck-tolerance",
             "faq-gradcheck-float32", "faq-linear-layer-batch-first", "faq-chain-fourth-order",
-            "faq-xtx", "faq-softmax-ce", "faq-vec-kron"]
+            "faq-xtx", "faq-softmax-ce", "faq-vec-kron",
+            # issue 25: questions the page did not answer
+            "faq-logdet-inverse", "faq-trace-inverse-kron", "faq-gradcheck-one-point",
+            "faq-layer-norm", "faq-batch-norm", "faq-attention", "faq-softmax-batch",
+            "faq-cholesky-gp", "faq-repeated-singular-values", "faq-nuclear-norm"]
 
 
 def questions(text):

@@ -219,3 +219,17 @@ def test_every_exercise_has_a_title(page):
 def test_every_theorem_and_definition_is_indexed(page):
     missing = unindexed_results(page.read_text())
     assert not missing, f"{page.name}: results without an index entry {missing}"
+
+
+# Spellings readers type into the search box (issue 25): each must be an entry of the index,
+# as a main term or as a "see" entry pointing to one, so that search and the index find it.
+SPELLINGS = ["batchnorm", "batch normalization", "layernorm", "layer normalization",
+             "subgradient", "nuclear norm", "trace norm", "attention", "Huber loss",
+             "Gaussian process"]
+
+
+def test_common_spellings_are_in_the_index():
+    indexed = {key(term) for _, term in main_terms()}
+    missing = [s for s in SPELLINGS if key(s) not in indexed]
+    assert not missing, f"spellings with no index entry: {missing}"
+    assert key("batchnorm") != key("batch normalization")   # the check compares keys, not words

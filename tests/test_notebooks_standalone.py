@@ -3,9 +3,11 @@ build into _notebooks/ beside the matcalc wheel):
 
 - no MyST syntax is left in their Markdown, and every LaTeX macro they use is defined in them
   (or is one MathJax knows);
-- they run in a FRESH environment that has only the scientific stack (numpy, scipy, sympy,
-  matplotlib, jax, jaxlib at the pinned versions, plus ipykernel and nbclient to run them)
-  and no matcalc: their first cell installs the shipped wheel.
+- they run in a FRESH environment outside the repository that has only what runs a
+  notebook (ipykernel, nbclient) and what their first cell installs: the shipped matcalc
+  wheel with its "book" extra (jax, matplotlib, scipy at the book's versions). One chapter
+  is run in an environment where that first cell does the installing itself, with pip; the
+  others in one where uv has installed the same thing beforehand (faster).
 
 This is also the test that executes every chapter fresh, without the build's cache (it
 replaced the repository-venv execution in test_chapters.py): a failing cell fails the
@@ -25,6 +27,8 @@ import time
 from pathlib import Path
 from unittest import mock
 
+import hashlib
+
 import nbformat
 import pytest
 
@@ -32,8 +36,9 @@ import standalone  # tools/standalone.py
 from matcalc import plaintext
 from chapters import ROOT, chapters, run_chapter
 
-STACK = ["numpy", "scipy", "sympy", "matplotlib", "jax", "jaxlib", "ipykernel", "nbclient"]
+RUNNER = ["ipykernel", "nbclient"]   # what runs a notebook (a reader's Jupyter has them)
 UV = Path(sys.executable).parent / "uv"
+WHEEL = "matcalc-0.1.0-py3-none-any.whl"
 TIMES = {}
 
 # Runs inside the fresh environment, one per pytest-xdist worker: for each notebook path it
@@ -114,47 +119,99 @@ def exported(tmp_path_factory, macros):
     return out, problems
 
 
-@pytest.fixture(scope="module")
-def fresh(tmp_path_factory):
-    """A new virtual environment with only the pinned scientific stack and the notebook
-    runner (from uv's cache when it has them): its python. matcalc must not import there.
-    (One per pytest-xdist worker: a test installs matcalc into it, and one checks that it is
-    not there yet.)"""
-    where = tmp_path_factory.mktemp("fresh")
+def _pins(names):
+    """The lines of requirements.txt pinning ``names``."""
+    pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines()
+            if line.split("==")[0].strip().lower() in names]
+    assert len(pins) == len(names), pins
+    return pins
+
+
+def _venv(where, *requirements, seed=False):
+    """A new virtual environment in ``where``/venv with ``requirements`` installed by uv
+    (from its cache when it has them), constrained to requirements.txt: its python."""
     if not UV.exists():
         pytest.fail(f"uv (pinned in requirements.txt) is needed next to {sys.executable}")
     env_dir = where / "venv"
-    pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines()
-            if line.split("==")[0].strip().lower() in STACK]
-    assert len(pins) == len(STACK), pins
-    requirements = where / "stack.txt"
-    requirements.write_text("\n".join(pins) + "\n")
-    start = time.perf_counter()
-    subprocess.run([str(UV), "venv", "-q", "--seed", "-p", sys.executable, str(env_dir)],
-                   check=True, capture_output=True)
+    subprocess.run([str(UV), "venv", "-q", *(["--seed"] if seed else []), "-p", sys.executable,
+                    str(env_dir)], check=True, capture_output=True)
     python = env_dir / "bin" / "python"
-    install = [str(UV), "pip", "install", "-q", "-p", str(python), "-r", str(requirements),
+    if not requirements:
+        return python
+    install = [str(UV), "pip", "install", "-q", "-p", str(python), *requirements,
                "-c", str(ROOT / "requirements.txt")]
     if subprocess.run(install + ["--offline"], capture_output=True).returncode != 0:
         proc = subprocess.run(install, capture_output=True, text=True)   # not all cached
         assert proc.returncode == 0, proc.stderr[-3000:]
-    TIMES["fresh environment"] = time.perf_counter() - start
-    probe = subprocess.run([str(python), "-c", "import matcalc"], capture_output=True,
-                           text=True, env=_clean_env(env_dir), cwd=where)
-    assert probe.returncode != 0 and "No module named 'matcalc'" in probe.stderr
     return python
+
+
+def _imports(python, module, where):
+    """Where ``module`` is imported from in the environment of ``python``, or None."""
+    proc = subprocess.run([str(python), "-c", f"import {module}; print({module}.__file__)"],
+                          capture_output=True, text=True, env=_clean_env(python.parents[1]),
+                          cwd=where)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory, exported):
+    """A new virtual environment with what runs a notebook and what a notebook's first cell
+    installs, the shipped wheel with its "book" extra, installed here by uv: its python.
+    Nothing of this repository, and nothing else. (One per pytest-xdist worker.)"""
+    where = tmp_path_factory.mktemp("fresh")
+    start = time.perf_counter()
+    wheel = exported[0] / WHEEL
+    python = _venv(where, *_pins(RUNNER), f"matcalc[{standalone.EXTRA}] @ {wheel.as_uri()}")
+    TIMES["fresh environment"] = time.perf_counter() - start
+    assert str(python.parents[1]) in _imports(python, "matcalc", where)
+    assert all(_imports(python, m, where) for m in standalone.EXTRA_MODULES)
+    assert _imports(python, "sphinx", where) is None and _imports(python, "pytest", where) is None
+    return python
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory):
+    """A folder of the wheels the notebooks' first cell installs (the matcalc wheel with its
+    "book" extra, every dependency at its pin), for pip without an index: fetched from PyPI by
+    pip the first time, kept in _build/wheelhouse/ under a hash of the pins after that."""
+    key = hashlib.sha256((ROOT / "requirements.txt").read_bytes()
+                         + (ROOT / "code" / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    folder = ROOT / "_build" / "wheelhouse" / key
+    if not (folder / ".complete").exists():
+        wheel = standalone.build_wheel(ROOT / "code", tmp_path_factory.mktemp("wheel"))
+        proc = subprocess.run([sys.executable, "-m", "pip", "download", "-q",
+                               "--disable-pip-version-check", "--only-binary=:all:", "-d",
+                               str(folder), "-c", str(ROOT / "requirements.txt"),
+                               f"{wheel}[{standalone.EXTRA}]"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            pytest.fail("could not fetch the notebooks' dependencies from PyPI into "
+                        f"{folder} (needed once):\n{proc.stderr[-2000:]}", pytrace=False)
+        (folder / WHEEL).unlink()       # the notebooks install the wheel beside them
+        (folder / ".complete").write_text("fetched by pip download\n")
+    return folder
+
+
+def _pip_offline(wheelhouse):
+    """Environment variables that make pip install from ``wheelhouse`` only."""
+    return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse),
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 
 
 @pytest.fixture(scope="module")
 def runner(fresh, tmp_path_factory):
     """run(notebook path) -> the driver's summary: DRIVER running in the fresh environment."""
-    where = tmp_path_factory.mktemp("driver")
+    yield from _runner(fresh, tmp_path_factory.mktemp("driver"))
+
+
+def _runner(python, where, extra_env=None):
+    """run(notebook path) -> the driver's summary: DRIVER running with ``python``."""
     (where / "driver.py").write_text(DRIVER)
     shutil.copy(ROOT / "book" / "_ext" / "forkkernel.py", where)
-    proc = subprocess.Popen([str(fresh), str(where / "driver.py"), str(where)], cwd=where,
+    proc = subprocess.Popen([str(python), str(where / "driver.py"), str(where)], cwd=where,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=open(where / "stderr.txt", "w"), text=True,
-                            env=_clean_env(fresh.parents[1]))
+                            env=dict(_clean_env(python.parents[1]), **(extra_env or {})))
 
     def run(path):
         assert proc.poll() is None, ("the notebook driver stopped:\n"
@@ -168,13 +225,15 @@ def runner(fresh, tmp_path_factory):
         assert result["path"] == str(path), result
         return result
 
-    yield run
-    proc.stdin.close()
     try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        yield run
+    finally:   # also when the generator is closed before its end
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def _clean_env(env_dir):
@@ -263,24 +322,61 @@ def test_cell_ids_and_the_wheel_are_reproducible(exported, macros, tmp_path):
     assert [c.id for c in nb.cells] == [f"cell-{n}" for n in range(len(nb.cells))]
 
 
-def test_install_cell_installs_the_shipped_wheel(exported, fresh, tmp_path):
+def test_install_cell_installs_the_shipped_wheel(exported, wheelhouse, tmp_path):
+    """howto's first cell in an environment with nothing but pip: without the wheel beside
+    the notebook it says where to get it; with it, pip installs it (numpy and sympy from the
+    wheelhouse: no extra, the chapter imports none of EXTRA_MODULES)."""
+    bare = _venv(tmp_path, seed=True)
     source = _read(exported, ROOT / "book" / "howto.md").cells[1].source
-    env = _clean_env(fresh.parents[1])
-    alone = subprocess.run([str(fresh), "-c", source], cwd=tmp_path, capture_output=True,
+    assert f"[{standalone.EXTRA}]" not in source
+    env = dict(_clean_env(bare.parents[1]), **_pip_offline(wheelhouse))
+    alone = subprocess.run([str(bare), "-c", source], cwd=tmp_path, capture_output=True,
                            text=True, env=env)       # no wheel next to the notebook
-    assert alone.returncode != 0 and "pip install ./code" in alone.stderr
-    assert "replace howto.ipynb by matcalc-0.1.0-py3-none-any.whl" in alone.stderr
+    assert alone.returncode != 0 and "pip install './code'" in alone.stderr
+    assert f"replace howto.ipynb by {WHEEL}" in alone.stderr
     folder = tmp_path / "downloads"
     shutil.copytree(exported[0], folder)
-    done = subprocess.run([str(fresh), "-c", source], cwd=folder, capture_output=True,
+    done = subprocess.run([str(bare), "-c", source], cwd=folder, capture_output=True,
                           text=True, env=env)
     assert done.returncode == 0 and "matcalc 0.1.0 is installed" in done.stdout, done.stderr
-    where = subprocess.run([str(fresh), "-c", "import importlib.metadata as m; "
+    where = subprocess.run([str(bare), "-c", "import importlib.metadata as m; "
                             "d = m.distribution('matcalc'); print(d.read_text('direct_url.json'));"
                             "print(d.locate_file(''))"],
                            cwd=tmp_path, capture_output=True, text=True, env=env)
-    assert "matcalc-0.1.0-py3-none-any.whl" in where.stdout
-    assert str(fresh.parents[1]) in where.stdout       # installed into the fresh venv
+    assert WHEEL in where.stdout
+    assert str(bare.parents[1]) in where.stdout       # installed into the fresh venv
+
+
+def test_a_notebook_installs_what_it_needs_and_runs(exported, wheelhouse, tmp_path):
+    """The derive chapter (it imports jax) in an environment with only ipykernel and
+    nbclient: its first cell installs the wheel with the "book" extra, with pip, and the
+    notebook runs to the end. (Downloaded into a fresh environment, it used to stop at its
+    eighth cell: No module named 'jax'.)"""
+    start = time.perf_counter()
+    python = _venv(tmp_path, *_pins(RUNNER), seed=True)
+    assert _imports(python, "matcalc", tmp_path) is None and _imports(python, "jax", tmp_path) is None
+    folder = tmp_path / "downloads"
+    shutil.copytree(exported[0], folder)
+    notebook = folder / "derive.ipynb"
+    assert f"[{standalone.EXTRA}]" in _read(exported, ROOT / "book" / "derive.md").cells[1].source
+    run = _runner(python, tmp_path, dict(_pip_offline(wheelhouse), MATCALC_FORK_KERNELS="0"))
+    result = next(run)(notebook)
+    run.close()
+    TIMES["install and run derive"] = time.perf_counter() - start
+    assert result["error"] is None, result["error"]
+    assert str(python.parents[1]) in _imports(python, "jax", tmp_path)   # installed by the cell
+
+
+def test_the_book_extra_pins_the_book_versions():
+    """code/pyproject.toml's "book" extra pins what the chapters import beyond matcalc at the
+    versions of requirements.txt (the versions the book's outputs were made with)."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "code" / "pyproject.toml").read_text())["project"]
+    extra = sorted(project["optional-dependencies"][standalone.EXTRA])
+    assert extra == sorted(_pins(["jax", "jaxlib", "matplotlib", "scipy"])), extra
+    imported = standalone.extra_modules("\n".join(p.read_text() for p in chapters()))
+    assert set(imported) == set(standalone.EXTRA_MODULES), imported
 
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)

@@ -20,6 +20,13 @@ RAW = re.compile(r"\\[A-Za-z]|\$|\{prf:|\{ref\}|\{eq\}")
     (r"$\d\lambda = v^\T\d A\,v$ ({prf:ref}`thm-eigenvalue-derivative`)",
      "dλ = vᵀdA v (thm-eigenvalue-derivative)"),
     (r"\grad_W L = (\hat Y - Y)X^\T", "∇_W L = (Ŷ - Y)Xᵀ"),
+    # a Hadamard power keeps its exponent together (it printed "P^ ∘ -1 ∘ (...")
+    (r"-(Y : (P^{\circ -1} \had \d P))", "-(Y : (P^(∘-1) ∘ dP))"),
+    (r"p A^{\circ(p-1)} \had \d A", "p A^(∘(p-1)) ∘ dA"),
+    # the engine's ASCII rule names get the same transposes as the LaTeX beside them
+    (r"(W X - Y) X^\T : \d W | moving factors: A : BC = A C^T : B",
+     "(W X - Y) Xᵀ : dW | moving factors: A : BC = A Cᵀ : B"),
+    ("((X^T)^3)^-1 X^-T", "((Xᵀ)³)⁻¹ X⁻ᵀ"),
 ])
 def test_book_notation_becomes_plain_text(latex, text):
     assert plain(latex) == text

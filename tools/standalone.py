@@ -7,8 +7,10 @@ do not know: directives (``{prf:theorem}``, ``{exercise}``, ``{literalinclude}``
 ``run_chapter.notebook`` reads it) into one that renders and runs anywhere:
 
 - a first markdown cell defines the macros (``\\newcommand`` in math, which MathJax and KaTeX
-  keep for the whole notebook), a first code cell installs ``matcalc`` from the wheel the
-  build ships beside the notebooks when ``import matcalc`` fails;
+  keep for the whole notebook) and says what the notebook needs; a first code cell installs
+  ``matcalc`` from the wheel the build ships beside the notebooks, with its ``book`` extra
+  (jax, matplotlib, scipy at the book's versions) if the chapter imports those, when any of
+  them is missing;
 - theorems, definitions, proofs and admonitions become titled blockquotes, exercises and
   solutions titled headings, references links to the book's HTML pages (``../<page>.html``,
   the notebooks sit in ``_notebooks/``), equation labels disappear, included code is copied in;
@@ -25,10 +27,16 @@ from pathlib import Path
 
 __all__ = ["Target", "Context", "anchor_id", "scan_targets", "citation_texts",
            "convert_markdown", "convert_roles", "macro_definitions", "install_source",
+           "extra_modules", "requirements_text", "EXTRA", "EXTRA_MODULES",
            "standalone_notebook", "build_wheel", "export_chapters",
            "used_macros", "defined_macros", "leftover_myst", "MATHJAX_BUILTINS"]
 
 WHEEL_GLOB = "matcalc-*.whl"
+# The modules chapters import besides matcalc (and the standard library, numpy, sympy and
+# IPython, which a Jupyter kernel has), and matcalc's extra that installs them at the book's
+# versions (code/pyproject.toml, [project.optional-dependencies]).
+EXTRA = "book"
+EXTRA_MODULES = ("jax", "matplotlib", "scipy")
 PRF_KINDS = {"theorem", "lemma", "definition", "corollary", "proposition", "proof", "remark",
              "example", "algorithm", "conjecture", "axiom", "criterion", "property",
              "assumption", "observation", "notation"}
@@ -484,49 +492,84 @@ def macro_definitions(macros):
     return "\n".join(lines)
 
 
-def install_source(wheel, notebook="<chapter>.ipynb", url=None):
-    """The first code cell: install ``matcalc`` from the wheel beside the notebook when it
-    cannot be imported; otherwise say where to get the wheel (``url`` if the book's address
-    is known, else the notebook's own address with the file name replaced).
+def extra_modules(code):
+    """The modules of EXTRA_MODULES that ``code`` (a chapter's code cells) imports, in the
+    order of EXTRA_MODULES.
 
-    >>> "replace differentials.ipynb by matcalc-0.1.0-py3-none-any.whl" in install_source(
-    ...     "matcalc-0.1.0-py3-none-any.whl", "differentials.ipynb")
-    True
+    >>> extra_modules("import numpy as np\\nfrom scipy.linalg import expm\\nimport jax.numpy as jnp")
+    ('jax', 'scipy')
+    """
+    imported = set(re.findall(r"^\s*(?:import|from)\s+([A-Za-z_]\w*)", code, flags=re.M))
+    imported |= {"matplotlib"} if "mpl_toolkits" in imported else set()
+    return tuple(m for m in EXTRA_MODULES if m in imported)
+
+
+def _and(names):
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def requirements_text(modules):
+    """What a chapter's notebook needs, in a sentence, for the page and the notebook.
+
+    >>> requirements_text(("jax", "matplotlib"))
+    'It needs Python 3.11 or newer and pip; its first cell installs matcalc with jax and matplotlib.'
+    >>> requirements_text(())
+    'It needs Python 3.11 or newer and pip; its first cell installs matcalc.'
+    """
+    extras = f" with {_and(modules)}" if modules else ""
+    return f"It needs Python 3.11 or newer and pip; its first cell installs matcalc{extras}."
+
+
+def install_source(wheel, notebook="<chapter>.ipynb", url=None, modules=()):
+    """The first code cell: when ``matcalc`` or one of ``modules`` (the chapter's imports
+    among EXTRA_MODULES) cannot be imported, install the wheel beside the notebook, with the
+    extra EXTRA if ``modules`` is not empty (pip fetches those packages from PyPI); without the
+    wheel, say where to get it (``url`` if the book's address is known, else the notebook's
+    own address with the file name replaced).
+
+    >>> cell = install_source("matcalc-0.1.0-py3-none-any.whl", "backprop.ipynb", modules=("jax",))
+    >>> "replace backprop.ipynb by matcalc-0.1.0-py3-none-any.whl" in cell, "[book]" in cell
+    (True, True)
     """
     where = (f"Download it from {url}" if url else
              f"Download it from the folder this notebook came from: in the notebook's web "
              f"address, replace {notebook} by {wheel}")
+    needed = ["matcalc", *modules]
+    extra = f"[{EXTRA}]" if modules else ""
+    brings = (f"\n# with its \"{EXTRA}\" extra, which brings {_and(modules)} at the book's versions"
+              if modules else "")
     return f'''\
-# This notebook needs matcalc, the package that checks the book. If this environment lacks
-# it, install the wheel the book ships next to this notebook ({wheel}).
+# This notebook needs {_and(needed)}. Where {"one is" if modules else "it is"} missing, this cell installs
+# the matcalc wheel the book ships next to this notebook ({wheel}){brings}.
 import importlib
 import importlib.util
 import pathlib
 import subprocess
 import sys
 
-if importlib.util.find_spec("matcalc") is None:
+missing = [name for name in {needed!r} if importlib.util.find_spec(name) is None]
+if missing:
     wheels = sorted(pathlib.Path.cwd().glob("{WHEEL_GLOB}"))
     if not wheels:
         raise ModuleNotFoundError(
-            "matcalc is not installed, and {wheel} is not next to this notebook. "
+            ", ".join(missing) + " not installed, and {wheel} is not next to this notebook. "
             "{where}, put it next to the notebook (in Colab: upload it in the Files pane) "
-            "and run this cell again. In a clone of the book's repository: pip install ./code")
-    command = [sys.executable, "-m", "pip", "install", "--quiet", str(wheels[-1])]
+            "and run this cell again. In a clone of the book's repository: pip install './code{extra}'")
+    command = [sys.executable, "-m", "pip", "install", "--quiet", str(wheels[-1]) + "{extra}"]
     if subprocess.run(command).returncode != 0:
-        raise RuntimeError("could not install " + wheels[-1].name + " with pip; "
-                           "install it by hand: pip install " + str(wheels[-1]))
+        raise RuntimeError("could not install " + wheels[-1].name + "{extra} with pip; "
+                           "install it by hand: pip install '" + str(wheels[-1]) + "{extra}'")
     importlib.invalidate_caches()
 import matcalc
 
 print(f"matcalc {{matcalc.__version__}} is installed")'''
 
 
-def _first_cell(ctx, title, macros):
+def _first_cell(ctx, title, macros, modules):
     return (f"{macro_definitions(macros)}\n\n"
             f"*{title}*: a chapter of *Matrix Calculus, Checked* as a notebook "
-            f"({ctx.link('the chapter online', ctx.page)}). Its first code cell installs "
-            f"`matcalc` if this environment lacks it.")
+            f"({ctx.link('the chapter online', ctx.page)}). {requirements_text(modules)} "
+            f"It installs them only where this environment lacks them.")
 
 
 def _code_cells(nbformat, cell, ctx):
@@ -570,9 +613,10 @@ def standalone_notebook(nb, ctx, macros, wheel):
     url = f"{ctx.base}_notebooks/{wheel}" if re.match(r"https?://", ctx.base) else None
     title = next((h.group(1) for c in nb.cells if c.cell_type == "markdown"
                   for h in map(_HEADING.match, c.source.splitlines()) if h), ctx.page)
-    cells = [nbformat.v4.new_markdown_cell(_first_cell(ctx, title, macros),
+    modules = extra_modules("\n".join(c.source for c in nb.cells if c.cell_type == "code"))
+    cells = [nbformat.v4.new_markdown_cell(_first_cell(ctx, title, macros, modules),
                                            metadata={"jupyter": {"source_hidden": False}}),
-             nbformat.v4.new_code_cell(install_source(wheel, f"{ctx.page}.ipynb", url),
+             nbformat.v4.new_code_cell(install_source(wheel, f"{ctx.page}.ipynb", url, modules),
                                        metadata={"tags": ["install"]})]
     for cell in nb.cells:
         if cell.cell_type == "markdown":

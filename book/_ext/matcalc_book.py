@@ -349,15 +349,29 @@ def _cached_outputs(cache_path):
 
 
 def _notebook_link(app, pagename, templatename, context, doctree):
-    """A download link for the chapter's notebook at the top of each chapter page."""
+    """A download link for the chapter's notebook at the top of each chapter page, saying
+    what the notebook needs, and the notebook first in the header's download menu (where
+    the theme offered only the MyST source and a print view)."""
     if doctree is None or "body" not in context:
         return
-    if not run_chapter.is_chapter(app.env.doc2path(pagename)):
+    path = app.env.doc2path(pagename)
+    if not run_chapter.is_chapter(path):
         return
+    import standalone  # tools/standalone.py
+
     href = context["pathto"](f"_notebooks/{pagename}.ipynb", 1)
+    needs = standalone.requirements_text(standalone.extra_modules(Path(path).read_text()))
     context["body"] = (f'<p class="notebook-download"><a class="reference download" '
                        f'href="{href}" download="{pagename}.ipynb">Download this chapter as a '
-                       f'Jupyter notebook (.ipynb)</a></p>\n' + context["body"])
+                       f'Jupyter notebook (.ipynb)</a>. {needs}</p>\n' + context["body"])
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"] = [b for b in group["buttons"]
+                                if b.get("label") != "download-notebook-button"]
+            group["buttons"].insert(0, {
+                "type": "link", "url": href, "text": ".ipynb", "icon": "fas fa-code",
+                "tooltip": "Download this chapter as a Jupyter notebook",
+                "label": "download-notebook-button"})
 
 
 def _accessible_citations(app, pagename, templatename, context, doctree):
@@ -432,14 +446,16 @@ def _label_exercises_for_latex(app, doctree, docname):
         if number:
             tex += f"\\expandafter\\def\\csname @currentlabel\\endcsname{{{number}}}"
         tex += f"\\label{{\\detokenize{{{owner}:{label}}}}}"
-        node.insert(0, nodes.raw("", tex, format="latex"))
+        # before the exercise's box: inside, as its first child, it took the place of the
+        # box's title (an empty title bar, the title in the text)
+        node.parent.insert(node.parent.index(node), nodes.raw("", tex, format="latex"))
 
 
 def setup(app):
     """Register the hooks (Sphinx entry point)."""
     patch_stream_merge()
     preexecute.setup(app)
-    app.connect("html-page-context", _notebook_link)
+    app.connect("html-page-context", _notebook_link, priority=502)  # after the theme's buttons
     app.connect("html-page-context", _accessible_citations)
     app.connect("env-before-read-docs", _remember_reading)
     app.connect("env-updated", _start_wheel)

@@ -9,6 +9,9 @@ the book's notation into readable Unicode text instead.
 '(WX - Y)Xᵀ : dW'
 >>> plain(r"$\\frob{A}{B} = \\tr(A^\\T B)$, see {prf:ref}`thm-frob-move`")
 'A : B = tr(Aᵀ B), see thm-frob-move'
+
+Text already in plain ASCII notation (the derivation engine's rule names, ``A C^T``) gets
+the same forms, so that one output never mixes ``Xᵀ`` and ``X^T``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,12 @@ import unicodedata
 __all__ = ["plain", "markdown"]
 
 ROLE = re.compile(r"\{[a-z:-]+\}`(?:[^`<]*<)?([^`>]*)>?`")
+# A Hadamard (entrywise) power, ``P^{\circ -1}``: written ``P^(∘-1)``, not ``P^ ∘ -1``.
+HADAMARD_POWER = re.compile(r"\^\{\\(?:circ|had)(?![A-Za-z])\s*((?:[^{}]|\{[^{}]*\})*)\}")
+# Plain ASCII transposes and inverses after a symbol, a closing bracket or a prime.
+ASCII_POWERS = [(re.compile(r"(?<=[\w)\]'])\^-T(?![A-Za-z0-9])"), "⁻ᵀ"),
+                (re.compile(r"(?<=[\w)\]'])\^T(?![A-Za-z0-9])"), "ᵀ"),
+                (re.compile(r"(?<=[\w)\]'])\^-1(?![0-9])"), "⁻¹")]
 
 # Order matters: longer control sequences before their prefixes.
 _WORDS = [
@@ -60,9 +69,14 @@ def plain(text: str) -> str:
     '-X⁻¹ dX X⁻¹'
     >>> plain(r"\\fnorm{WX - Y}^2")
     '‖WX - Y‖_F²'
+    >>> plain(r"Y \\had P^{\\circ -1} : \\d P, by A : BC = A C^T : B")
+    'Y ∘ P^(∘-1) : dP, by A : BC = A Cᵀ : B'
     """
     text = ROLE.sub(r"\1", text)  # MyST roles
     text = text.replace("$$", "").replace("$", "")
+    text = HADAMARD_POWER.sub(lambda m: "^(∘" + m.group(1).strip() + ")", text)
+    for pattern, uni in ASCII_POWERS:
+        text = pattern.sub(uni, text)
     for macro, nargs, template in ((r"\frob", 2, "{0} : {1}"), (r"\fnorm", 1, "‖{0}‖_F"),
                                    (r"\norm", 1, "‖{0}‖"), (r"\frac", 2, "({0})/({1})"),
                                    (r"\tfrac", 2, "({0})/({1})"), (r"\sqrt", 1, "√{0}"),

@@ -55,8 +55,8 @@ _COOKBOOK = (
         alias=r"\textstyle\sum_k \frac{\partial\det X}{\partial X_{ik}}X_{jk} = \delta_{ij}\det X",
         note="the gradient with respect to $T$ at $T = 0$ is "
              "$\\bigl[\\sum_k \\partial\\det(X)/\\partial X_{ik}\\,X_{jk}\\bigr]_{ij}$, and it "
-             "is $\\det(X)\\,I$: the Cookbook's (47). Number (50) may restate this identity "
-             "(unconfirmed)",
+             "is $\\det(X)\\,I$: the Cookbook's (47); the entry for (50) checks the same "
+             "statement as a differential",
         function=lambda T, X: det((eye(T.shape[0], T) + T) @ X),
         claim=lambda T, X: det((eye(T.shape[0], T) + T) @ X) * inv(eye(T.shape[0], T) + T).T,
         wrong=lambda T, X: det((eye(T.shape[0], T) + T) @ X) * inv(X).T),

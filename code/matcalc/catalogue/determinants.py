@@ -1,6 +1,6 @@
 """Determinants: gradients of det and log det (Matrix Cookbook 2.1)."""
 
-from ..ops import det, eye, hadamard, inv, logdet, matrix_power
+from ..ops import det, eye, hadamard, inv, logdet, matrix_power, tr
 from ..claim import Claim
 from ..registry import register_all
 
@@ -17,6 +17,27 @@ CLAIMS = register_all(SECTION, (
         claim=lambda X: det(X) * inv(X).T,
         wrong=lambda X: det(X) * inv(X),  # the transpose forgotten
         exact_sizes={"n": 3},
+    ),
+    Claim(
+        kind="differential",
+        name="sum_k d det(X)/dX_ik X_jk, Cookbook (50)",
+        cookbook="50",
+        latex=r"\det\bigl((I + T)X\bigr)",
+        result=r"\det\bigl((I + T)X\bigr)\tr\bigl((I + T)^{-1}\d T\bigr)",
+        alias=r"\textstyle\sum_k \frac{\partial\det X}{\partial X_{ik}}X_{jk} = \delta_{ij}\det X",
+        shapes={"T": "nn", "X": "nn"},
+        wrt="T",
+        note="at $T = 0$ the differential is $\\det(X)\\tr(\\d T)$, and its coefficient of "
+             "$\\d T_{ij}$ is $\\sum_k \\partial\\det(X)/\\partial X_{ik}\\,X_{jk}$, so the sum "
+             "is $\\delta_{ij}\\det X$. Assumed to be the Cookbook's (50) of 2.1.2, which "
+             "restates (47) of 2.1.1 (unconfirmed: the 2012 text was not at hand); checked "
+             "here as a differential, the entry for (47) as a gradient",
+        function=lambda T, X: det((eye(T.shape[0], T) + T) @ X),
+        claim=lambda T, X, dT: det((eye(T.shape[0], T) + T) @ X)
+        * tr(inv(eye(T.shape[0], T) + T) @ dT),
+        # the form at T = 0, det(X) tr(dT), used away from T = 0
+        wrong=lambda T, X, dT: det(X) * tr(dT),
+        mistake="the value at T = 0 used everywhere",
     ),
     Claim(
         kind="gradient",
@@ -107,6 +128,20 @@ CLAIMS = register_all(SECTION, (
         shapes={"X": "nn"},
         function=lambda X: det(inv(X)),
         claim=lambda X: -det(inv(X)) * inv(X).T,
+    ),
+    Claim(
+        kind="gradient",
+        name="log|det(X^-1)|",
+        latex=r"\log\lvert\det(X^{-1})\rvert",
+        result=r"-X^{-\T}",
+        shapes={"X": "nn"},
+        function=lambda X: logdet(inv(X)),
+        claim=lambda X: -inv(X).T,
+        wrong=lambda X: -inv(X),  # the transpose forgotten
+        mistake="transpose forgotten",
+        note="$\\log\\lvert\\det(X^{-1})\\rvert = -\\log\\lvert\\det X\\rvert$, the negative "
+             "of (57); with (62), $\\grad\\log\\det(X^{-1}) = \\grad\\det(X^{-1})/\\det(X^{-1})$",
+        exact_sizes={"n": 3},
     ),
     Claim(
         kind="gradient",

@@ -9,6 +9,22 @@ from ..registry import register_all
 SECTION = "Hessians"
 CLAIMS = register_all(SECTION, (
     Claim(
+        kind="gradient",
+        name="x^T A x + b^T x, gradient",
+        cookbook="97",
+        latex=r"x^\T Ax + b^\T x",
+        result=r"(A + A^\T)x + b",
+        shapes={"x": "n1", "A": "nn", "b": "n1"},
+        wrt="x",
+        note="assumed to be the Cookbook's (97), $\\partial f/\\partial x = (A + A^\\T)x + b$ "
+             "for $f = x^\\T Ax + b^\\T x$ (96), between $f$ and its Hessian (98) "
+             "(unconfirmed: the 2012 text was not at hand)",
+        function=lambda x, A, b: (x.T @ A @ x + b.T @ x)[0, 0],
+        claim=lambda x, A, b: (A + A.T) @ x + b,
+        wrong=lambda x, A, b: 2 * A @ x + b,  # true for symmetric A only
+        mistake="2Ax + b, true for symmetric A only",
+    ),
+    Claim(
         kind="hessian",
         name="x^T A x + b^T x",
         cookbook="96, 98",

@@ -108,6 +108,22 @@ def _math_html(latex: str) -> str:
     return f'<span class="math notranslate nohighlight">\\({html.escape(latex)}\\)</span>'
 
 
+def _formulas_html(latex: str) -> str:
+    """A list of formulas ("a,\\quad b", or "a,\\ b") as one math span per formula, so that a
+    long identity (a layer's VJP for several inputs) wraps between them on the page."""
+    parts, depth, start, k = [], 0, 0, 0
+    while k < len(latex):
+        sep = next((s for s in (r",\quad", r",\ ") if latex.startswith(s, k)), None)
+        if depth == 0 and sep:
+            parts.append(latex[start:k])
+            start = k = k + len(sep)
+            continue
+        depth += (latex[k] in "{([") - (latex[k] in "})]")
+        k += 1
+    parts.append(latex[start:])
+    return ", ".join(_math_html(part.strip()) for part in parts)
+
+
 def _markdown_html(text: str) -> str:
     """Markdown with ``$...$`` math (the note column) as HTML."""
     pieces = text.split("$")
@@ -143,7 +159,7 @@ class Table:
         body = []
         for e, s in self.rows:
             cells = (html.escape(e.cookbook or ""), html.escape(e.name),
-                     _math_html(identity(e)), _markdown_html(notes(e)),
+                     _formulas_html(identity(e)), _markdown_html(notes(e)),
                      html.escape(checked(e, s)))
             body.append(f'<tr data-cookbook="{" ".join(e.cookbook_numbers)}" '
                         f'data-search="{html.escape(e.search_text().lower())}">'
