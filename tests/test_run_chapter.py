@@ -29,7 +29,7 @@ def test_run_prints_outputs_in_order():
     assert run_chapter.run(run_chapter.resolve("notation"), out=out) == 0
     text = out.getvalue()
     assert "--- notation: cell 1:" in text and "code cells ran" in text
-    assert "gradient of tr(AX): (4, 3)" in text      # a printed output of the chapter
+    assert "gradient of tr(AX): shape (4, 3)" in text      # a printed output of the chapter
     assert text.index("cell 1:") < text.index("cell 2:")
 
 
