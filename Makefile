@@ -7,8 +7,11 @@ VENV       := .venv
 BIN        := $(VENV)/bin
 STAMP      := $(VENV)/.installed
 BUILDDIR   := _build
-# Strict: nitpicky, warnings are errors, but report all of them before failing.
-SPHINXOPTS ?= -n -W --keep-going
+# Strict: nitpicky, warnings are errors, but report all of them before failing. The pages
+# are read (their notebooks executed by myst-nb) and written by one process per core; -T
+# prints the whole error of a failing cell (with -j, Sphinx otherwise shows only its
+# chapter's path).
+SPHINXOPTS ?= -n -W --keep-going -T -j auto
 SPHINX     := $(BIN)/python -m sphinx -b html -c . $(SPHINXOPTS)
 PORT       ?= 8000
 

@@ -1,7 +1,8 @@
 """Sphinx configuration for the book: declarations only. Built with
 ``sphinx-build -c . book <out>`` (see Makefile); the hooks (MathJax served from the build,
-the notebook cache key, the stream merge, notebook downloads, LaTeX exercise labels) live in
-the local extension book/_ext/matcalc_book.py.
+the notebook cache key, notebook downloads) live in the local extension
+book/_ext/matcalc_book.py, and the workarounds of upstream problems (each guarded by the
+version it was written for) in book/_ext/upstream.py.
 """
 
 import os
@@ -23,6 +24,7 @@ language = "en"
 
 extensions = [
     "buildgc",  # the garbage collector set for a build (book/_ext/buildgc.py)
+    "upstream",  # workarounds of upstream problems, one per problem (book/_ext/upstream.py)
     "myst_nb",
     "sphinx_proof",
     "sphinx_exercise",
@@ -87,11 +89,7 @@ prune_caches(CACHE_ROOT, keep=nb_execution_cache_path)
 nb_execution_raise_on_error = True  # a failing cell fails the build, naming the chapter
 nb_execution_show_tb = True
 nb_execution_timeout = 600
-# Notebooks started first when the chapters run in parallel (book/_ext/preexecute.py): the
-# others are ordered by the length of their code; these are short but slow (the catalogue
-# checks every entry). Started last, the catalogue ran alone for 15 s of a clean build.
-matcalc_notebooks_first = ["catalogue"]
-nb_merge_streams = True  # merged by concatenation: see matcalc_book.coalesce_streams_exactly
+nb_merge_streams = True  # merged by concatenation: see upstream.coalesce_streams_exactly
 # Results such as a checked derivation display as MyST Markdown (tables with math).
 nb_render_markdown_format = "myst"
 

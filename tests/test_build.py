@@ -1,6 +1,7 @@
 """The strict build: it passes on the book, and fails, naming the chapter, when it should."""
 
 import json
+import os
 import re
 import runpy
 import shutil
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 from chapters import run_chapter
 from conftest import build_book
-from matcalc_book import (PYBTEX_PLUGINS, code_fingerprint, coalesce_streams_exactly,
-                          patch_stream_merge, remember_pybtex_plugins)
+from matcalc_book import code_fingerprint
+from upstream import PYBTEX_PLUGINS, coalesce_streams_exactly, pybtex_plugins
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -157,7 +158,7 @@ def _chunked_output_book(tmp_path, with_patch):
                     for t in ("square: ok", "\n    exact:", " proved\n")]
     nb.cells = [nbformat.v4.new_markdown_cell("# Chunks"), cell]
     nbformat.write(nb, str(src / "index.ipynb"))
-    exts = ["myst_nb"] + (["matcalc_book"] if with_patch else [])
+    exts = ["myst_nb"] + (["upstream"] if with_patch else [])
     (src / "conf.py").write_text(
         "import sys\n"
         f"sys.path[:0] = [{str(ROOT / 'book' / '_ext')!r}, {str(ROOT / 'tools')!r}]\n"
@@ -179,16 +180,56 @@ def test_stream_merge_patch_reaches_myst_nbs_renderer(tmp_path):
     assert "square: ok\n    exact: proved" not in plain
 
 
-def test_stream_merge_patch_refuses_another_myst_nb(monkeypatch):
-    import myst_nb
+WORKAROUNDS = [("sphinx", "remember_config_as_read"), ("sphinx-proof", "proof_domain_parallel"),
+               ("myst-nb", "stream_merge"), ("pybtex", "pybtex_plugins"),
+               ("myst-parser", "eval_rst_documents"), ("docutils", "citation_roles"),
+               ("sphinx-exercise", "exercise_latex_labels")]
 
-    monkeypatch.setattr(myst_nb, "__version__", "9.9.9")
-    with pytest.raises(RuntimeError, match="written for myst-nb 1.4.0, found 9.9.9"):
-        patch_stream_merge()
+
+@pytest.mark.parametrize("distribution, name", WORKAROUNDS)
+def test_each_workaround_refuses_another_version(monkeypatch, distribution, name):
+    import upstream
+
+    class App:  # what the workarounds that connect hooks need
+        def connect(self, *args, **kwargs):
+            pass
+
+    function = getattr(upstream, name)
+    arguments = (App(),) if "app" in function.__code__.co_varnames[:1] else ()
+    function(*arguments)  # the installed version: applied
+    monkeypatch.setitem(upstream.WRITTEN_FOR, distribution, "0.0.1")
+    with pytest.raises(RuntimeError, match=f"{name} was written for {distribution} 0.0.1, "
+                                           f"but {distribution} .* is installed"):
+        function(*arguments)
+
+
+def test_every_workaround_is_applied_and_tested():
+    import upstream
+
+    documented = re.findall(r"\(:func:`(\w+)`\)", upstream.__doc__)
+    assert sorted(documented) == sorted(name for _, name in WORKAROUNDS)
+    assert sorted(upstream.WRITTEN_FOR) == sorted({d for d, _ in WORKAROUNDS})
+    setup = upstream.setup.__code__.co_names
+    assert all(name in setup or f"_register_{name}" in setup for _, name in WORKAROUNDS)
+
+
+def test_proof_domain_merges_nothing_and_refuses_a_domain_with_data(monkeypatch):
+    from sphinx_proof.domain import ProofDomain
+
+    import upstream
+
+    upstream.proof_domain_parallel()
+    assert ProofDomain.merge_domaindata(object(), {"a"}, {}) is None   # no NotImplementedError
+    monkeypatch.setattr(ProofDomain, "initial_data", {"proofs": {}}, raising=False)
+    with pytest.raises(RuntimeError, match="keeps domain data now"):
+        upstream.proof_domain_parallel()
+    monkeypatch.setattr(ProofDomain, "merge_domaindata", lambda self, d, o: None)
+    with pytest.raises(RuntimeError, match="has a merge_domaindata of its own"):
+        upstream.proof_domain_parallel()
 
 
 def test_the_build_remembers_pybtex_plugins_before_it_reads(monkeypatch):
-    import matcalc_book
+    import upstream
 
     class App:  # records what the extension's setup connects
         def __init__(self):
@@ -197,12 +238,9 @@ def test_the_build_remembers_pybtex_plugins_before_it_reads(monkeypatch):
         def connect(self, event, handler, priority=500):
             self.connected.append((event, handler))
 
-        def add_config_value(self, *args, **kwargs):
-            pass
-
     app, calls = App(), []
-    matcalc_book.setup(app)
-    monkeypatch.setattr(matcalc_book, "remember_pybtex_plugins", lambda: calls.append(1))
+    upstream.setup(app)
+    monkeypatch.setattr(upstream, "pybtex_plugins", lambda: calls.append(1))
     for event, handler in app.connected:
         if event == "builder-inited":
             handler(app)
@@ -212,7 +250,7 @@ def test_the_build_remembers_pybtex_plugins_before_it_reads(monkeypatch):
 def test_remembered_pybtex_plugins_are_found_without_a_scan(monkeypatch):
     import pybtex.plugin
 
-    remember_pybtex_plugins()
+    pybtex_plugins()
 
     def scan(**query):
         raise AssertionError(f"pybtex scanned the installed packages' entry points: {query}")
@@ -220,6 +258,29 @@ def test_remembered_pybtex_plugins_are_found_without_a_scan(monkeypatch):
     monkeypatch.setattr(pybtex.plugin, "entry_points", scan)
     found = [pybtex.plugin.find_plugin(group, name).__module__ for group, name in PYBTEX_PLUGINS]
     assert found == ["pybtex.backends.plaintext", "pybtex_docutils"]
+
+
+def test_an_unchanged_rebuild_reads_nothing_and_sees_the_same_configuration(tmp_path):
+    """Sphinx compares the configuration with the one the last build pickled; extensions
+    that change it while the builder starts made every rebuild say "The configuration has
+    changed (8 options...)" (upstream.remember_config_as_read). A third build, with one
+    option really changed, shows that the message is what this test looks for."""
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "index.md").write_text("# A one-page book\n\n```{index} rebuild\n```\n"
+                                   "An unchanged rebuild reads nothing.\n")
+    first, _ = build(book, tmp_path, execute=False)
+    assert first.returncode == 0, first.stderr[-3000:]
+    again, _ = build(book, tmp_path, execute=False)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "0 added, 0 changed, 0 removed" in again.stdout, again.stdout[-3000:]
+    assert "The configuration has changed" not in again.stdout, again.stdout[-3000:]
+    changed = subprocess.run(again.args[:3] + ["-D", "html_permalinks_icon=§"] + again.args[3:],
+                             capture_output=True, text=True, timeout=600,
+                             env=dict(os.environ, MATCALC_NB_CACHE=str(tmp_path / "cache"),
+                                      MATCALC_NB_EXECUTION_MODE="off"))
+    assert changed.returncode == 0, changed.stderr[-3000:]
+    assert "The configuration has changed (1 option: 'html_permalinks_icon')" in changed.stdout
 
 
 def test_search_index_has_words_not_numbers_from_outputs(built):

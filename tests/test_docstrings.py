@@ -13,7 +13,7 @@ MODULES = ["matcalc"] + [m.name for m in pkgutil.walk_packages(matcalc.__path__,
 
 
 @pytest.mark.parametrize("name", MODULES + ["matcalc_book", "standalone", "buildgc",
-                                           "forkkernel", "preexecute"])
+                                           "upstream"])
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

@@ -44,11 +44,9 @@ TIMES = {}
 # Runs inside the fresh environment, one per pytest-xdist worker: for each notebook path it
 # reads on stdin, executes the notebook with nbclient in the notebook's folder, with a last
 # cell that reports which Python and which matcalc ran it, and prints a JSON summary line.
-# Kernels are forked from a process that has imported the scientific stack (the book's
-# build runs its chapters so too: book/_ext/forkkernel.py): a new Python, ipykernel and
-# those imports for each chapter cost 4 s of CPU. Each kernel is still a new process with a
-# fresh namespace, the fresh environment's Python and packages, and the reader's
-# environment variables (MATCALC_FORK_KERNELS=0 starts them the ordinary way).
+# Each notebook gets a kernel of its own, started as Jupyter starts one (a new process with
+# a fresh namespace, the fresh environment's Python and packages, and the reader's
+# environment variables).
 DRIVER = r'''
 import json, os, sys, time
 from pathlib import Path
@@ -56,11 +54,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-sys.path.insert(0, sys.argv[1])   # forkkernel.py, copied here from book/_ext
-import forkkernel
-
 replies = os.fdopen(os.dup(1), "w")   # the summaries; anything else written to stdout (by
-os.dup2(2, 1)                         # the kernels this process forks) goes to stderr
+os.dup2(2, 1)                         # the kernels) goes to stderr
 for line in sys.stdin:
     path = Path(line.strip())
     nb = nbformat.read(path, as_version=4)
@@ -71,7 +66,6 @@ for line in sys.stdin:
         "import sys, matcalc; print('PROBE', sys.prefix, matcalc.__file__)"))
     client = NotebookClient(nb, timeout=600, startup_timeout=600, kernel_name="python3",
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                            kernel_manager_class=forkkernel.ForkingKernelManager,
                             resources={"metadata": {"path": str(path.parent)}})
     start, error = time.perf_counter(), None
     try:
@@ -207,8 +201,7 @@ def runner(fresh, tmp_path_factory):
 def _runner(python, where, extra_env=None):
     """run(notebook path) -> the driver's summary: DRIVER running with ``python``."""
     (where / "driver.py").write_text(DRIVER)
-    shutil.copy(ROOT / "book" / "_ext" / "forkkernel.py", where)
-    proc = subprocess.Popen([str(python), str(where / "driver.py"), str(where)], cwd=where,
+    proc = subprocess.Popen([str(python), str(where / "driver.py")], cwd=where,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=open(where / "stderr.txt", "w"), text=True,
                             env=dict(_clean_env(python.parents[1]), **(extra_env or {})))

@@ -3,34 +3,30 @@
 - serve MathJax 3 from the build (copied from the django-static-mathjax wheel), so the HTML
   works offline;
 - key the notebook cache on the matcalc sources and prune caches of older sources;
-- merge a cell's stream outputs by concatenation (myst-nb's merge strips every chunk; see
-  :func:`coalesce_streams_exactly`);
 - a download link for each chapter's notebook, and the notebooks themselves, standalone
   (tools/standalone.py), with the matcalc wheel they install;
-- LaTeX labels for exercises, so that references to them resolve in the PDF;
-- the notebooks executed in parallel before reading (book/_ext/preexecute.py).
+- the printed outputs of cells kept out of the search index, and the bibliography page's
+  empty chapter out of the PDF.
 
-conf.py keeps only declarations (extensions, macros, options) and lists this extension.
+Workarounds of problems in the packages the build uses live in book/_ext/upstream.py, one
+per problem. conf.py keeps only declarations (extensions, macros, options) and lists both.
 """
 
 import hashlib
-import re
 import shutil
 from pathlib import Path
 
 from sphinx.util import logging
 
-import preexecute  # the chapters' notebooks run in parallel before Sphinx reads them
+from upstream import coalesce_streams_exactly
+
 import run_chapter  # tools/run_chapter.py: what a chapter is, and its notebook
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["code_fingerprint", "coalesce_streams_exactly", "latex_macros", "mathjax_macros",
-           "prepare_mathjax", "prune_caches", "patch_stream_merge", "remember_pybtex_plugins",
-           "sphinx_numbers", "setup"]
+__all__ = ["code_fingerprint", "latex_macros", "mathjax_macros", "prepare_mathjax",
+           "prune_caches", "sphinx_numbers", "setup"]
 
-# The myst-nb release whose stream merge we replace, and where it looks the function up.
-MYST_NB_PATCHED = "1.4.0"
 BIBLIOGRAPHY_PAGE = "bibliography"
 MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2"]
 
@@ -88,68 +84,6 @@ def prune_caches(cache_root, keep):
         for old in cache_root.iterdir():
             if old.is_dir() and old != Path(keep):
                 shutil.rmtree(old, ignore_errors=True)
-
-
-def coalesce_streams_exactly(outputs):
-    """Merge a cell's stream outputs by plain concatenation.
-
-    myst-nb's own merge strips each chunk before joining, so where the kernel happened to
-    flush between ``print``'s text and its newline, a blank line appears or not: two builds
-    of the same page differed. Concatenating first makes the result independent of how the
-    output was chunked; only the end is normalized, as myst-nb does. Upstream:
-    executablebooks/MyST-NB issue 690 (spacing of merged streams) and pull request 640
-    (``rstrip`` instead of ``strip``).
-
-    >>> out = [{"output_type": "stream", "name": "stdout", "text": "a"},
-    ...        {"output_type": "stream", "name": "stdout", "text": "\\n\\nb\\n"}]
-    >>> coalesce_streams_exactly(out)[0]["text"]
-    'a\\n\\nb\\n'
-    """
-    merged, streams = [], {}
-    for output in outputs or []:
-        if output.get("output_type") != "stream":
-            merged.append(output)
-        elif output["name"] in streams:
-            streams[output["name"]]["text"] += output["text"]
-        else:
-            streams[output["name"]] = output
-            merged.append(output)
-    for output in streams.values():
-        text = output["text"]
-        text = re.sub(r"[^\n]\x08", "", text)          # backspaces
-        text = re.sub(r".*\r(?=[^\n])", "", text)      # carriage returns not ending a line
-        output["text"] = text.rstrip() + "\n"
-    # stdout before stderr when they are adjacent, as myst-nb orders them
-    for i in range(len(merged) - 1):
-        a, b = merged[i], merged[i + 1]
-        if (a.get("output_type") == b.get("output_type") == "stream"
-                and a["name"] == "stderr" and b["name"] == "stdout"):
-            merged[i], merged[i + 1] = b, a
-    return merged
-
-
-def patch_stream_merge():
-    """Make myst-nb's renderer use :func:`coalesce_streams_exactly`.
-
-    myst-nb 1.4.0 imports ``coalesce_streams`` into ``myst_nb.core.render`` and looks the name
-    up there when it renders a cell. The patch checks that this is still so (the version, the
-    name, and its use in the renderer's source) and raises otherwise, instead of silently
-    doing nothing after an upgrade.
-    """
-    import inspect
-
-    import myst_nb
-    import myst_nb.core.render as render
-
-    if myst_nb.__version__ != MYST_NB_PATCHED:
-        raise RuntimeError(f"the stream-merge patch was written for myst-nb {MYST_NB_PATCHED}, "
-                           f"found {myst_nb.__version__}: check myst_nb.core.render still calls "
-                           f"coalesce_streams, then update MYST_NB_PATCHED in book/_ext")
-    target = getattr(render, "coalesce_streams", None)
-    if target is None or "coalesce_streams(outputs)" not in inspect.getsource(render):
-        raise RuntimeError("myst_nb.core.render no longer calls coalesce_streams(outputs); "
-                           "the stream-merge patch in book/_ext/matcalc_book.py must be redone")
-    render.coalesce_streams = coalesce_streams_exactly
 
 
 def prepare_mathjax(dest):
@@ -298,33 +232,6 @@ def _citations(app):
             for key, text in standalone.citation_texts(entries).items()}
 
 
-# The pybtex plugins sphinxcontrib-bibtex looks up again and again (the plain-text backend
-# once for every citation it resolves).
-PYBTEX_PLUGINS = (("pybtex.backends", "plaintext"), ("pybtex.backends", "docutils"))
-
-
-def remember_pybtex_plugins(plugins=PYBTEX_PLUGINS):
-    """Look ``plugins`` up once and register them as pybtex runtime plugins, which pybtex's
-    ``find_plugin`` consults before it scans the entry points of every installed package
-    (``importlib.metadata``, about 15 ms a lookup): writing the book resolved 35 citations,
-    each with such a scan, about half a second of the build.
-
-    >>> import pybtex.plugin
-    >>> remember_pybtex_plugins()
-    >>> pybtex.plugin.find_plugin("pybtex.backends", "plaintext").__module__
-    'pybtex.backends.plaintext'
-    """
-    import pybtex.plugin
-
-    for group, name in plugins:
-        pybtex.plugin.register_plugin(group, name, pybtex.plugin.find_plugin(group, name),
-                                      force=True)
-
-
-def _remember_pybtex_plugins(app):
-    remember_pybtex_plugins()
-
-
 def _cached_outputs(cache_path):
     """path -> the chapter notebook with the outputs the build executed (from the
     jupyter-cache myst-nb filled), streams merged as on the pages; None if not cached."""
@@ -374,14 +281,6 @@ def _notebook_link(app, pagename, templatename, context, doctree):
                 "label": "download-notebook-button"})
 
 
-def _accessible_citations(app, pagename, templatename, context, doctree):
-    """docutils marks each bibliography entry ``role="doc-biblioentry"`` inside a
-    ``role="list"`` container: the role is deprecated, and a list needs ``listitem``
-    children (axe: aria-required-children, critical; aria-deprecated-role). Use listitem."""
-    if "body" in context:
-        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
-
-
 def _no_empty_bibliography_chapter(app, doctree, docname):
     """In the PDF, the references go to LaTeX's own bibliography at the end of the book; the
     page holding the ``{bibliography}`` directive would be an empty numbered chapter before
@@ -407,63 +306,13 @@ def _printed_outputs_unsearchable(app, doctree):
             block["classes"].append("no-search")
 
 
-def _detach_nested_documents(app, doctree):
-    """MyST parses each ``{eval-rst}`` block into a document of its own, whose settings hold
-    the whole build environment, and the nodes it makes keep that document (``_document``).
-    Sphinx clears the environment from the page's document only, so each such node pickled
-    a copy of the environment: api.doctree weighed 3 MB and took 0.5 s to load in every
-    build (numbered figures load every page). Point those nodes at the page's document."""
-    for node in doctree.findall():
-        inner = node.__dict__.get("_document")
-        if inner is not None and inner is not doctree:
-            node._document = doctree
-
-
-def _exercise_number(app, node, owner, label):
-    for mapping in app.env.toc_fignumbers.get(owner, {}).values():
-        for key in [label] + list(node.get("ids", [])):
-            if key in mapping:
-                return ".".join(str(n) for n in mapping[key])
-    return None
-
-
-def _label_exercises_for_latex(app, doctree, docname):
-    """sphinx-exercise writes ``\\label{exercise:<label>}`` in LaTeX, but references point at
-    ``<docname>:<label>``: add that label, carrying the exercise's number, for the PDF."""
-    if app.builder.format != "latex":
-        return
-    from docutils import nodes
-    from sphinx_exercise.nodes import exercise_enumerable_node
-
-    for node in list(doctree.findall(exercise_enumerable_node)):
-        label = node.get("label")
-        source = node.source or ""
-        owner = app.env.path2doc(source) if source else None
-        if not label or owner is None:
-            continue
-        number = _exercise_number(app, node, owner, label)
-        tex = "\\phantomsection"
-        if number:
-            tex += f"\\expandafter\\def\\csname @currentlabel\\endcsname{{{number}}}"
-        tex += f"\\label{{\\detokenize{{{owner}:{label}}}}}"
-        # before the exercise's box: inside, as its first child, it took the place of the
-        # box's title (an empty title bar, the title in the text)
-        node.parent.insert(node.parent.index(node), nodes.raw("", tex, format="latex"))
-
-
 def setup(app):
     """Register the hooks (Sphinx entry point)."""
-    patch_stream_merge()
-    preexecute.setup(app)
     app.connect("html-page-context", _notebook_link, priority=502)  # after the theme's buttons
-    app.connect("html-page-context", _accessible_citations)
     app.connect("env-before-read-docs", _remember_reading)
     app.connect("env-updated", _start_wheel)
-    app.connect("builder-inited", _remember_pybtex_plugins)
     app.connect("build-finished", _write_notebooks)
     app.connect("build-finished", _copy_mathjax)
     app.connect("doctree-read", _printed_outputs_unsearchable)
-    app.connect("doctree-read", _detach_nested_documents)
-    app.connect("doctree-resolved", _label_exercises_for_latex)
     app.connect("doctree-resolved", _no_empty_bibliography_chapter)
-    return {"parallel_read_safe": False, "parallel_write_safe": True}
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
