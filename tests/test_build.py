@@ -180,7 +180,8 @@ def test_stream_merge_patch_reaches_myst_nbs_renderer(tmp_path):
     assert "square: ok\n    exact: proved" not in plain
 
 
-WORKAROUNDS = [("sphinx", "remember_config_as_read"), ("sphinx-proof", "proof_domain_parallel"),
+WORKAROUNDS = [("sphinx", "remember_config_as_read"), ("sphinx", "search_index_entries"),
+               ("sphinx-proof", "proof_domain_parallel"),
                ("myst-nb", "stream_merge"), ("pybtex", "pybtex_plugins"),
                ("myst-parser", "eval_rst_documents"), ("docutils", "citation_roles"),
                ("sphinx-exercise", "exercise_latex_labels")]
@@ -260,7 +261,7 @@ def test_remembered_pybtex_plugins_are_found_without_a_scan(monkeypatch):
     assert found == ["pybtex.backends.plaintext", "pybtex_docutils"]
 
 
-def test_an_unchanged_rebuild_reads_nothing_and_sees_the_same_configuration(tmp_path):
+def test_an_unchanged_rebuild_changes_neither_configuration_nor_search_index(tmp_path):
     """Sphinx compares the configuration with the one the last build pickled; extensions
     that change it while the builder starts made every rebuild say "The configuration has
     changed (8 options...)" (upstream.remember_config_as_read). A third build, with one
@@ -269,12 +270,17 @@ def test_an_unchanged_rebuild_reads_nothing_and_sees_the_same_configuration(tmp_
     book.mkdir()
     (book / "index.md").write_text("# A one-page book\n\n```{index} rebuild\n```\n"
                                    "An unchanged rebuild reads nothing.\n")
-    first, _ = build(book, tmp_path, execute=False)
+    first, out = build(book, tmp_path, execute=False)
     assert first.returncode == 0, first.stderr[-3000:]
+    index = (out / "searchindex.js").read_text()
+    assert '"indexentries":{"rebuild":[[0,"index-0",false]]}' in index
     again, _ = build(book, tmp_path, execute=False)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "0 added, 0 changed, 0 removed" in again.stdout, again.stdout[-3000:]
     assert "The configuration has changed" not in again.stdout, again.stdout[-3000:]
+    # ... and writes the same search index, its index entries included
+    # (upstream.search_index_entries; sphinx-doc/sphinx#12599 emptied them)
+    assert (out / "searchindex.js").read_text() == index, "the rebuild changed searchindex.js"
     changed = subprocess.run(again.args[:3] + ["-D", "html_permalinks_icon=§"] + again.args[3:],
                              capture_output=True, text=True, timeout=600,
                              env=dict(os.environ, MATCALC_NB_CACHE=str(tmp_path / "cache"),

@@ -9,6 +9,8 @@ the upstream issue or source line it works around. Listed in conf.py's ``extensi
 - sphinx 9.0.4: the environment stores the configuration as extensions changed it after
   Sphinx compared it, so every rebuild said "The configuration has changed"
   (:func:`remember_config_as_read`);
+- sphinx 9.0.4: a rebuild writes a search index without the index entries (``{index}``,
+  glossary terms) of every page it does not write again (:func:`search_index_entries`);
 - sphinx-proof 0.4.0: ``ProofDomain`` has no ``merge_domaindata``, so ``-j`` failed
   (:func:`proof_domain_parallel`);
 - myst-nb 1.4.0: a cell's merged streams depended on how the kernel chunked them
@@ -26,7 +28,8 @@ the upstream issue or source line it works around. Listed in conf.py's ``extensi
 import importlib.metadata
 import re
 
-__all__ = ["WRITTEN_FOR", "require", "remember_config_as_read", "proof_domain_parallel",
+__all__ = ["WRITTEN_FOR", "require", "remember_config_as_read", "search_index_entries",
+           "proof_domain_parallel",
            "stream_merge", "coalesce_streams_exactly", "PYBTEX_PLUGINS", "pybtex_plugins",
            "eval_rst_documents", "citation_roles", "exercise_latex_labels", "setup"]
 
@@ -99,6 +102,48 @@ def _pickle_config_as_read(app, env):
 
 def _restore_config(app, env):
     env.config = app.config
+
+
+# --- sphinx: the search index's index entries after a rebuild ------------------------------
+# Sphinx keeps the search index's index entries in the environment, which it pickles before
+# it writes the pages (and feeds them to the index); a later build loads searchindex.js,
+# whose IndexBuilder.load restores titles and words but not the index entries, so a rebuild
+# wrote a searchindex.js without the entries of every page it did not write again: after an
+# unchanged rebuild, searching for an indexed term ("batch norm") found nothing. Its prune
+# keeps the entries of removed pages too. https://github.com/sphinx-doc/sphinx/issues/12599
+# (open); source: sphinx/search/__init__.py, IndexBuilder.load and IndexBuilder.prune.
+def search_index_entries():
+    """Make Sphinx's search index restore its index entries from the searchindex.js it loads
+    (and forget those of pages that no longer exist), as it restores titles and words."""
+    require("sphinx", "search_index_entries")
+    from sphinx.search import IndexBuilder
+
+    if getattr(IndexBuilder.load, "restores_index_entries", False):
+        return
+    load, prune = IndexBuilder.load, IndexBuilder.prune
+
+    def load_with_entries(self, stream, format):
+        import io
+
+        format = self.formats[format] if isinstance(format, str) else format
+        content = stream.read()
+        load(self, (io.StringIO if isinstance(content, str) else io.BytesIO)(content), format)
+        frozen = format.loads(content)
+        index2fn, restored = frozen["docnames"], {}
+        for entry, places in frozen.get("indexentries", {}).items():
+            for doc, target, main in places:
+                restored.setdefault(index2fn[doc], []).append(
+                    (entry, target, "main" if main else ""))
+        self._index_entries.update((d, restored[d]) for d in index2fn if d in restored)
+
+    def prune_with_entries(self, docnames):
+        prune(self, docnames)
+        docnames = set(docnames)
+        for gone in [d for d in self._index_entries if d not in docnames]:
+            del self._index_entries[gone]
+
+    load_with_entries.restores_index_entries = True
+    IndexBuilder.load, IndexBuilder.prune = load_with_entries, prune_with_entries
 
 
 # --- sphinx-proof: parallel reading ----------------------------------------------------------
@@ -301,6 +346,7 @@ def setup(app):
     """Apply every workaround (Sphinx entry point); raises RuntimeError if a package is not
     at the version its workaround was written for."""
     remember_config_as_read(app)
+    search_index_entries()
     proof_domain_parallel()
     stream_merge()
     app.connect("builder-inited", _register_pybtex_plugins)
