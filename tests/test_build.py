@@ -182,7 +182,8 @@ def test_stream_merge_patch_reaches_myst_nbs_renderer(tmp_path):
 
 WORKAROUNDS = [("sphinx", "remember_config_as_read"), ("sphinx", "search_index_entries"),
                ("sphinx-proof", "proof_domain_parallel"),
-               ("myst-nb", "stream_merge"), ("pybtex", "pybtex_plugins"),
+               ("myst-nb", "stream_merge"), ("myst-nb", "kernels_over_ipc"),
+               ("pybtex", "pybtex_plugins"),
                ("myst-parser", "eval_rst_documents"), ("docutils", "citation_roles"),
                ("sphinx-exercise", "exercise_latex_labels")]
 
@@ -227,6 +228,26 @@ def test_proof_domain_merges_nothing_and_refuses_a_domain_with_data(monkeypatch)
     monkeypatch.setattr(ProofDomain, "merge_domaindata", lambda self, d, o: None)
     with pytest.raises(RuntimeError, match="has a merge_domaindata of its own"):
         upstream.proof_domain_parallel()
+
+
+def test_myst_nb_runs_notebooks_over_unix_sockets(tmp_path):
+    import myst_nb.core.execute.cache as cache
+    import nbformat
+
+    import upstream
+
+    upstream.kernels_over_ipc()
+    patched = cache.single_nb_execution
+    upstream.kernels_over_ipc()  # applied once, however many builds this process runs
+    assert cache.single_nb_execution is patched and patched.over_ipc
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import json, ipykernel.connect as c\n"
+        "print(json.loads(open(c.get_connection_file()).read())['transport'])")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    result = cache.single_nb_execution(nb, cwd=str(tmp_path), timeout=120, allow_errors=False)
+    assert result.err is None, result.exc_string
+    assert nb.cells[0].outputs[0]["text"] == "ipc\n"
 
 
 def test_the_build_remembers_pybtex_plugins_before_it_reads(monkeypatch):

@@ -15,6 +15,9 @@ the upstream issue or source line it works around. Listed in conf.py's ``extensi
   (:func:`proof_domain_parallel`);
 - myst-nb 1.4.0: a cell's merged streams depended on how the kernel chunked them
   (:func:`stream_merge`);
+- myst-nb 1.4.0 (jupyter_client): kernels talk over TCP ports picked as free and released
+  before the kernel binds them, a race that made a kernel fail to start while two builds
+  ran (:func:`kernels_over_ipc`);
 - pybtex 0.26.1: every plugin lookup scans every installed package's entry points
   (:func:`pybtex_plugins`);
 - myst-parser 5.2.0: nodes made by ``{eval-rst}`` keep a document that pickles the whole
@@ -30,7 +33,7 @@ import re
 
 __all__ = ["WRITTEN_FOR", "require", "remember_config_as_read", "search_index_entries",
            "proof_domain_parallel",
-           "stream_merge", "coalesce_streams_exactly", "PYBTEX_PLUGINS", "pybtex_plugins",
+           "stream_merge", "coalesce_streams_exactly", "kernels_over_ipc", "PYBTEX_PLUGINS", "pybtex_plugins",
            "eval_rst_documents", "citation_roles", "exercise_latex_labels", "setup"]
 
 # The version of each package whose problem is worked around here.
@@ -235,6 +238,49 @@ def stream_merge():
     render.coalesce_streams = coalesce_streams_exactly
 
 
+# --- myst-nb and jupyter_client: kernel ports ------------------------------------------------
+# jupyter_client picks a kernel's five TCP ports by binding them to port 0, closes them and
+# passes the numbers to the kernel, which binds them a second later; another process can take
+# one meanwhile, and the kernel dies ("Address already in use") or never answers. A CI run of
+# this book failed so while two builds ran at once. https://github.com/jupyter/jupyter_client/issues/276
+# and https://github.com/nteract/papermill/issues/511. Over Unix sockets (transport "ipc") in
+# a private directory there is nothing to race for (and the kernel's warning about
+# unencrypted TCP goes too). myst-nb calls jupyter-cache's single_nb_execution, imported by
+# name into myst_nb/core/execute/cache.py and direct.py, with no way to pass the kernel's
+# configuration: the name is replaced there.
+def kernels_over_ipc():
+    """Make myst-nb's kernels talk over Unix sockets in a private temporary directory;
+    raises RuntimeError if myst-nb no longer runs notebooks through single_nb_execution."""
+    import inspect
+
+    import myst_nb.core.execute.cache as cache
+    import myst_nb.core.execute.direct as direct
+
+    require("myst-nb", "kernels_over_ipc")
+    for module in (cache, direct):
+        run = getattr(module, "single_nb_execution", None)
+        if run is None or "single_nb_execution(" not in inspect.getsource(module):
+            raise RuntimeError(f"{module.__name__} no longer calls single_nb_execution: "
+                               f"redo kernels_over_ipc in book/_ext/upstream.py")
+        if not getattr(run, "over_ipc", False):
+            module.single_nb_execution = _over_ipc(run)
+
+
+def _over_ipc(run):
+    def single_nb_execution(notebook, *args, **kwargs):
+        import tempfile
+        from pathlib import Path
+
+        from traitlets.config import Config
+
+        with tempfile.TemporaryDirectory(prefix="matcalc-kernel-") as sockets:
+            kwargs.setdefault("config", Config({"KernelManager": {
+                "transport": "ipc", "ip": str(Path(sockets) / "kernel")}}))
+            return run(notebook, *args, **kwargs)
+    single_nb_execution.over_ipc = True
+    return single_nb_execution
+
+
 # --- pybtex: plugin lookups ------------------------------------------------------------------
 # pybtex's find_plugin scans the entry points of every installed package
 # (importlib.metadata, about 15 ms) on each call unless the plugin was registered at run
@@ -349,6 +395,7 @@ def setup(app):
     search_index_entries()
     proof_domain_parallel()
     stream_merge()
+    kernels_over_ipc()
     app.connect("builder-inited", _register_pybtex_plugins)
     eval_rst_documents(app)
     citation_roles(app)
