@@ -2,12 +2,9 @@
 
 A build loads the pickled environment, parses and resolves every page's doctree and renders
 it; nearly all of these objects live until the build ends, and the process then exits. With
-the default thresholds (700, 10, 10) the collector keeps re-examining them: measured with
-``perf`` on an unchanged rebuild (nothing read, nothing written), ``gc_collect_main`` and its
-traversal took about a third of the process's CPU, and 1.1 of its 6 seconds were spent after
-the build had finished, in the collections the interpreter runs while it shuts down.
-
-So, in this process (and the workers it forks to run notebooks, not in the kernels):
+the default thresholds (700, 10, 10) the collector keeps re-examining them, and the
+interpreter's collections at exit walk them all once more. So, in this process (and the
+processes Sphinx forks from it to read and write pages in parallel, not in the kernels):
 
 * the youngest generation is collected after :data:`THRESHOLDS` ``[0]`` net allocations
   instead of 700, and a full collection waits for :data:`THRESHOLDS` ``[2]`` collections of the
@@ -19,14 +16,8 @@ So, in this process (and the workers it forks to run notebooks, not in the kerne
   close their files explicitly, and the tests compare two builds' outputs byte for byte
   and rebuild from the first one's notebook cache.)
 
-A process that runs several builds (``sphinx.testing``) keeps the raised thresholds.
-
-Measured on this machine (2 cores, alternating runs with and without this extension): an
-unchanged rebuild 5.1–6.6 s → 3.4–4.7 s; a rebuild that re-reads every page from the
-notebook cache 20–22 → 15–19 s of CPU; a clean build 57–58 → 48–52 s (92–93 → 81–83 s of
-CPU of both cores: the workers that drive the notebooks' kernels are forks of this process
-and collect less often too). The process's peak memory grew by 5 % (225 → 236 MB).
-(Freezing everything at set-up as well gained nothing measurable, so it is not done.)
+A process that runs several builds (``sphinx.testing``) keeps the raised thresholds. What it
+saves (an unchanged rebuild, a clean build) is measured in benchmarks/README.md, "The build".
 """
 
 import atexit

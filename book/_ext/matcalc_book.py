@@ -18,9 +18,8 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from upstream import coalesce_streams_exactly
-
 import run_chapter  # tools/run_chapter.py: what a chapter is, and its notebook
+from upstream import coalesce_streams_exactly  # the page's stream merge, for the notebooks
 
 logger = logging.getLogger(__name__)
 
