@@ -352,7 +352,7 @@ def test_a_notebook_installs_what_it_needs_and_runs(exported, wheelhouse, tmp_pa
     shutil.copytree(exported[0], folder)
     notebook = folder / "derive.ipynb"
     assert f"[{standalone.EXTRA}]" in _read(exported, ROOT / "book" / "derive.md").cells[1].source
-    run = _runner(python, tmp_path, dict(_pip_offline(wheelhouse), MATCALC_FORK_KERNELS="0"))
+    run = _runner(python, tmp_path, _pip_offline(wheelhouse))
     result = next(run)(notebook)
     run.close()
     TIMES["install and run derive"] = time.perf_counter() - start
