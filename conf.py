@@ -161,6 +161,12 @@ LATEX_UNICODE |= {f"{0x391 + k:04X}": rf"\ensuremath{{\{name.capitalize()}}}"
 LATEX_LAYOUT = r"""\usepackage{amsthm}
 \AtBeginDocument{\edef\matcalcsecnumdepth{\arabic{secnumdepth}}}
 \setlength{\emergencystretch}{3em}
+% a figure in an admonition (the plot of an exercise's solution) cannot float out of its
+% box ("Not in outer par mode"): there it is set in place, with its caption and number
+\makeatletter
+\AtBeginEnvironment{sphinxadmonition}{\renewenvironment{figure}[1][]%
+  {\def\@captype{figure}\par\medskip\centering}{\par\medskip}}
+\makeatother
 """
 latex_elements = {
     # printed reports hold long "words" (numbers, shapes): wrap them anywhere, not overflow
