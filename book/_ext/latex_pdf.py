@@ -33,6 +33,7 @@ TABLE_WIDTHS = {
     ("operation", "matrix form", "index form", "einsum", "checked (relative difference)"):
         (17, 20, 25, 22, 16),
     ("check", "what a pass means", "what it does not mean"): (24, 38, 38),
+    ("checker", "callables (what they receive at X)", "also refuses"): (32, 32, 36),
 }
 NUMBER = re.compile(r"(\d)e-(\d)")
 # Footnote size, narrow gaps between columns, cells set ragged right (justified, a narrow
