@@ -145,11 +145,7 @@ FIT_TABLES = "() => { if (window.matcalcFitTables) { window.matcalcFitTables(); 
 SCROLLED_CODE = 0.05
 # Pages with formulas known to be wider than the column at 1280 px, and why. Each entry must
 # still be needed: when its page fits, the test fails and asks for the entry to be removed.
-WIDE_FORMULAS_KNOWN = {
-    "derive.html": "the step table of the sigmoid-and-softmax network: matcalc.derive writes "
-                   "softmax(W_2 H) out in every step (formulas of 1000 to 1350 px) instead of "
-                   "naming it as it names the hidden layer; a fix for code/matcalc/derive/",
-}
+WIDE_FORMULAS_KNOWN: dict[str, str] = {}  # page -> why a formula of it is still too wide
 
 
 def layout_at(page, width):

@@ -150,6 +150,21 @@ def test_worked_example_network_names_the_hidden_layer():
     assert "with H = tanh(W1 X + b1 1^T)" in str(r)
 
 
+def test_a_softmax_the_steps_repeat_is_named_in_the_steps():
+    """The sigmoid-and-softmax network of the derive chapter: softmax(W2 H) occurs once in
+    the answer but in nearly every step; it gets a name (P), the printed steps use it, and
+    the answer evaluated with its names is the derivation's."""
+    W1, b1, W2 = matrix("W1", "h", "n"), vector("b1", "h"), matrix("W2", "c", "h")
+    X, Y, one = matrix("X", "n", "k"), matrix("Y", "c", "k"), ones("k")
+    r = derive(-frob(Y, log(softmax(W2 @ sigmoid(W1 @ X + b1 @ one.T)))), "W1")
+    defs = dict((n, str(d)) for n, d in r.named()[1])
+    assert defs["H"] == "sigmoid(W1 X + b1 1^T)" and defs["P"] == "softmax(W2 H)"
+    steps = [str(s.expr) for s in r.named_steps()]
+    assert all("softmax" not in s and "sigmoid" not in s for s in steps), steps
+    assert max(len(s) for s in steps) < 120, max(steps, key=len)
+    assert r.passed
+
+
 def test_worked_example_gaussian():
     mu, Xg = vector("mu", "n"), matrix("X", "n", "k")
     S = matrix("S", "n", "n", spd=True)

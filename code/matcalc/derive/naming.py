@@ -30,6 +30,9 @@ _SMALL = "stuvqr"
 _NAMEABLE = ("add", "mm", "tanh", "sigmoid", "softmax", "exp", "log", "softplus", "inv", "det",
              "logdet", "tr", "frob", "fro", "sum", "sqrt", "had", "kron")
 _CANDIDATES = 8  # at most this many (the largest) repeated subexpressions are tried
+#: A name given only to shorten the steps must save at least this many characters there.
+STEP_SAVING = 100
+_STEP_NAMES = 3  # at most this many such names
 
 
 def _occurrences(e: Expr) -> dict:
@@ -83,8 +86,10 @@ def _name_for(node: Expr, free: list, small: list) -> str | None:
 
 def name_repeated(answer: Expr, others: list, taken: tuple = ()) -> tuple:
     """(the answer with names substituted, [(name, definition), ...]): a repeated
-    subexpression of ``answer`` is named when that shortens the answer plus its definition.
-    ``others`` (the steps) are only used to keep their variable names out of the pool.
+    subexpression of ``answer`` is named when that shortens the answer plus its definition;
+    then a subexpression of the answer that the steps ``others`` repeat is named when that
+    shortens the steps by at least STEP_SAVING characters (a network's softmax, written out
+    in every step). No name is taken from the variables of the answer, the steps or ``taken``.
 
     >>> from .expr import matrix
     >>> A = matrix("A", "m", "n")
@@ -115,7 +120,38 @@ def name_repeated(answer: Expr, others: list, taken: tuple = ()) -> tuple:
             subst[k], current, nodes[k] = symbol, trial, node
         else:
             (small if is_scalar(node) else free).insert(0, name)
+    steps = [substitute(x, subst) for x in others]
+    for _ in range(_STEP_NAMES):
+        named = _name_for_steps(current, steps, free, small)
+        if named is None:
+            break
+        k, node, symbol = named
+        subst[k], nodes[k] = symbol, node
+        current = substitute(current, {k: symbol})
+        steps = [substitute(x, {k: symbol}) for x in steps]
     return current, _definitions(subst, nodes)
+
+
+def _name_for_steps(answer: Expr, steps: list, free: list, small: list) -> tuple | None:
+    """(key, node, named symbol) of the subexpression of ``answer`` whose name would shorten
+    ``steps`` most, if by at least STEP_SAVING characters after its definition; else None."""
+    counts: dict = {}
+    for x in steps:
+        for k, (_, c) in _occurrences(x).items():
+            counts[k] = counts.get(k, 0) + c
+    best, saving = None, STEP_SAVING
+    for k, (node, _) in _occurrences(answer).items():
+        if node.op in _NAMEABLE and _size(node) >= 3 and not has_differential(node):
+            length = len(plain(node))
+            gain = counts.get(k, 0) * (length - 1) - length - 9
+            if gain >= saving:
+                best, saving = node, gain
+    if best is None:
+        return None
+    name = _name_for(best, free, small)
+    if name is None:
+        return None
+    return best.key, best, Expr("var", (), best.shape, (name, frozenset({"named"})))
 
 
 def _definitions(subst: dict, nodes: dict) -> list:
