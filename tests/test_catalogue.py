@@ -345,3 +345,15 @@ def test_there_are_stored_wrong_variants():
 def test_stored_wrong_variant_fails(entry):
     result = entry.corrupted("wrong").check()
     assert not result.passed, f"the stored mistake of {entry.name} passed: {result}"
+
+
+def test_vjp_rows_write_greek_inputs_as_letters_and_each_gradient_once():
+    """The catalogue's row of a VJP with several inputs: a Greek input name is its letter
+    (not "\\bar gamma", a bar over g followed by "amma"), and no gradient is named twice."""
+    from matcalc import registry
+    from matcalc.catalogue.render import identity
+    rows = {c.name: identity(c) for c in registry.claims()
+            if c.name in ("layer norm", "scaled dot-product attention (causal)")}
+    assert r"\bar{\gamma} = " in rows["layer norm"] and "bar gamma" not in rows["layer norm"]
+    attention = rows["scaled dot-product attention (causal)"]
+    assert attention.count(r"\bar{S} =") == 1 and r"\bar S =" not in attention

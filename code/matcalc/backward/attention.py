@@ -129,7 +129,7 @@ CLAIMS = register_all(SECTION, (
               kind="vjp",
               latex=r"O = \operatorname{softmax}_{\text{causal}}(QK^\T/\sqrt d)\,V\ \text{per head}",
               result={"Q": r"\bar S K/\sqrt d", "K": r"\bar S^\T Q/\sqrt d", "V": r"P^\T\bar G",
-                  "S": r"\bar S = P\had(\bar G V^\T - (P\had\bar G V^\T)\mathbf 1\mathbf 1^\T)"},
+                  "S": r"P\had(\bar G V^\T - (P\had\bar G V^\T)\mathbf 1\mathbf 1^\T)"},
               wrt=("Q", "K", "V"),
               function=attention,
               claim=attention_vjp,

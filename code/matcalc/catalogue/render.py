@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 __all__ = ["COLUMNS", "Table", "checked", "headline", "identity", "notes", "table"]
 
 COLUMNS = ("Cookbook", "name", "identity", "note", "checked")
+GREEK = frozenset({"alpha", "beta", "gamma", "delta", "epsilon", "theta", "lambda", "mu",
+                   "sigma", "tau", "phi", "omega"})
 
 
 def identity(entry: Claim) -> str:
@@ -45,7 +47,7 @@ def identity(entry: Claim) -> str:
     """
     f, result, var = entry.latex, entry.result, ",".join(entry.wrt)
     if not isinstance(result, str):  # a VJP with several inputs: one gradient each
-        return r",\quad ".join(rf"\bar {v} = {r}" for v, r in result.items())
+        return r",\quad ".join(rf"\bar{{{_symbol(v)}}} = {r}" for v, r in result.items())
     if entry.kind in ("gradient", "diagonal-gradient"):
         return rf"\grad_{{{var}}}\,{f} = {result}"
     if entry.kind == "differential" and "=" in f:  # a named output: "\d Y = ..."
@@ -59,6 +61,12 @@ def identity(entry: Claim) -> str:
     if entry.kind == "vjp":
         return rf"\bar G \mapsto \grad_{{{var}}}\frob{{\bar G}}{{F}} = {result}"
     return f"{f} = {result}"  # a Jacobian array, or an identity: the LaTeX names the entries
+
+
+def _symbol(name: str) -> str:
+    """An input's name in LaTeX: a Greek letter's name as the letter (``gamma`` as
+    ``\\gamma``), any other name as it is."""
+    return "\\" + name if name in GREEK else name
 
 
 def notes(entry: Claim) -> str:
