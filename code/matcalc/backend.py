@@ -13,12 +13,14 @@ False
 """
 
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
 import numpy as np
 
+from .checkresult import CheckResult, sizes_text
+
 __all__ = ["TOLERANCES", "SALTS", "EPS", "is_symbolic", "is_symbolic_matrix", "relative_difference", "rng",
-           "sizes_text", "scalar", "Comparison", "compare"]
+           "sizes_text", "scalar", "compare"]
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -140,55 +142,18 @@ def relative_difference(a, b):
     return float(np.linalg.norm(a - b)) / scale
 
 
-def sizes_text(sizes):
-    """Dimension sizes as ``m=3, n=2`` (``-`` for none).
-
-    >>> sizes_text({"m": 3, "n": 2})
-    'm=3, n=2'
-    """
-    return ", ".join(f"{k}={v}" for k, v in (sizes or {}).items()) or "-"
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Two closed-form values compared at the same point: ``passed``, the relative
-    ``error`` and the ``tolerance`` it was judged against; prints both numbers.
+def compare(a, b, *, what: str = "", tolerance: float | None = None,
+            sizes: Mapping[str, int] | None = None) -> CheckResult:
+    """Compare two arrays computed in closed form (same shape) with
+    :func:`relative_difference` against ``TOLERANCES["identity"]``: a
+    :class:`~matcalc.CheckResult` of kind ``"comparison"`` that prints both numbers.
 
     >>> compare([1.0, 2.0], [1.0, 2.0], what="a row")
     a row: relative difference 0.0e+00 <= 1e-09, agrees
-    """
-
-    passed: bool
-    error: float
-    tolerance: float
-    what: str = ""
-    sizes: dict = field(default_factory=dict)
-
-    def __bool__(self):
-        return self.passed
-
-    @property
-    def verdict(self):
-        """``"PASSED"`` or ``"FAILED"``."""
-        return "PASSED" if self.passed else "FAILED"
-
-    def __str__(self):
-        verdict = f"<= {self.tolerance:.0e}, agrees" if self.passed else \
-            f"> {self.tolerance:.0e}, DISAGREES"
-        where = f" at {sizes_text(self.sizes)}" if self.sizes else ""
-        head = f"{self.what}: " if self.what else ""
-        return f"{head}relative difference {self.error:.1e}{where} {verdict}"
-
-    __repr__ = __str__
-
-
-def compare(a, b, *, what="", tolerance=None, sizes=None):
-    """Compare two arrays computed in closed form (same shape) with
-    :func:`relative_difference` against ``TOLERANCES["identity"]``.
-
     >>> bool(compare(1.0, 1.5))
     False
     """
     tol = TOLERANCES["identity"] if tolerance is None else tolerance
     error = relative_difference(a, b)
-    return Comparison(error <= tol, error, tol, what, dict(sizes or {}))
+    return CheckResult("comparison", error <= tol, error, tol, what=what,
+                       sizes=dict(sizes or {}))

@@ -2,8 +2,8 @@
 form exists: symmetric 2 x 2 and 3 x 3 eigenvalues, the Cholesky factor of a 3 x 3
 symbolic matrix, and the exponential of a nilpotent and of a diagonal 2 x 2 matrix.
 
-Each function returns an :class:`~matcalc.symbolic.IdentityResult` (``.passed``,
-``.status``): the claimed differential against the derivative of the closed form.
+Each function returns the :class:`~matcalc.CheckResult` of :func:`matcalc.symbolic.verify`
+(``.passed``, ``.status``): the claimed differential against the derivative of the closed form.
 """
 
 import sympy as sp
