@@ -14,8 +14,10 @@ False
 
 import sys
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .checkresult import CheckResult, sizes_text
 
@@ -61,7 +63,7 @@ SALTS = {
 }
 
 
-def rng(purpose, seed=0):
+def rng(purpose: str, seed: int = 0) -> np.random.Generator:
     """A numpy generator for ``purpose`` (a key of :data:`SALTS`) and ``seed``.
 
     >>> float(rng("points", 0).standard_normal()) == float(rng("points", 0).standard_normal())
@@ -75,7 +77,7 @@ def rng(purpose, seed=0):
     return np.random.default_rng([int(seed), SALTS[purpose]])
 
 
-def is_symbolic(*objects):
+def is_symbolic(*objects: object) -> bool:
     """True if any object is a sympy object (matrix or expression).
 
     Decided without importing sympy: an object can only be a sympy object if sympy has
@@ -91,7 +93,7 @@ def is_symbolic(*objects):
     return any(isinstance(obj, (sympy.MatrixBase, sympy.Basic)) for obj in objects)
 
 
-def is_symbolic_matrix(*objects):
+def is_symbolic_matrix(*objects: object) -> bool:
     """True if any object is a sympy matrix (a sympy scalar expression is not), decided
     without importing sympy, as :func:`is_symbolic`.
 
@@ -105,7 +107,7 @@ def is_symbolic_matrix(*objects):
     return any(isinstance(obj, sympy.MatrixBase) for obj in objects)
 
 
-def scalar(value):
+def scalar(value: Any) -> Any:
     """A 1 x 1 matrix (sympy or numpy) as a scalar; anything else unchanged.
 
     >>> import numpy as np
@@ -122,7 +124,7 @@ def scalar(value):
     return value
 
 
-def relative_difference(a, b):
+def relative_difference(a: ArrayLike, b: ArrayLike) -> float:
     """``‖a − b‖ / max(‖a‖, ‖b‖)`` (Frobenius norms), 0 when both are 0.
 
     Raises ValueError naming both shapes when they differ (a 1 x 1 matrix and a scalar are
@@ -142,7 +144,7 @@ def relative_difference(a, b):
     return float(np.linalg.norm(a - b)) / scale
 
 
-def compare(a, b, *, what: str = "", tolerance: float | None = None,
+def compare(a: ArrayLike, b: ArrayLike, *, what: str = "", tolerance: float | None = None,
             sizes: Mapping[str, int] | None = None) -> CheckResult:
     """Compare two arrays computed in closed form (same shape) with
     :func:`relative_difference` against ``TOLERANCES["identity"]``: a

@@ -28,6 +28,7 @@ from .backend import is_symbolic, scalar, sizes_text
 from .check import check_differential, check_gradient
 from .checkresult import CheckResult
 from .claim import Claim
+from .claimpoints import Kinds, bound, require_shape, symbols, upstream, values
 from .derivation import Derivation, Step
 from .frobenius import frob
 from .hessian import check_hessian
@@ -35,7 +36,6 @@ from .jacobian import jacobian
 from .report import Report
 from .symbolic import gradient as symbolic_gradient
 from .symbolic import matrix, verify
-from .claimpoints import Kinds, bound, require_shape, symbols, upstream, values
 from .variables import Variables, call_by_name
 from .vjp import check_jvp, check_vjp
 

@@ -22,7 +22,9 @@ random points (evidence). Expressions are written with ``@``, ``.T`` and the hel
 
 import inspect
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -309,7 +311,8 @@ def _link_difference(a, b, src, dst):
                          f"consecutive steps must have equal shapes") from None
 
 
-def chain(name, shapes, steps, **options):
+def chain(name: str, shapes: Mapping[str, Any], steps: Sequence[Any],
+          **options: Any) -> Derivation:
     """A chain of equalities with no differential, e.g. tr(x^T A y) = tr(A y x^T) = (x y^T):A.
 
     Every consecutive pair is checked exactly and numerically, as in a :class:`Derivation`

@@ -9,6 +9,9 @@ sympy's own matrix-expression derivatives are not used anywhere: they are someti
 wrong. Derivatives here are ordinary partial derivatives of the explicit entries.
 """
 
+from collections.abc import Callable, Iterable
+from typing import Any, TypeAlias
+
 import sympy as sp
 
 from .checkresult import FAILED, PASSED, UNRESOLVED, CheckResult
@@ -16,9 +19,12 @@ from .rational import NotRational, fractions
 
 # Small integers used to exhibit a counter-example when an entry does not vanish.
 _PROBES = (2, -3, 5, 1, -2, 7, 3, -5, 11, 4, -7, 13)
+#: One side of an identity: a sympy matrix, a sympy expression or a number.
+Symbolic: TypeAlias = sp.MatrixBase | sp.Expr | int | float
 
 
-def matrix(name, rows, cols=None, *, symmetric=False):
+def matrix(name: str, rows: int, cols: int | None = None, *,
+           symmetric: bool = False) -> sp.Matrix:
     """A generic ``rows x cols`` sympy matrix whose entries are independent real symbols.
 
     Entry (i, j) is the symbol ``name_ij`` (1-based, as printed in the book). With
@@ -134,7 +140,7 @@ def _counter_example(expr):
     return None, None
 
 
-def verify(lhs, rhs):
+def verify(lhs: Symbolic, rhs: Symbolic) -> CheckResult:
     """Prove or refute ``lhs == rhs`` entry by entry, exactly.
 
     ``lhs`` and ``rhs`` are sympy matrices (or scalar expressions) built from generic
@@ -223,7 +229,8 @@ def _field_differential(value, claimed, pairs):
     return False, canonical.as_expr()
 
 
-def verify_differential(value, moves, claimed):
+def verify_differential(value: Symbolic, moves: Iterable[tuple[sp.Expr, sp.Expr]],
+                        claimed: Symbolic) -> CheckResult:
     """Prove or refute that ``claimed`` is the differential of ``value``, entry by entry.
 
     ``value`` is a function evaluated at generic symbolic matrices, ``claimed`` its claimed
@@ -264,7 +271,7 @@ def verify_differential(value, moves, claimed):
     return _identity_result(decided, () if scalar else L.shape, L.rows * L.cols)
 
 
-def differential(F, X, dX):
+def differential(F: Callable[[sp.Matrix], Any], X: sp.MatrixBase, dX: sp.MatrixBase) -> Any:
     """The exact differential of ``F`` at the symbolic matrix ``X`` in the direction ``dX``.
 
     Computed as ``d/dt F(X + t dX)`` at ``t = 0``, entry by entry, so it is exact for the
@@ -289,7 +296,7 @@ def _derivative_at_zero(moved):
     return sp.diff(value, t).subs(t, 0)
 
 
-def gradient(expr, X):
+def gradient(expr: Symbolic, X: sp.MatrixBase) -> sp.Matrix:
     """The matrix of partial derivatives d expr / d X_ij of a scalar expression.
 
     For a generic X this is the gradient (shape of X). For a *symmetric* X, where X_ij and
