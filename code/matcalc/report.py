@@ -93,8 +93,9 @@ class Report:
     :class:`~matcalc.CheckResult` or a :class:`Report` (anything with ``passed``,
     ``verdict`` and ``error``). ``note`` is a line shown under the title (for example, the
     point the checks ran at). Raises TypeError, showing the part, when a part is not such a
-    pair. ``layout``, when given, is how the report prints (:class:`Layout`); otherwise
-    ``str(report)`` shows every part. ``bool(report)`` is ``report.passed``.
+    pair. ``layout``, when given, is how the report prints
+    (:class:`~matcalc.report.Layout`); otherwise ``str(report)`` shows every part.
+    ``bool(report)`` is ``report.passed``.
 
     >>> from matcalc.compare import CheckResult
     >>> ok = CheckResult("gradient", True, 1e-12, 1e-8, 6, (2,), ())
