@@ -23,10 +23,13 @@ WORK = Path(__file__).resolve().parents[1] / "_build" / "mutation"
 FAST = {
     "check": ["tests/test_mutation_core.py"],
     "compare": ["tests/test_mutation_core.py", "tests/test_reports_golden.py"],
+    "checkresult": ["tests/test_mutation_core.py", "tests/test_symbolic.py",
+                    "tests/test_reports_golden.py"],
     "hessian": ["tests/test_mutation_core.py"],
     "jacobian": ["tests/test_mutation_core.py"],
     "directional": ["tests/test_mutation_core.py", "tests/test_checker_float32_inside.py"],
     "derivation": ["tests/test_derivation.py", "tests/test_reports_golden.py"],
+    "chainlayout": ["tests/test_derivation.py", "tests/test_reports_golden.py"],
     "symbolic": ["tests/test_symbolic.py", "tests/test_rational.py",
                  "tests/test_reports_golden.py"],
     "rational": ["tests/test_rational.py", "tests/test_symbolic.py"],

@@ -1,5 +1,7 @@
 """Rules the code keeps, enforced: no private name crosses a module boundary, no function in
-the package grows past the length a reader can hold, ruff is clean."""
+the package grows past the length a reader can hold, ruff is clean, and the rest of
+`make lint` holds: the package's shape (tools/code_shape.py: function and module lengths,
+annotations, at most three result classes) and mypy (configured in code/pyproject.toml)."""
 
 import ast
 import subprocess
@@ -85,3 +87,23 @@ def test_ruff_is_clean():
     proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(ROOT)],
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _run(command, cwd):
+    proc = subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_the_package_keeps_its_shape():
+    code, output = _run([sys.executable, str(ROOT / "tools" / "code_shape.py"), str(PACKAGE)],
+                        ROOT)
+    print(output)
+    assert code == 0 and "ok: every limit holds" in output, output
+
+
+def test_mypy_is_clean():
+    """As `make lint` runs it: from code/, with its pyproject.toml (its cache, code/.mypy_cache,
+    makes a repeated run take a second)."""
+    code, output = _run([sys.executable, "-m", "mypy"], ROOT / "code")
+    print(output)
+    assert code == 0 and "Success: no issues found" in output, output

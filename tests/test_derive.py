@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import matcalc.derive as D
-from matcalc import Report, check_gradient
-from matcalc.derive import (Check, DerivationFailed, Derived, Step, derive, det, diag,
+from matcalc import CheckResult, Report, check_gradient
+from matcalc.derive import (DerivationFailed, Derived, Step, derive, det, diag,
                             differential, exp, eye, fro, frob, hessian, inv, kron, log, logdet,
                             matrix, norm2, ones, scalar, sigmoid, softmax, softplus, tanh, tr,
                             vector)
@@ -36,7 +36,7 @@ SEED_LOSS = 0.5 * fro(W @ X - Y) ** 2
 
 def test_interface_names_are_exported():
     assert INTERFACE <= set(D.__all__)
-    assert set(D.__all__) - INTERFACE == {"DerivationFailed", "Derived", "Check", "Step", "Expr"}
+    assert set(D.__all__) - INTERFACE == {"DerivationFailed", "Derived", "Step", "Expr"}
     for name in INTERFACE:
         assert callable(getattr(D, name)), name
 
@@ -50,7 +50,7 @@ def test_seed_loss_interface():
     result = r.check()
     assert isinstance(result, Report) and result.passed
     exact = result.get("exact")
-    assert isinstance(exact, Check) and "k=2, m=2, n=2" in exact.proved
+    assert isinstance(exact, CheckResult) and "k=2, m=2, n=2" in exact.what
     assert "exactly" in r.checked and "numerical derivatives" in r.checked
     W0, X0, Y0 = lm.sample(m=3, n=4, k=5, seed=1)
     np.testing.assert_allclose(r.evaluate(W=W0, X=X0, Y=Y0), lm.gradient(W0, X0, Y0),

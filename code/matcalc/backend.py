@@ -13,12 +13,16 @@ False
 """
 
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from .checkresult import CheckResult, sizes_text
 
 __all__ = ["TOLERANCES", "SALTS", "EPS", "is_symbolic", "is_symbolic_matrix", "relative_difference", "rng",
-           "sizes_text", "scalar", "Comparison", "compare"]
+           "sizes_text", "scalar", "compare"]
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -59,7 +63,7 @@ SALTS = {
 }
 
 
-def rng(purpose, seed=0):
+def rng(purpose: str, seed: int = 0) -> np.random.Generator:
     """A numpy generator for ``purpose`` (a key of :data:`SALTS`) and ``seed``.
 
     >>> float(rng("points", 0).standard_normal()) == float(rng("points", 0).standard_normal())
@@ -73,7 +77,7 @@ def rng(purpose, seed=0):
     return np.random.default_rng([int(seed), SALTS[purpose]])
 
 
-def is_symbolic(*objects):
+def is_symbolic(*objects: object) -> bool:
     """True if any object is a sympy object (matrix or expression).
 
     Decided without importing sympy: an object can only be a sympy object if sympy has
@@ -89,7 +93,7 @@ def is_symbolic(*objects):
     return any(isinstance(obj, (sympy.MatrixBase, sympy.Basic)) for obj in objects)
 
 
-def is_symbolic_matrix(*objects):
+def is_symbolic_matrix(*objects: object) -> bool:
     """True if any object is a sympy matrix (a sympy scalar expression is not), decided
     without importing sympy, as :func:`is_symbolic`.
 
@@ -103,7 +107,7 @@ def is_symbolic_matrix(*objects):
     return any(isinstance(obj, sympy.MatrixBase) for obj in objects)
 
 
-def scalar(value):
+def scalar(value: Any) -> Any:
     """A 1 x 1 matrix (sympy or numpy) as a scalar; anything else unchanged.
 
     >>> import numpy as np
@@ -120,7 +124,7 @@ def scalar(value):
     return value
 
 
-def relative_difference(a, b):
+def relative_difference(a: ArrayLike, b: ArrayLike) -> float:
     """``‖a − b‖ / max(‖a‖, ‖b‖)`` (Frobenius norms), 0 when both are 0.
 
     Raises ValueError naming both shapes when they differ (a 1 x 1 matrix and a scalar are
@@ -140,55 +144,18 @@ def relative_difference(a, b):
     return float(np.linalg.norm(a - b)) / scale
 
 
-def sizes_text(sizes):
-    """Dimension sizes as ``m=3, n=2`` (``-`` for none).
-
-    >>> sizes_text({"m": 3, "n": 2})
-    'm=3, n=2'
-    """
-    return ", ".join(f"{k}={v}" for k, v in (sizes or {}).items()) or "-"
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Two closed-form values compared at the same point: ``passed``, the relative
-    ``error`` and the ``tolerance`` it was judged against; prints both numbers.
+def compare(a: ArrayLike, b: ArrayLike, *, what: str = "", tolerance: float | None = None,
+            sizes: Mapping[str, int] | None = None) -> CheckResult:
+    """Compare two arrays computed in closed form (same shape) with
+    :func:`relative_difference` against ``TOLERANCES["identity"]``: a
+    :class:`~matcalc.CheckResult` of kind ``"comparison"`` that prints both numbers.
 
     >>> compare([1.0, 2.0], [1.0, 2.0], what="a row")
     a row: relative difference 0.0e+00 <= 1e-09, agrees
-    """
-
-    passed: bool
-    error: float
-    tolerance: float
-    what: str = ""
-    sizes: dict = field(default_factory=dict)
-
-    def __bool__(self):
-        return self.passed
-
-    @property
-    def verdict(self):
-        """``"PASSED"`` or ``"FAILED"``."""
-        return "PASSED" if self.passed else "FAILED"
-
-    def __str__(self):
-        verdict = f"<= {self.tolerance:.0e}, agrees" if self.passed else \
-            f"> {self.tolerance:.0e}, DISAGREES"
-        where = f" at {sizes_text(self.sizes)}" if self.sizes else ""
-        head = f"{self.what}: " if self.what else ""
-        return f"{head}relative difference {self.error:.1e}{where} {verdict}"
-
-    __repr__ = __str__
-
-
-def compare(a, b, *, what="", tolerance=None, sizes=None):
-    """Compare two arrays computed in closed form (same shape) with
-    :func:`relative_difference` against ``TOLERANCES["identity"]``.
-
     >>> bool(compare(1.0, 1.5))
     False
     """
     tol = TOLERANCES["identity"] if tolerance is None else tolerance
     error = relative_difference(a, b)
-    return Comparison(error <= tol, error, tol, what, dict(sizes or {}))
+    return CheckResult("comparison", error <= tol, error, tol, what=what,
+                       sizes=dict(sizes or {}))

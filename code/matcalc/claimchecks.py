@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .backend import Comparison
+from .checkresult import CheckResult
 from .claim import Claim
 from .claimkinds import (check_diagonal_claim, check_differential_claim,
                          check_gradient_claim, check_hessian_claim, check_identity_claim,
@@ -66,7 +66,8 @@ def _variant(claim: Claim, fn: Function, kinds: Kinds) -> Report:
         parts, how = _checker(claim)(other, kinds, False)
     except ValueError as exc:
         return Report(title=claim.name, checks=(
-            ("refused", Comparison(False, float("inf"), 0.0, f"refused: {exc}")),))
+            ("refused", CheckResult("comparison", False, float("inf"),
+                                    what=f"refused: {exc}")),))
     return Report(title=claim.name, checks=tuple(parts), note=how)
 
 
@@ -86,7 +87,8 @@ def _without_conditions(claim: Claim) -> tuple[str, Result, bool] | None:
         result = Report(title=f"{claim.name}, without the condition", checks=tuple(parts),
                         note=how)
     except ValueError as exc:  # e.g. a function undefined without the condition
-        result = Comparison(False, float("inf"), 0.0, f"without the condition: {exc}")
+        result = CheckResult("comparison", False, float("inf"),
+                             what=f"without the condition: {exc}")
     return "without the condition", result, not result.passed
 
 

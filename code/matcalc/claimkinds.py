@@ -20,20 +20,22 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from .backend import Comparison, is_symbolic, scalar, sizes_text
+from .backend import is_symbolic, scalar, sizes_text
 from .check import check_differential, check_gradient
+from .checkresult import CheckResult
 from .claim import Claim
+from .claimpoints import Kinds, bound, require_shape, symbols, upstream, values
 from .derivation import Derivation, Step
 from .frobenius import frob
 from .hessian import check_hessian
 from .jacobian import jacobian
+from .report import Report
 from .symbolic import gradient as symbolic_gradient
 from .symbolic import matrix, verify
-from .claimpoints import Kinds, bound, require_shape, symbols, upstream, values
 from .variables import Variables, call_by_name
 from .vjp import check_jvp, check_vjp
 
@@ -75,6 +77,12 @@ def _derivation(claim: Claim, kinds: Kinds, exact: bool, step: Step) -> Derivati
     return Derivation(claim.name, claim.shapes, claim.wrt, claim.function, [step], kinds=kinds,
                       exact_sizes=claim.exact_sizes if exact else None,
                       numeric_sizes=claim.numeric_sizes, start=rf"\d\,{claim.latex}")
+
+
+def _first_link(derivation: Derivation) -> dict[str, Result]:
+    """The checks of the derivation's link 0 (``"exact"``, when it ran, and ``"numeric"``)."""
+    link = derivation.check().get("link 0")
+    return dict(cast(Report, link).checks)
 
 
 def _gradient_checks(claim: Claim, kinds: Kinds, envs: Sequence[Env],
@@ -123,8 +131,8 @@ def check_gradient_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts
                              lambda e: call_by_name(G, e))
     step = Step(rf"{claim.result} : \d {var}",
                 lambda **e: frob(call_by_name(G, e), e["d" + var]))
-    link = _derivation(claim, kinds, exact, step).check().links[0]
-    return _result(link.exact, grad, _how(link.exact, claim, grad))
+    link = _first_link(_derivation(claim, kinds, exact, step))
+    return _result(link.get("exact"), grad, _how(link.get("exact"), claim, grad))
 
 
 def _jvp_checks(claim: Claim, kinds: Kinds) -> list[Any]:
@@ -167,9 +175,9 @@ def check_differential_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[P
     env = Variables(claim.shapes, kinds, claim.wrt).numbers(claim.numeric_sizes, seed=0)
     require_shape(claim, "differential", call_by_name(D, env), call_by_name(claim.function, env),
                   "the function's value")
-    result = _derivation(claim, kinds, exact, Step(str(claim.result), D)).check()
-    link, numeric = result.links[0], result.differential_check
-    return _result(link.exact, numeric, _how(link.exact, claim, numeric))
+    link = _first_link(_derivation(claim, kinds, exact, Step(str(claim.result), D)))
+    ident, numeric = link.get("exact"), link["numeric"]
+    return _result(ident, numeric, _how(ident, claim, numeric))
 
 
 def check_jacobian_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts, str]:
@@ -262,8 +270,9 @@ def check_partials_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts
     as_gradient = check_gradient(lambda Y: call_by_name(claim.function, {**env, var: Y}),
                                  lambda Y: call_by_name(claim.claim, {**env, var: Y}),
                                  env[var], project=lambda V: (V + V.T) / 2)
-    parts += (("not a gradient", Comparison(not as_gradient.passed, as_gradient.error, 0.0,
-                                            "as a gradient along symmetric directions")),)
+    not_gradient = CheckResult("comparison", not as_gradient.passed, as_gradient.error,
+                               what="as a gradient along symmetric directions")
+    parts += (("not a gradient", not_gradient),)
     how = (f"exact: proved at {sizes_text(claim.exact_sizes)} as partial derivatives by the "
            f"distinct entries; as a gradient along symmetric directions it FAILS (relative "
            f"error {as_gradient.error:.1e}), as it should")

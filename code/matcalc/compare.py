@@ -2,8 +2,8 @@
 
 This module holds what :func:`~matcalc.check_gradient`, :func:`~matcalc.check_differential`,
 :func:`~matcalc.check_vjp`, :func:`~matcalc.check_jvp` and :func:`~matcalc.check_hessian`
-share: the random directions, the per-direction loop, the one comparison rule and the
-:class:`CheckResult` it produces.
+share: the random directions, the per-direction loop and the one comparison rule, whose
+outcome is a :class:`~matcalc.CheckResult` (defined in :mod:`matcalc.checkresult`).
 
 The rule, in every direction, with ``c`` the claimed value, ``n`` the numerical one, ``e``
 the (conservative) estimated error of ``n`` plus the rounding error of ``c``, and
@@ -39,13 +39,14 @@ derivative that is not finite agrees with nothing: the direction is UNRESOLVED, 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ._inputs import require_shape
+from .checkresult import FAILED, PASSED, UNRESOLVED, CheckResult
 from .scaled import binary_scale, norm
 from .types import Array
 
@@ -57,12 +58,9 @@ __all__ = ["CheckResult", "Direction", "SAFETY", "ZERO", "ZERO_RULES", "check_al
 
 SAFETY = 3.0  # a disagreement within SAFETY x the estimated error is not evidence of a mistake
 ZERO = 10.0   # values within ZERO x their rounding-limited error are zero to rounding
-PASSED, FAILED, UNRESOLVED = "PASSED", "FAILED", "UNRESOLVED"
 #: Whether an exactly zero claim at the rounding level may pass ("exact") or not, because
 #: that level is an underflow ("underflow"); see the module docstring.
 ZERO_RULES = ("exact", "underflow")
-#: The label of the table of scalar claims, by kind of check.
-_SCALAR_LABELS = {"gradient": "claimed G:V", "hessian": "claimed W:H[V]", "VJP": "claimed vjp:V"}
 
 
 @dataclass(frozen=True)
@@ -77,101 +75,6 @@ class Direction:
     method: str
     note: str
     status: str = PASSED
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """Outcome of :func:`check_gradient`, :func:`check_differential` or :func:`check_hessian`.
-
-    ``passed`` is the verdict, ``error`` the largest relative disagreement measured (compare
-    it with ``tolerance``), ``evaluations`` the number of calls of the function checked.
-    ``verdict`` is ``"PASSED"``, ``"FAILED"`` or ``"UNRESOLVED"`` (see :mod:`matcalc.compare`),
-    ``precision`` the floating-point type the function computes in. ``bool(result)`` is
-    ``result.passed``; ``str(result)`` shows claimed and numeric values side by side.
-
-    >>> import numpy as np
-    >>> from matcalc import check_gradient
-    >>> r = check_gradient(lambda X: np.sum(X ** 2), lambda X: 2 * X, np.ones((2, 2)))
-    >>> r.verdict, bool(r), r.tolerance
-    ('PASSED', True, 1e-08)
-    """
-
-    kind: str
-    passed: bool
-    error: float
-    tolerance: float
-    evaluations: int
-    shape: tuple
-    directions: tuple = field(repr=False)
-    verdict: str = ""
-    precision: str = "float64"
-
-    def __post_init__(self):
-        if not self.verdict:
-            object.__setattr__(self, "verdict", PASSED if self.passed else FAILED)
-
-    def __bool__(self):
-        return self.passed
-
-    @property
-    def method(self):
-        """The numerical method(s) used, e.g. ``'complex step'``."""
-        return ", ".join(sorted({d.method for d in self.directions}))
-
-    @property
-    def achievable(self):
-        """The relative accuracy the numerical derivative reached (worst direction)."""
-        worst = 0.0
-        for d in self.directions:
-            size = max(norm(d.claimed), norm(d.numeric))
-            worst = max(worst, d.numeric_error / size if size else 0.0)
-        return worst
-
-    def _header(self):
-        rel = {PASSED: "<=", FAILED: ">", UNRESOLVED: "<="}[self.verdict]
-        who = "f" if self.kind in ("gradient", "hessian") else "F"
-        where = "" if self.precision == "float64" else f", {who} computes in {self.precision}"
-        if not np.isfinite(self.error):
-            rel = "(not finite: see the notes), vs"
-        text = (f"{self.kind} check {self.verdict}: relative error {self.error:.2e} {rel} "
-                f"tolerance {self.tolerance:.0e} (variable of shape {self.shape}, "
-                f"{len(self.directions)} random directions, {self.evaluations} evaluations, "
-                f"{self.method}{where})")
-        if self.verdict == UNRESOLVED and self.achievable > 0.1:
-            text += (f"\n  not confirmed: the numerical derivative is accurate only to "
-                     f"{self.achievable:.1e} relative here, so it cannot tell a right claim "
-                     f"from a wrong one at this point (see the notes)")
-        elif self.verdict == UNRESOLVED:
-            text += (f"\n  not confirmed: the numerical derivative is accurate only to "
-                     f"{self.achievable:.1e} relative here, coarser than the tolerance. Try a "
-                     f"better-conditioned point, or rtol={3 * self.achievable:.0e} "
-                     f"if that accuracy is enough")
-        return text
-
-    def __str__(self):
-        lines = [self._header()]
-        scalar = bool(self.directions) and np.ndim(self.directions[0].claimed) == 0
-        if scalar and self.kind in _SCALAR_LABELS:
-            label = _SCALAR_LABELS[self.kind]
-            lines.append(f"  {'direction':>9}  {label:>22}  {'numeric':>22}  "
-                         f"{'|difference|':>12}  {'allowed':>8}")
-            for k, d in enumerate(self.directions, 1):
-                lines.append(f"  {k:>9}  {d.claimed:>22.15e}  {d.numeric:>22.15e}  "
-                             f"{d.disagreement:>12.2e}  {d.allowed:>8.1e}")
-        else:
-            lines.append(f"  {'direction':>9}  {'worst entry':>12}  {'claimed dF':>22}  "
-                         f"{'numeric':>22}  {'‖difference‖':>12}  {'allowed':>8}")
-            for k, d in enumerate(self.directions, 1):
-                c, n = np.atleast_1d(d.claimed), np.atleast_1d(d.numeric)
-                i = np.unravel_index(int(np.argmax(np.abs(c - n))), c.shape)
-                where = str(tuple(int(t) for t in i)) if np.ndim(d.claimed) else "()"
-                lines.append(f"  {k:>9}  {where:>12}  {c[i]:>22.15e}  {n[i]:>22.15e}  "
-                             f"{d.disagreement:>12.2e}  {d.allowed:>8.1e}")
-        notes = sorted({d.note for d in self.directions if d.note})
-        lines += [f"  note: {n}" for n in notes]
-        return "\n".join(lines)
-
-    __repr__ = __str__
 
 
 def random_direction(rng: np.random.Generator, shape: tuple,

@@ -22,20 +22,24 @@ random points (evidence). Expressions are written with ``@``, ``.T`` and the hel
 
 import inspect
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from .backend import TOLERANCES, relative_difference, rng, sizes_text
+from .backend import TOLERANCES, relative_difference, rng
 from .backend import scalar as _scalar
+from .chainlayout import ChainLayout, header_note
 from .check import check_differential, check_gradient
-from .compare import FAILED, UNRESOLVED
+from .checkresult import FAILED, UNRESOLVED, CheckResult
 from .frobenius import frob
-from .plaintext import markdown, plain
+from .plaintext import plain
+from .report import Report
 from .symbolic import verify, verify_differential
 from .variables import Variables, arguments
 
-__all__ = ["Step", "Derivation", "DerivationResult", "Link", "chain"]
+__all__ = ["Step", "Derivation", "chain"]
 
 NUMERIC_RTOL = TOLERANCES["identity"]
 _SQUARE_KINDS = ("symmetric", "spd")
@@ -53,113 +57,6 @@ class Step:
     latex: str
     expr: object = field(repr=False)
     why: str = ""
-
-
-@dataclass(frozen=True)
-class Link:
-    """The check of one equality in the chain: ``source`` = ``target``."""
-
-    index: int
-    source: str
-    target: str
-    why: str
-    exact: object  # IdentityResult, or None when no exact check was run
-    numeric_error: float
-    numeric_passed: bool
-    note: str = ""
-
-    @property
-    def passed(self):
-        return self.numeric_passed and (self.exact is None or self.exact.passed)
-
-
-@dataclass(frozen=True)
-class DerivationResult:
-    """Outcome of :meth:`Derivation.check`: ``passed``, the links, and the first wrong one."""
-
-    name: str
-    links: tuple
-    exact_sizes: dict
-    numeric_sizes: dict
-    gradient_check: object = None  # CheckResult of the claimed gradient, if any
-    differential_check: object = None  # CheckResult of the first step as a differential
-
-    @property
-    def passed(self):
-        ok = all(link.passed for link in self.links)
-        for check in (self.gradient_check, self.differential_check):
-            ok = ok and (check is None or check.passed)
-        return ok
-
-    @property
-    def first_wrong(self):
-        """The first link that fails, or None."""
-        return next((link for link in self.links if not link.passed), None)
-
-    def __bool__(self):
-        return self.passed
-
-    def _exact_text(self, link):
-        if link.exact is None:
-            return "not run"
-        return link.exact.status
-
-    def __str__(self):
-        head = "PASSED" if self.passed else "FAILED"
-        sizes = sizes_text(self.exact_sizes) if self.exact_sizes else ""
-        num = sizes_text(self.numeric_sizes) if self.numeric_sizes else ""
-        lines = [f"derivation {self.name!r} {head}: {len(self.links)} links, exact at "
-                 f"{sizes or 'no sizes'}, numeric at {num}"]
-        for link in self.links:
-            mark = "ok " if link.passed else "WRONG"
-            lines.append(f"  [{mark}] {link.index}: {plain(link.source)}  =  {plain(link.target)}")
-            detail = (f"        exact: {self._exact_text(link)}; numeric: relative "
-                      f"difference {link.numeric_error:.1e}")
-            lines.append(detail + (f" ({plain(link.why)})" if link.why else ""))
-            if link.note:
-                lines.append(f"        {link.note}")
-            if link.exact is not None and not link.exact.passed:
-                lines += ["        " + s.strip() for s in str(link.exact).splitlines()[1:]
-                          if "counter-example" in s]
-        if self.differential_check is not None and not self.differential_check.passed:
-            lines.append("  first step against numerical derivatives: "
-                         + str(self.differential_check).splitlines()[0])
-        if self.gradient_check is not None:
-            lines.append("  gradient: " + str(self.gradient_check).splitlines()[0])
-        wrong = self.first_wrong
-        if wrong is not None:
-            lines.append(f"  first wrong step: link {wrong.index}, from {plain(wrong.source)} "
-                         f"to {plain(wrong.target)}")
-        return "\n".join(lines)
-
-    __repr__ = __str__
-
-    def _repr_markdown_(self):
-        rows = ["| expression | rule | check |", "|---|---|---|"]
-        for link in self.links:
-            mark = "✓" if link.passed else "✗ **wrong step**"
-            target = _table_safe(link.target)
-            rows.append(f"| $= {target}$ | {link.why} | {mark} {self._exact_text(link)}, "
-                        f"{link.numeric_error:.0e} |")
-        source = _table_safe(self.links[0].source) if self.links else ""
-        verdict = "passed" if self.passed else "FAILED"
-        sizes = ", ".join(f"${k}={v}$" for k, v in self.exact_sizes.items())
-        num = ", ".join(f"${k}={v}$" for k, v in self.numeric_sizes.items())
-        grad = ""
-        if self.gradient_check is not None:
-            g = self.gradient_check
-            grad = (f" The gradient's own check: relative error {g.error:.1e} with "
-                    f"{g.evaluations} evaluations ({g.method}).")
-        exact_part = f"proved exactly at {sizes}, " if sizes else ""
-        return markdown(f"**Derivation {verdict}**: each link {exact_part}with the largest relative "
-                f"difference at {num} shown.{grad}\n\nStarting from ${source}$:\n\n"
-                + "\n".join(rows) + "\n")
-
-
-def _table_safe(latex):
-    """LaTeX without a bare ``|``, which would end a Markdown table cell: ``\\|`` becomes
-    ``\\Vert`` and ``|`` becomes ``\\vert``."""
-    return latex.replace(r"\|", r"\Vert ").replace("|", r"\vert ")
 
 
 def _sym(V):
@@ -302,46 +199,53 @@ class Derivation:
         value = _scalar(self._call(self.function, sym, "function"))
         return verify_differential(value, moves, _scalar(first_fn(sym)))
 
-    def check(self):
-        """Check every link; returns a :class:`DerivationResult` naming the first wrong one."""
+    def check(self) -> Report:
+        """Check every link: a :class:`~matcalc.Report` of one report per link (``"link
+        0"``, ``"link 1"``, ...: its ``"exact"`` check, when exact sizes are given, and its
+        ``"numeric"`` one) and, when a gradient is claimed, the gradient's own
+        :func:`~matcalc.check_gradient` (``"gradient"``). ``report.failed[0]`` names the
+        first wrong link; the report prints as the chain
+        (:class:`~matcalc.chainlayout.ChainLayout`). Raises ValueError, naming the step,
+        when a step cannot be evaluated or two consecutive steps differ in shape."""
         chain = self._expressions()
         sym = self._symbols(self.exact_sizes) if self.exact_sizes is not None else None
-        rngs = [rng("points", seed) for seed in self.seeds]
-        points = [self._numbers(self.numeric_sizes, rng) for rng in rngs]
-
-        links, worst = [], None
-        if self.function is not None:
-            worst = self._first_link(chain[0], sym, points, links)
+        points = [self._numbers(self.numeric_sizes, rng("points", seed)) for seed in self.seeds]
+        links = [self._first_link(chain[0], sym, points)] if self.function is not None else []
         for k in range(1, len(chain)):
-            (src, _, f_src), (dst, why, f_dst) = chain[k - 1], chain[k]
-            exact = None
-            if sym is not None:
-                exact = verify(_scalar(f_src(sym)), _scalar(f_dst(sym)))
-            errors = [_link_difference(f_src(env), f_dst(env), src, dst) for env in points]
-            error = max(errors)
-            index = k if self.function is not None else k - 1
-            links.append(Link(index, src, dst, why, exact, error, error <= NUMERIC_RTOL))
-        grad_check = None
+            (src, _, f_src), (dst, _, f_dst) = chain[k - 1], chain[k]
+            error = max(_link_difference(f_src(env), f_dst(env), src, dst) for env in points)
+            parts: tuple = () if sym is None else (
+                ("exact", verify(_scalar(f_src(sym)), _scalar(f_dst(sym)))),)
+            numeric = CheckResult("comparison", error <= NUMERIC_RTOL, error, NUMERIC_RTOL,
+                                  sizes=self.numeric_sizes)
+            links.append(Report(title=f"{plain(src)} = {plain(dst)}",
+                                checks=parts + (("numeric", numeric),)))
+        checks: tuple = tuple((f"link {k}", link) for k, link in enumerate(links))
         if self.gradient is not None:
             env, var = points[0], self.wrt[0]
-            grad_check = check_gradient(
+            checks += (("gradient", check_gradient(
                 lambda V: self._call(self.function, {**env, var: V}, "function"),
                 lambda V: self._call(self.gradient, {**env, var: V}, "gradient"), env[var],
-                project=_sym if self.kinds.get(var) in _SQUARE_KINDS else None)
-        return DerivationResult(self.name, tuple(links), dict(self.exact_sizes or {}),
-                                self.numeric_sizes, grad_check, worst)
+                project=_sym if self.kinds.get(var) in _SQUARE_KINDS else None)),)
+        targets = [(latex, why) for latex, why, _ in chain]
+        if self.function is None:
+            targets = targets[1:]  # a chain of equalities starts at its first step
+        else:
+            targets[0] = (targets[0][0], targets[0][1] or "the differential")
+        layout = ChainLayout(self.start, tuple(targets), dict(self.exact_sizes or {}),
+                             dict(self.numeric_sizes))
+        return Report(title=self.name, checks=checks, layout=layout,
+                      note=header_note(self.exact_sizes, self.numeric_sizes))
 
-    def _first_link(self, first, sym, points, links):
+    def _first_link(self, first, sym, points) -> Report:
         """Link 0: the first step is the differential of the function."""
-        first_latex, first_why, first_fn = first
-        exact = None
-        if sym is not None:
-            exact = self._exact_first_link(sym, first_fn)
+        first_latex, _, first_fn = first
+        parts: tuple = () if sym is None else (
+            ("exact", self._exact_first_link(sym, first_fn)),)
         checks = [self._differential_check(first_fn, env) for env in points]
-        passed, worst, note = _first_link_verdict(checks)
-        links.append(Link(0, self.start, first_latex, first_why or "the differential", exact,
-                          worst.error, passed, note))
-        return worst
+        worst, note = _first_link_verdict(checks)
+        return Report(title=f"{plain(self.start)} = {plain(first_latex)}",
+                      checks=parts + (("numeric", worst),), note=note)
 
     def _differential_check(self, first_fn, env):
         # Several varying variables are packed into one flat vector for the numerical check.
@@ -377,26 +281,26 @@ def _first_link_verdict(checks):
     """Link 0 over several points: wrong if any point FAILED; confirmed if the others PASSED
     and at least one did. A point where the numerical derivative cannot reach the tolerance
     (UNRESOLVED: the claim agrees within what the method resolves) says nothing against the
-    step, so it is named in the note instead of failing the link. Returns (passed, the check
-    to report, note)."""
+    step, so it is named in the note instead of failing the link. Returns (the check to
+    report, whose verdict is the link's, note)."""
     failed = [c for c in checks if c.verdict == FAILED]
     confirmed = [c for c in checks if c.passed]
     open_ = [c for c in checks if c.verdict == UNRESOLVED]
     if failed:
-        return False, max(failed, key=lambda c: c.error), \
+        return max(failed, key=lambda c: c.error), \
             "numerical derivative of the function disagrees"
     if not confirmed:
         worst = max(open_, key=lambda c: c.achievable)
-        return False, worst, (f"not confirmed: at every point the numerical derivative is "
-                              f"accurate only to {worst.achievable:.1e} relative, coarser than "
-                              f"the tolerance {worst.tolerance:.0e}")
+        return worst, (f"not confirmed: at every point the numerical derivative is "
+                       f"accurate only to {worst.achievable:.1e} relative, coarser than "
+                       f"the tolerance {worst.tolerance:.0e}")
     note = ""
     if open_:
         coarsest = max(c.achievable for c in open_)
         note = (f"confirmed at {len(confirmed)} of {len(checks)} points; at the other "
                 f"{len(open_)} the numerical derivative is accurate only to {coarsest:.1e} "
                 f"(agreement there {max(c.error for c in open_):.1e})")
-    return True, max(confirmed, key=lambda c: c.error), note
+    return max(confirmed, key=lambda c: c.error), note
 
 
 def _link_difference(a, b, src, dst):
@@ -407,7 +311,8 @@ def _link_difference(a, b, src, dst):
                          f"consecutive steps must have equal shapes") from None
 
 
-def chain(name, shapes, steps, **options):
+def chain(name: str, shapes: Mapping[str, Any], steps: Sequence[Any],
+          **options: Any) -> Derivation:
     """A chain of equalities with no differential, e.g. tr(x^T A y) = tr(A y x^T) = (x y^T):A.
 
     Every consecutive pair is checked exactly and numerically, as in a :class:`Derivation`

@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from .backend import TOLERANCES, Comparison, compare
+from .backend import TOLERANCES, compare
+from .checkresult import CheckResult
 from .vec import vec
 
 __all__ = ["EinsumExample", "EINSUM_EXAMPLES", "LayoutExample", "LAYOUT_EXAMPLES"]
@@ -45,9 +46,9 @@ class EinsumExample:
         rng = np.random.default_rng(seed)
         return [rng.standard_normal(s) for s in self.shapes]
 
-    def check(self, seed: int = 0) -> Comparison:
+    def check(self, seed: int = 0) -> CheckResult:
         """Einsum against the matrix form on random operands: a
-        :class:`~matcalc.backend.Comparison` (``bool()`` is the verdict, ``error`` the
+        :class:`~matcalc.CheckResult` (``bool()`` is the verdict, ``error`` the
         relative difference); a failed one, naming both shapes, when the shapes differ.
 
         >>> print(EINSUM_EXAMPLES[4].check())  # doctest: +ELLIPSIS
@@ -59,9 +60,9 @@ class EinsumExample:
             by_einsum = self.reshape(by_einsum)
         expected = np.asarray(self.matrix_form(*ops))
         if by_einsum.shape != expected.shape:
-            return Comparison(False, float("inf"), TOLERANCES["identity"],
-                              f"{self.name}: einsum gives shape {by_einsum.shape}, the matrix "
-                              f"form {expected.shape}")
+            return CheckResult("comparison", False, float("inf"), TOLERANCES["identity"],
+                               what=f"{self.name}: einsum gives shape {by_einsum.shape}, the "
+                               f"matrix form {expected.shape}")
         return compare(by_einsum, expected, what=self.name)
 
 
@@ -120,9 +121,9 @@ class LayoutExample:
     numerator: Callable[..., Any] = field(repr=False)
     denominator: Callable[..., Any] = field(repr=False)
 
-    def check(self, seed: int = 0) -> Comparison:
+    def check(self, seed: int = 0) -> CheckResult:
         """Both claimed layouts against a numerical Jacobian at random values drawn from
-        ``default_rng(seed)``: the worse :class:`~matcalc.backend.Comparison` of the two.
+        ``default_rng(seed)``: the worse :class:`~matcalc.CheckResult` of the two.
         Raises ValueError when a claimed layout does not have the Jacobian's entries.
 
         >>> LAYOUT_EXAMPLES[3].check().passed

@@ -1,10 +1,13 @@
 """A report of several checks of one claim: :class:`Report`.
 
 Every check in the package returns one of three results: a
-:class:`~matcalc.CheckResult` (one check: a claim against a numerical or exact reference),
-a :class:`Report` (several checks of one claim, and the deliberately wrong variants that
-must fail), or a derivation with its steps (:mod:`matcalc.derive`). A report is made of the
-other two kinds of result, never of a new one.
+:class:`~matcalc.CheckResult` (one check: a claim against a numerical or exact reference,
+:mod:`matcalc.checkresult`), a :class:`Report` (several checks of one claim, and the
+deliberately wrong variants that must fail), or a derivation with its steps
+(:class:`matcalc.derive.Derived`). A report is made of single checks and of other reports,
+never of a new kind of result: a derivation checked link by link
+(:meth:`matcalc.derivation.Derivation.check`) is a report of one report per link, and
+prints as its chain of expressions through its :class:`Layout`.
 
 A report has two lists of labelled results: ``checks``, which must pass, and ``controls``,
 the negative controls (a deliberately wrong variant of the claim), which must *not* pass.
@@ -28,10 +31,10 @@ sum of squares: PASSED (worst relative error ...; gradient X (factor 2 lost) ref
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
-__all__ = ["Parts", "Report", "Result"]
+__all__ = ["Layout", "Parts", "Report", "Result"]
 
 PASSED, FAILED, UNRESOLVED = "PASSED", "FAILED", "UNRESOLVED"
 
@@ -62,6 +65,26 @@ class Result(Protocol):
 Parts = tuple[tuple[str, Result], ...]
 
 
+class Layout(Protocol):
+    """How a report prints when a list of its parts would not say it well: a derivation
+    checked link by link prints as its chain of expressions
+    (:class:`matcalc.chainlayout.ChainLayout`). ``text`` gives ``str(report)`` and
+    ``markdown`` what a notebook displays.
+
+    >>> class Short:
+    ...     def text(self, report): return f"{report.title}: {report.verdict}"
+    ...     def markdown(self, report): return f"**{report.title}**"
+    >>> str(Report(title="t", layout=Short()))
+    't: PASSED'
+    """
+
+    def text(self, report: Report) -> str:
+        """The report as plain text."""
+
+    def markdown(self, report: Report) -> str:
+        """The report as Markdown."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Report:
     """Several checks of one claim, and its negative controls (see the module docstring).
@@ -70,7 +93,9 @@ class Report:
     :class:`~matcalc.CheckResult` or a :class:`Report` (anything with ``passed``,
     ``verdict`` and ``error``). ``note`` is a line shown under the title (for example, the
     point the checks ran at). Raises TypeError, showing the part, when a part is not such a
-    pair. ``bool(report)`` is ``report.passed``; ``str(report)`` shows every part.
+    pair. ``layout``, when given, is how the report prints
+    (:class:`~matcalc.report.Layout`); otherwise ``str(report)`` shows every part.
+    ``bool(report)`` is ``report.passed``.
 
     >>> from matcalc.compare import CheckResult
     >>> ok = CheckResult("gradient", True, 1e-12, 1e-8, 6, (2,), ())
@@ -83,6 +108,7 @@ class Report:
     checks: Parts = ()
     controls: Parts = ()
     note: str = ""
+    layout: Layout | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for field_name in ("checks", "controls"):
@@ -163,6 +189,8 @@ class Report:
         return f"{self.title}: {self.verdict} ({'; '.join(parts)})"
 
     def __str__(self) -> str:
+        if self.layout is not None:
+            return self.layout.text(self)
         lines = [self.summary()]
         if self.note:
             lines.append(f"  {self.note}")
@@ -173,3 +201,7 @@ class Report:
         return "\n".join(lines)
 
     __repr__ = __str__
+
+    def _repr_markdown_(self) -> str | None:
+        """What a notebook displays: the layout's Markdown, or None (then the text)."""
+        return None if self.layout is None else self.layout.markdown(self)

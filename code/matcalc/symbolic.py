@@ -9,17 +9,22 @@ sympy's own matrix-expression derivatives are not used anywhere: they are someti
 wrong. Derivatives here are ordinary partial derivatives of the explicit entries.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from typing import Any, TypeAlias
 
 import sympy as sp
 
+from .checkresult import FAILED, PASSED, UNRESOLVED, CheckResult
 from .rational import NotRational, fractions
 
 # Small integers used to exhibit a counter-example when an entry does not vanish.
 _PROBES = (2, -3, 5, 1, -2, 7, 3, -5, 11, 4, -7, 13)
+#: One side of an identity: a sympy matrix, a sympy expression or a number.
+Symbolic: TypeAlias = sp.MatrixBase | sp.Expr | int | float
 
 
-def matrix(name, rows, cols=None, *, symmetric=False):
+def matrix(name: str, rows: int, cols: int | None = None, *,
+           symmetric: bool = False) -> sp.Matrix:
     """A generic ``rows x cols`` sympy matrix whose entries are independent real symbols.
 
     Entry (i, j) is the symbol ``name_ij`` (1-based, as printed in the book). With
@@ -135,67 +140,16 @@ def _counter_example(expr):
     return None, None
 
 
-@dataclass(frozen=True)
-class IdentityResult:
-    """Outcome of :func:`verify`: ``passed`` is True only when every entry is proved."""
-
-    passed: bool
-    status: str  # "proved", "disproved" or "undecided"
-    shape: tuple
-    entries: int
-    failing: tuple = ()  # ((index, lhs - rhs), ...) for entries not proved zero
-    counter_example: object = None  # (index, {symbol: value}, value of lhs - rhs) or None
-    sizes: object = None  # the dimensions expanded, when known (see matcalc.identities)
-
-    def __bool__(self):
-        return self.passed
-
-    @property
-    def verdict(self):
-        """``"PASSED"`` (proved), ``"FAILED"`` (disproved) or ``"UNRESOLVED"`` (undecided)."""
-        return {"proved": "PASSED", "disproved": "FAILED"}.get(self.status, "UNRESOLVED")
-
-    @property
-    def error(self):
-        """0.0 when proved (an exact check has no rounding error), else 1.0."""
-        return 0.0 if self.passed else 1.0
-
-    def __str__(self):
-        at = f" at sizes {self.sizes}" if self.sizes else ""
-        if self.shape == ():
-            if self.passed:
-                return f"scalar identity PROVED exactly{at}: lhs - rhs simplifies to 0"
-            lines = [f"scalar identity {self.status.upper()}{at}: lhs - rhs is not 0"]
-        elif self.passed:
-            return (f"identity PROVED exactly at shape {self.shape}{at}: all {self.entries} "
-                    f"entries of lhs - rhs simplify to 0")
-        else:
-            lines = [f"identity {self.status.upper()} at shape {self.shape}{at}: "
-                     f"{len(self.failing)} of {self.entries} entries of lhs - rhs are not 0"]
-        for index, diff in self.failing[:3]:
-            where = f"entry {index}: " if self.shape != () else ""
-            text = str(diff)
-            if len(text) > 240:
-                text = f"{text[:200]} ... ({len(sp.Add.make_args(sp.expand(diff)))} terms)"
-            lines.append(f"  {where}lhs - rhs = {text}")
-        if self.counter_example is not None:
-            index, point, value = self.counter_example
-            shown = ", ".join(f"{k}={v}" for k, v in list(point.items())[:6])
-            more = ", ..." if len(point) > 6 else ""
-            where = f"entry {index} of " if self.shape != () else ""
-            lines.append(f"  counter-example: at {shown}{more}, {where}lhs - rhs = {value}")
-        return "\n".join(lines)
-
-    __repr__ = __str__
-
-
-def verify(lhs, rhs):
+def verify(lhs: Symbolic, rhs: Symbolic) -> CheckResult:
     """Prove or refute ``lhs == rhs`` entry by entry, exactly.
 
     ``lhs`` and ``rhs`` are sympy matrices (or scalar expressions) built from generic
     matrices (see :func:`matrix`). Each entry of ``lhs - rhs`` is expanded and simplified:
     zero everywhere proves the identity at these sizes; otherwise a point where an entry is
-    nonzero is reported.
+    nonzero is reported. Returns a :class:`~matcalc.CheckResult` of kind ``"identity"``:
+    ``passed`` only when every entry is proved zero, ``status`` ``"proved"``,
+    ``"disproved"`` or ``"undecided"``, ``failing`` and ``counter_example`` what was found.
+    Raises ValueError when the two sides differ in shape.
 
     >>> A, B, C = matrix("A", 2, 3), matrix("B", 3, 3), matrix("C", 2, 3)
     >>> from matcalc import frob
@@ -215,7 +169,8 @@ def verify(lhs, rhs):
 
 
 def _identity_result(decided, shape, entries):
-    """An IdentityResult from ``(index, (zero, canonical), lhs - rhs)`` for every entry."""
+    """The exact check's :class:`~matcalc.CheckResult` (kind ``"identity"``) from
+    ``(index, (zero, canonical), lhs - rhs)`` for every entry."""
     failing, undecided, counter = [], False, None
     for index, (zero, canonical), diff in decided:
         if zero:
@@ -232,7 +187,10 @@ def _identity_result(decided, shape, entries):
         status = "disproved"
     else:
         status = "undecided"
-    return IdentityResult(not failing, status, shape, entries, tuple(failing), counter)
+    verdict = {"proved": PASSED, "disproved": FAILED}.get(status, UNRESOLVED)
+    return CheckResult("identity", not failing, 0.0 if not failing else 1.0, shape=shape,
+                       verdict=verdict, status=status, entries=entries,
+                       failing=tuple(failing), counter_example=counter)
 
 
 def _directions(moves):
@@ -271,7 +229,8 @@ def _field_differential(value, claimed, pairs):
     return False, canonical.as_expr()
 
 
-def verify_differential(value, moves, claimed):
+def verify_differential(value: Symbolic, moves: Iterable[tuple[sp.Expr, sp.Expr]],
+                        claimed: Symbolic) -> CheckResult:
     """Prove or refute that ``claimed`` is the differential of ``value``, entry by entry.
 
     ``value`` is a function evaluated at generic symbolic matrices, ``claimed`` its claimed
@@ -312,7 +271,7 @@ def verify_differential(value, moves, claimed):
     return _identity_result(decided, () if scalar else L.shape, L.rows * L.cols)
 
 
-def differential(F, X, dX):
+def differential(F: Callable[[sp.Matrix], Any], X: sp.MatrixBase, dX: sp.MatrixBase) -> Any:
     """The exact differential of ``F`` at the symbolic matrix ``X`` in the direction ``dX``.
 
     Computed as ``d/dt F(X + t dX)`` at ``t = 0``, entry by entry, so it is exact for the
@@ -337,7 +296,7 @@ def _derivative_at_zero(moved):
     return sp.diff(value, t).subs(t, 0)
 
 
-def gradient(expr, X):
+def gradient(expr: Symbolic, X: sp.MatrixBase) -> sp.Matrix:
     """The matrix of partial derivatives d expr / d X_ij of a scalar expression.
 
     For a generic X this is the gradient (shape of X). For a *symmetric* X, where X_ij and

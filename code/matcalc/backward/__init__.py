@@ -14,6 +14,7 @@ catalogue's section "Backward rules".
 """
 
 from .. import registry
+from ..claim import Claim
 from . import activations, attention, block, conv, matrix, norms
 from .pairs import SECTION
 
@@ -21,7 +22,7 @@ __all__ = ["SECTION", "activations", "attention", "block", "claims", "conv", "la
            "matrix", "norms", "vjps"]
 
 
-def claims():
+def claims() -> list[Claim]:
     """The layers' claims, in chapter order: each layer's VJP, then its forward mode.
 
     >>> len(claims()) >= 60
@@ -30,7 +31,7 @@ def claims():
     return registry.claims(section=SECTION)
 
 
-def vjps():
+def vjps() -> list[Claim]:
     """The layers' VJP claims (one per layer), in chapter order.
 
     >>> vjps()[0].name

@@ -57,7 +57,7 @@ def sigmoid_prime(X: Array) -> Array:
     return e / (1 + e) ** 2
 
 
-def gelu_prime(X):
+def gelu_prime(X: Array) -> Array:
     """Derivative of the tanh-form GELU: ``(1 + t)/2 + x sech²(u) c (1 + 3·0.044715 x²)/2``
     with ``u = c (x + 0.044715 x³)``, ``t = tanh u``.
 
@@ -68,7 +68,7 @@ def gelu_prime(X):
     return 0.5 * (1 + np.tanh(U)) + 0.5 * X * sech2(U) * GELU_C * (1 + 3 * 0.044715 * X ** 2)
 
 
-def softmax_vjp(Z, G):
+def softmax_vjp(Z: Array, G: Array) -> Array:
     """VJP of the row softmax: ``P ⊙ (G - rowsum(G ⊙ P))``.
 
     >>> softmax_vjp(np.zeros((1, 2)), np.array([[1.0, 0.0]])).tolist()
@@ -78,7 +78,7 @@ def softmax_vjp(Z, G):
     return P * (G - np.sum(G * P, axis=-1, keepdims=True))
 
 
-def softmax_jvp(Z, dZ):
+def softmax_jvp(Z: Array, dZ: Array) -> Array:
     """JVP of the row softmax: ``P ⊙ (dZ - rowsum(P ⊙ dZ))`` (the same symmetric map).
 
     >>> softmax_jvp(np.zeros((1, 2)), np.array([[1.0, 0.0]])).tolist()
@@ -87,7 +87,7 @@ def softmax_jvp(Z, dZ):
     return softmax_vjp(Z, dZ)
 
 
-def cross_entropy_vjp(Z, y, G):
+def cross_entropy_vjp(Z: Array, y: Array, G: float) -> Array:
     """VJP of the mean cross-entropy with integer labels: ``g (softmax(Z) - onehot(y)) / B``.
 
     >>> cross_entropy_vjp(np.zeros((2, 2)), np.array([0, 1]), 1.0).tolist()

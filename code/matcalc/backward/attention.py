@@ -26,6 +26,7 @@ from .layers import (
 )
 from ..claim import Claim
 from ..registry import register_all
+from ..types import Array
 from .pairs import SECTION, point_rng, with_forward_mode
 
 __all__ = ["CLAIMS", "attention_jvp", "attention_vjp", "mha_jvp", "mha_vjp"]
@@ -40,7 +41,8 @@ def _softmax_back(P, dP):
     return P * (dP - np.sum(dP * P, axis=-1, keepdims=True))
 
 
-def attention_vjp(Q, K, V, G, causal=True):
+def attention_vjp(Q: Array, K: Array, V: Array, G: Array,
+                  causal: bool = True) -> tuple[Array, Array, Array]:
     """VJP of :func:`~matcalc.backward.layers.attention`: ``(dQ̄, dK̄, dV̄)``.
 
     >>> Q = np.zeros((1, 2, 2))
@@ -52,7 +54,8 @@ def attention_vjp(Q, K, V, G, causal=True):
     return dS @ K / math.sqrt(d), np.swapaxes(dS, -1, -2) @ Q / math.sqrt(d), np.swapaxes(P, -1, -2) @ G
 
 
-def attention_jvp(Q, K, V, dQ, dK, dV, causal=True):
+def attention_jvp(Q: Array, K: Array, V: Array, dQ: Array, dK: Array, dV: Array,
+                  causal: bool = True) -> Array:
     """JVP of attention: ``dP V + P dV`` with ``dP = P ⊙ (dS - rowsum(P ⊙ dS))``.
 
     >>> Z = np.zeros((1, 2, 2))
@@ -68,7 +71,8 @@ def _heads(X, Wq, Wk, Wv, heads):
     return [split_heads(X @ W.T, heads) for W in (Wq, Wk, Wv)]
 
 
-def mha_vjp(X, Wq, Wk, Wv, Wo, G, heads=2, causal=True):
+def mha_vjp(X: Array, Wq: Array, Wk: Array, Wv: Array, Wo: Array, G: Array, heads: int = 2,
+            causal: bool = True) -> tuple[Array, Array, Array, Array, Array]:
     """VJP of multi-head self-attention: gradients for ``X, Wq, Wk, Wv, Wo``.
 
     >>> X = np.random.default_rng(0).standard_normal((3, 4))
@@ -83,7 +87,8 @@ def mha_vjp(X, Wq, Wk, Wv, Wo, G, heads=2, causal=True):
     return dX, dQ.T @ X, dK.T @ X, dV.T @ X, G.T @ out
 
 
-def mha_jvp(X, Wq, Wk, Wv, Wo, dX, dWq, dWk, dWv, dWo, heads=2, causal=True):
+def mha_jvp(X: Array, Wq: Array, Wk: Array, Wv: Array, Wo: Array, dX: Array, dWq: Array, dWk: Array,
+            dWv: Array, dWo: Array, heads: int = 2, causal: bool = True) -> Array:
     """JVP of multi-head self-attention (all five tangents).
 
     >>> X, Z = np.ones((2, 2)), np.zeros((2, 2))

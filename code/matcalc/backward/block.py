@@ -18,6 +18,7 @@ from .matrix import linear_jvp, linear_vjp
 from .norms import layer_norm_jvp, layer_norm_vjp
 from ..claim import Claim
 from ..registry import register_all
+from ..types import Array
 from .pairs import SECTION, point_rng, with_forward_mode
 
 __all__ = ["CLAIMS", "block_jvp", "block_vjp"]
@@ -34,7 +35,8 @@ def _forward(X, Wq, Wk, Wv, Wo, W1, b1, W2, b2, heads):
     return one, zero, A, H, B, U, gelu(U)
 
 
-def block_vjp(X, Wq, Wk, Wv, Wo, W1, b1, W2, b2, G, heads=2, skip=True):
+def block_vjp(X: Array, Wq: Array, Wk: Array, Wv: Array, Wo: Array, W1: Array, b1: Array, W2: Array,
+              b2: Array, G: Array, heads: int = 2, skip: bool = True) -> tuple[Array, ...]:
     """VJP of :func:`~matcalc.backward.layers.transformer_block` for all nine inputs.
 
     ``skip=False`` drops the residual path of the upstream gradient (a wrong variant).
@@ -53,8 +55,9 @@ def block_vjp(X, Wq, Wk, Wv, Wo, W1, b1, W2, b2, G, heads=2, skip=True):
     return gX, gWq, gWk, gWv, gWo, gW1, gb1, gW2, gb2
 
 
-def block_jvp(X, Wq, Wk, Wv, Wo, W1, b1, W2, b2, dX, dWq, dWk, dWv, dWo, dW1, db1, dW2, db2,
-              heads=2):
+def block_jvp(X: Array, Wq: Array, Wk: Array, Wv: Array, Wo: Array, W1: Array, b1: Array, W2: Array,
+              b2: Array, dX: Array, dWq: Array, dWk: Array, dWv: Array, dWo: Array, dW1: Array,
+              db1: Array, dW2: Array, db2: Array, heads: int = 2) -> Array:
     """JVP of the transformer block: the rows' JVPs in forward order.
 
     >>> from matcalc.registry import get

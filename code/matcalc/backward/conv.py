@@ -13,11 +13,14 @@ each offset is a strided slice, whose adjoint adds into the same slice.
 [[[1.0, 2.0, 2.0, 1.0]]]
 """
 
+from typing import Any
+
 import numpy as np
 
 from .layers import conv1d, conv2d, conv2d_direct, max_pool2d, pool_windows, windows
 from ..claim import Claim
 from ..registry import register_all
+from ..types import Array
 from .pairs import SECTION, point_rng, with_forward_mode
 
 __all__ = [
@@ -30,7 +33,8 @@ __all__ = [
 ]
 
 
-def conv1d_vjp(X, W, b, G, stride=1, padding=0):
+def conv1d_vjp(X: Array, W: Array, b: Array, G: Array, stride: int = 1,
+               padding: int = 0) -> tuple[Array, Array, Array]:
     """VJP of :func:`~matcalc.backward.layers.conv1d` via im2col and col2im.
 
     >>> [g.shape for g in conv1d_vjp(np.ones((2, 3, 5)), np.ones((4, 3, 2)), np.zeros(4),
@@ -42,7 +46,8 @@ def conv1d_vjp(X, W, b, G, stride=1, padding=0):
     idx = windows(Xp.shape[2], W.shape[2], stride)
     dP = np.einsum("bot,ock->bctk", G, W)
     dXp = np.zeros(Xp.shape, dtype=dP.dtype)
-    np.add.at(dXp, (slice(None), slice(None), idx), dP)  # col2im: accumulate
+    cols: Any = (slice(None), slice(None), idx)  # numpy's stubs take no slices here
+    np.add.at(dXp, cols, dP)  # col2im: accumulate
     return (dXp[:, :, p:p + L], np.einsum("bot,bctk->ock", G, Xp[:, :, idx]),
             G.sum(axis=(0, 2)))
 
@@ -52,7 +57,8 @@ def _unfold2d(Xp, kh, kw, stride):
     return (slice(None), slice(None), ih[:, None, :, None], iw[None, :, None, :])
 
 
-def conv2d_vjp(X, W, b, G, stride=1, padding=0):
+def conv2d_vjp(X: Array, W: Array, b: Array, G: Array, stride: int = 1,
+               padding: int = 0) -> tuple[Array, Array, Array]:
     """VJP of :func:`~matcalc.backward.layers.conv2d` via im2col and col2im.
 
     >>> g = conv2d_vjp(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), np.zeros(1),
@@ -70,7 +76,8 @@ def conv2d_vjp(X, W, b, G, stride=1, padding=0):
             G.sum(axis=(0, 2, 3)))
 
 
-def conv2d_direct_vjp(X, W, b, G, stride=1, padding=0):
+def conv2d_direct_vjp(X: Array, W: Array, b: Array, G: Array, stride: int = 1,
+                      padding: int = 0) -> tuple[Array, Array, Array]:
     """VJP of the direct 2-D convolution: for each kernel offset, a strided slice and its
     adjoint (adding into the same slice).
 
@@ -92,7 +99,7 @@ def conv2d_direct_vjp(X, W, b, G, stride=1, padding=0):
     return dXp[:, :, p:p + H, p:p + Wd], dW, G.sum(axis=(0, 2, 3))
 
 
-def unpool_windows(R, k):
+def unpool_windows(R: Array, k: int) -> Array:
     """The inverse of :func:`~matcalc.backward.layers.pool_windows`.
 
     >>> X = np.arange(16.).reshape(1, 1, 4, 4)
@@ -103,7 +110,7 @@ def unpool_windows(R, k):
     return R.reshape(B, C, h, w, k, k).transpose(0, 1, 2, 4, 3, 5).reshape(B, C, h * k, w * k)
 
 
-def max_pool2d_vjp(X, G, k=2):
+def max_pool2d_vjp(X: Array, G: Array, k: int = 2) -> Array:
     """VJP of max-pooling: each window's upstream gradient goes to its maximal entry.
 
     >>> max_pool2d_vjp(np.arange(4.).reshape(1, 1, 2, 2), np.ones((1, 1, 1, 1)))[0, 0].tolist()

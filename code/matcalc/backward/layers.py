@@ -68,7 +68,7 @@ GELU_C = float(np.sqrt(2 / np.pi))
 NORM_EPS = 1e-5
 
 
-def linear(X, W, b):
+def linear(X: Array, W: Array, b: Array) -> Array:
     """``X @ W.T + b``: rows of X are samples, W is ``(out, in)``, b has ``out`` entries.
 
     >>> linear(np.eye(2), np.array([[1., 2.]]), np.array([3.])).tolist()
@@ -77,7 +77,7 @@ def linear(X, W, b):
     return X @ W.T + b
 
 
-def relu(X):
+def relu(X: Array) -> Array:
     """``max(X, 0)`` entrywise (decided on the real part, so a complex step passes through).
 
     >>> relu(np.array([-1.0, 2.0])).tolist()
@@ -87,7 +87,7 @@ def relu(X):
     return xp.where(X.real > 0, X, xp.zeros_like(X))
 
 
-def gelu(X):
+def gelu(X: Array) -> Array:
     """GELU in its tanh form, ``x/2 (1 + tanh(c (x + 0.044715 x³)))``, ``c = sqrt(2/π)``.
 
     >>> round(float(gelu(np.array(1.0))), 6)
@@ -97,7 +97,7 @@ def gelu(X):
     return 0.5 * X * (1 + xp.tanh(GELU_C * (X + 0.044715 * X ** 3)))
 
 
-def tanh(X):
+def tanh(X: Array) -> Array:
     """``tanh X`` entrywise.
 
     >>> float(tanh(np.array(0.0)))
@@ -129,7 +129,7 @@ def one_hot(y: Array, classes: int, dtype: Any = float) -> Array:
     return np.eye(classes, dtype=dtype)[_check_labels(y, classes, "one_hot")]
 
 
-def cross_entropy(Z, y):
+def cross_entropy(Z: Array, y: Array) -> Array:
     """Mean over the batch of ``-log softmax(Z)[i, y_i]`` for integer labels ``y``.
 
     Raises ValueError if ``y`` does not hold one label in ``0..K-1`` per row of Z.
@@ -145,7 +145,7 @@ def cross_entropy(Z, y):
     return -xp.sum(log_softmax(Z)[np.arange(B), y]) / B
 
 
-def mse(P, T):
+def mse(P: Array, T: Array) -> Array:
     """Mean squared error, the mean over every entry of ``(P - T)²``.
 
     >>> float(mse(np.ones((2, 2)), np.zeros((2, 2))))
@@ -161,7 +161,7 @@ def _normalize(X, axis, xp):
     return (X - mu) / xp.sqrt(var + NORM_EPS)
 
 
-def layer_norm(X, gamma, beta):
+def layer_norm(X: Array, gamma: Array, beta: Array) -> Array:
     """Normalize each row (sample) to mean 0 and variance 1, then scale and shift.
 
     >>> Y = layer_norm(np.arange(6.).reshape(2, 3), np.ones(3), np.zeros(3))
@@ -171,7 +171,7 @@ def layer_norm(X, gamma, beta):
     return gamma * _normalize(X, -1, namespace(X, gamma)) + beta
 
 
-def rms_norm(X, gamma):
+def rms_norm(X: Array, gamma: Array) -> Array:
     """Divide each row by its root mean square (plus eps), then scale by gamma.
 
     >>> bool(np.allclose(rms_norm(np.full((1, 3), 2.0), np.ones(3)), 1, atol=1e-5))
@@ -181,7 +181,7 @@ def rms_norm(X, gamma):
     return gamma * X / xp.sqrt(xp.mean(X ** 2, axis=-1, keepdims=True) + NORM_EPS)
 
 
-def batch_norm(X, gamma, beta):
+def batch_norm(X: Array, gamma: Array, beta: Array) -> Array:
     """Batch norm in training mode: normalize each column with the batch's statistics.
 
     >>> Y = batch_norm(np.arange(6.).reshape(3, 2), np.ones(2), np.zeros(2))
@@ -191,7 +191,7 @@ def batch_norm(X, gamma, beta):
     return gamma * _normalize(X, 0, namespace(X, gamma)) + beta
 
 
-def attention(Q, K, V, causal=True):
+def attention(Q: Array, K: Array, V: Array, causal: bool = True) -> Array:
     """Scaled dot-product attention per head: ``softmax(Q Kᵀ/√d) V``, rows = positions.
 
     Q, K, V have shape ``(heads, T, d)``; with ``causal`` position t attends to positions
@@ -207,7 +207,7 @@ def attention(Q, K, V, causal=True):
     return masked_softmax(S, causal_mask(T, causal)) @ V
 
 
-def split_heads(A, heads):
+def split_heads(A: Array, heads: int) -> Array:
     """``(T, h·d)`` to ``(h, T, d)``: head k gets columns ``k·d .. (k+1)·d - 1``.
 
     >>> split_heads(np.arange(8.).reshape(2, 4), 2)[1].tolist()
@@ -220,7 +220,7 @@ def split_heads(A, heads):
     return A.reshape(T, heads, D // heads).transpose(1, 0, 2)
 
 
-def merge_heads(A):
+def merge_heads(A: Array) -> Array:
     """The inverse of :func:`~matcalc.backward.layers.split_heads`: ``(h, T, d)`` to ``(T, h·d)``.
 
     >>> merge_heads(split_heads(np.arange(8.).reshape(2, 4), 2)).tolist()
@@ -230,7 +230,8 @@ def merge_heads(A):
     return A.transpose(1, 0, 2).reshape(T, h * d)
 
 
-def multi_head_attention(X, Wq, Wk, Wv, Wo, heads=2, causal=True):
+def multi_head_attention(X: Array, Wq: Array, Wk: Array, Wv: Array, Wo: Array, heads: int = 2,
+                         causal: bool = True) -> Array:
     """Multi-head causal self-attention of a sequence X (``T x D``, tokens as rows).
 
     >>> X = np.random.default_rng(0).standard_normal((3, 4))
@@ -242,7 +243,7 @@ def multi_head_attention(X, Wq, Wk, Wv, Wo, heads=2, causal=True):
     return merge_heads(heads_out) @ Wo.T
 
 
-def windows(n, k, stride):
+def windows(n: int, k: int, stride: int) -> Array:
     """Index array ``(n_out, k)`` of the sliding windows of length k along an axis of length n.
 
     >>> windows(5, 2, 2).tolist()
@@ -255,7 +256,7 @@ def windows(n, k, stride):
     return stride * np.arange(n_out)[:, None] + np.arange(k)[None, :]
 
 
-def pool_windows(X, k):
+def pool_windows(X: Array, k: int) -> Array:
     """Non-overlapping ``k x k`` windows of ``(B, C, H, W)`` as ``(B, C, H/k, W/k, k·k)``.
 
     >>> pool_windows(np.arange(16.).reshape(1, 1, 4, 4), 2)[0, 0, 0, 0].tolist()
@@ -269,7 +270,7 @@ def pool_windows(X, k):
     return R.reshape(B, C, H // k, W // k, k * k)
 
 
-def conv1d(X, W, b, stride=1, padding=0):
+def conv1d(X: Array, W: Array, b: Array, stride: int = 1, padding: int = 0) -> Array:
     """1-D convolution (cross-correlation, as in deep learning) via im2col.
 
     X is ``(B, C, L)``, W ``(O, C, K)``, b ``(O,)``; output ``(B, O, L_out)``.
@@ -283,7 +284,7 @@ def conv1d(X, W, b, stride=1, padding=0):
     return xp.einsum("bctk,ock->bot", Xp[:, :, idx], W) + b[None, :, None]
 
 
-def conv2d(X, W, b, stride=1, padding=0):
+def conv2d(X: Array, W: Array, b: Array, stride: int = 1, padding: int = 0) -> Array:
     """2-D convolution via im2col: X ``(B, C, H, W)``, W ``(O, C, kh, kw)``, b ``(O,)``.
 
     >>> conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), np.zeros(1)).tolist()
@@ -298,7 +299,8 @@ def conv2d(X, W, b, stride=1, padding=0):
     return xp.einsum("bcijkl,ockl->boij", P, W) + b[None, :, None, None]
 
 
-def conv2d_direct(X, W, b, stride=1, padding=0):
+def conv2d_direct(X: Array, W: Array, b: Array, stride: int = 1,
+                  padding: int = 0) -> Array:
     """2-D convolution computed directly: a sum over the kernel offsets of strided slices.
 
     >>> X, W = np.random.default_rng(1).standard_normal((2, 2, 5, 5)), np.ones((3, 2, 2, 2))
@@ -318,7 +320,7 @@ def conv2d_direct(X, W, b, stride=1, padding=0):
     return Y
 
 
-def max_pool2d(X, k=2):
+def max_pool2d(X: Array, k: int = 2) -> Array:
     """``k x k`` max-pooling with stride k of ``(B, C, H, W)`` (H, W multiples of k).
 
     >>> max_pool2d(np.arange(16.).reshape(1, 1, 4, 4)).tolist()
@@ -330,7 +332,8 @@ def max_pool2d(X, k=2):
     return xp.take_along_axis(R, idx, axis=-1)[..., 0]
 
 
-def transformer_block(X, Wq, Wk, Wv, Wo, W1, b1, W2, b2, heads=2):
+def transformer_block(X: Array, Wq: Array, Wk: Array, Wv: Array, Wo: Array, W1: Array,
+                      b1: Array, W2: Array, b2: Array, heads: int = 2) -> Array:
     """Pre-norm transformer block: ``H = X + MHA(LN(X))``, ``Y = H + MLP(LN(H))``.
 
     The MLP is ``gelu(A W1ᵀ + b1) W2ᵀ + b2``; the layer norms have no affine parameters.

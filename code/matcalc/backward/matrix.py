@@ -23,7 +23,7 @@ from .pairs import SECTION, point_rng, with_forward_mode
 __all__ = ["CLAIMS", "dropout", "linear_jvp", "linear_vjp"]
 
 
-def linear_vjp(X, W, b, G):
+def linear_vjp(X: Array, W: Array, b: Array, G: Array) -> tuple[Array, Array, Array]:
     """VJP of ``Y = X Wᵀ + b``: ``(G W, Gᵀ X, column sums of G)``.
 
     >>> import numpy as np
@@ -33,7 +33,7 @@ def linear_vjp(X, W, b, G):
     return G @ W, G.T @ X, G.sum(axis=0)
 
 
-def linear_jvp(X, W, b, dX, dW, db):
+def linear_jvp(X: Array, W: Array, b: Array, dX: Array, dW: Array, db: Array) -> Array:
     """JVP of ``Y = X Wᵀ + b``: ``dX Wᵀ + X dWᵀ + db``.
 
     >>> import numpy as np

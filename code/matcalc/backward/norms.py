@@ -18,6 +18,7 @@ import numpy as np
 from .layers import NORM_EPS, batch_norm, layer_norm, rms_norm
 from ..claim import Claim
 from ..registry import register_all
+from ..types import Array
 from .pairs import SECTION, point_rng, with_forward_mode
 
 __all__ = ["CLAIMS", "layer_norm_jvp", "layer_norm_vjp", "normalize_vjp"]
@@ -29,7 +30,7 @@ def _stats(X, axis):
     return (X - mu) / sigma, sigma
 
 
-def normalize_vjp(X, U, axis):
+def normalize_vjp(X: Array, U: Array, axis: int) -> Array:
     """VJP (and JVP) of ``X ↦ X̂`` along ``axis``: ``(U - mean(U) - X̂ ⊙ mean(X̂ ⊙ U))/σ``.
 
     >>> X = np.array([[1.0, 3.0]])   # two entries: X̂ = (-1, 1) whatever X is, up to eps
@@ -41,7 +42,8 @@ def normalize_vjp(X, U, axis):
             - Xh * (Xh * U).mean(axis=axis, keepdims=True)) / sigma
 
 
-def layer_norm_vjp(X, gamma, beta, G, axis=-1):
+def layer_norm_vjp(X: Array, gamma: Array, beta: Array, G: Array,
+                   axis: int = -1) -> tuple[Array, Array, Array]:
     """VJP of ``γ ⊙ X̂ + β`` (``axis=-1``: layer norm; ``axis=0``: batch norm).
 
     >>> X = np.random.default_rng(1).standard_normal((3, 2))
@@ -52,7 +54,8 @@ def layer_norm_vjp(X, gamma, beta, G, axis=-1):
     return normalize_vjp(X, gamma * G, axis), (G * Xh).sum(axis=0), G.sum(axis=0)
 
 
-def layer_norm_jvp(X, gamma, beta, dX, dgamma, dbeta, axis=-1):
+def layer_norm_jvp(X: Array, gamma: Array, beta: Array, dX: Array, dgamma: Array, dbeta: Array,
+                   axis: int = -1) -> Array:
     """JVP of ``γ ⊙ X̂ + β``: ``γ ⊙ dX̂ + dγ ⊙ X̂ + dβ``.
 
     >>> Z = np.zeros((2, 2))

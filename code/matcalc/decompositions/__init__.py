@@ -20,6 +20,7 @@ True
 """
 
 from .. import registry
+from ..claim import Claim
 from . import cholesky, eigen, matfun, qr, solve, spectral, svd, symfun
 from ._validate import DomainError, RankError, TieError
 from .points import SECTION, points, sample, symmetric_part
@@ -29,7 +30,7 @@ __all__ = ["SECTION", "DomainError", "RankError", "TieError", "cholesky", "claim
            "symmetric_part"]
 
 
-def claims():
+def claims() -> list[Claim]:
     """The decomposition claims, in chapter order (eigen, SVD, factors, functions).
 
     >>> len(claims()) >= 19

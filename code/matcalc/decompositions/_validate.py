@@ -15,10 +15,11 @@ import inspect
 
 import numpy as np
 
-from ..types import Array, Function
+from ..types import Array, ArrayLike, Function
 
 
-def real_matrix(A, what, *, square=False, symmetric=False, tall=False):
+def real_matrix(A: ArrayLike, what: str, *, square: bool = False, symmetric: bool = False,
+                tall: bool = False) -> Array:
     """``A`` as a float array, or ValueError saying why it is not a valid input of ``what``.
 
     Complex input is refused on purpose: numpy's decompositions treat a complex matrix as
@@ -48,7 +49,7 @@ def real_matrix(A, what, *, square=False, symmetric=False, tall=False):
     return arr
 
 
-def sign_fix(V):
+def sign_fix(V: Array) -> tuple[Array, Array]:
     """Columns of V with their largest-magnitude entry made positive (a locally constant
     choice of sign, so the normalized vectors are differentiable)."""
     idx = np.argmax(np.abs(V), axis=0)
@@ -146,7 +147,8 @@ def refuse_tie(values: Array, what: str, *, squared: bool = False,
                    f"{gap:.1e} <= {TIE_RTOL:.0e} x {scale:.6g}): {consequence}")
 
 
-def gap_matrix(values, squared=False, what="the vectors' differential"):
+def gap_matrix(values: ArrayLike, squared: bool = False,
+               what: str = "the vectors' differential") -> Array:
     """F with F_ij = 1 / (values_j - values_i) off the diagonal, 0 on it (of squares if
     ``squared``). Raises :class:`TieError`, naming the pair, where two values coincide
     to ``TIE_RTOL`` relative to the largest.
@@ -158,8 +160,8 @@ def gap_matrix(values, squared=False, what="the vectors' differential"):
     ...
     matcalc.decompositions._validate.TieError: the vectors' differential: values 0 and 1 are tied (2 and 2, gap 0.0e+00 <= 1e-10 x 2): the vectors are not differentiable at a tie; symmetric functions of the values (trace, log det, nuclear norm) still are
     """
-    refuse_tie(values, what, squared=squared)
     v = np.asarray(values, dtype=np.float64)
+    refuse_tie(v, what, squared=squared)
     if squared:
         v = v ** 2
     D = v[None, :] - v[:, None]

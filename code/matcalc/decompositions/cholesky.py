@@ -14,13 +14,14 @@ from ..claim import Claim
 from ..registry import register_all
 from ._validate import DomainError, keeps_float32, real_matrix
 from .points import SECTION, SEEDS, points
+from ..types import Array
 
 __all__ = ["CLAIMS", "cholesky", "phi", "d_cholesky", "cholesky_vjp", "logdet_cholesky",
            "logdet_gradient"]
 
 
 @keeps_float32
-def cholesky(A):
+def cholesky(A: Array) -> Array:
     """The lower Cholesky factor of a symmetric positive definite A; DomainError (a
     ValueError) naming the smallest eigenvalue if A is not positive definite.
 
@@ -35,7 +36,7 @@ def cholesky(A):
                          f"its smallest eigenvalue is {np.linalg.eigvalsh(A)[0]:.3e}") from None
 
 
-def phi(M):
+def phi(M: Array) -> Array:
     """Φ(M): the lower triangle of M with the diagonal halved.
 
     >>> phi(np.array([[2., 5.], [3., 4.]])).tolist()
@@ -45,7 +46,7 @@ def phi(M):
 
 
 @keeps_float32
-def d_cholesky(A, dA):
+def d_cholesky(A: Array, dA: Array) -> Array:
     """dL = L Φ(L⁻¹ dA L⁻ᵀ).
 
     >>> d_cholesky(np.eye(2), np.array([[2., 1.], [1., 0.]])).tolist()
@@ -57,7 +58,7 @@ def d_cholesky(A, dA):
 
 
 @keeps_float32
-def cholesky_vjp(A, G):
+def cholesky_vjp(A: Array, G: Array) -> Array:
     """Reverse mode: Ā = sym(L⁻ᵀ Φ(Lᵀ G) L⁻¹), the gradient of G : L(A) on the symmetric
     matrices.
 
@@ -71,7 +72,7 @@ def cholesky_vjp(A, G):
 
 
 @keeps_float32
-def logdet_cholesky(A):
+def logdet_cholesky(A: Array) -> float:
     """log det A = 2 Σ log L_ii for a symmetric positive definite A.
 
     >>> round(logdet_cholesky(np.diag([2., 8.])), 12) == round(float(np.log(16.)), 12)
@@ -81,7 +82,7 @@ def logdet_cholesky(A):
 
 
 @keeps_float32
-def logdet_gradient(A):
+def logdet_gradient(A: Array) -> Array:
     """The gradient of log det A on the symmetric matrices, A⁻¹ = L⁻ᵀ L⁻¹ through the
     Cholesky factor (DomainError if A is not positive definite).
 

@@ -27,6 +27,7 @@ from ..claim import Claim
 from ..registry import register_all
 from ._validate import DomainError, gap_matrix, keeps_float32, real_matrix, refuse_tie, sign_fix
 from .points import SECTION, SEEDS, points
+from ..types import Array
 
 __all__ = ["CLAIMS", "eigh", "eigenvalues", "eigenvectors", "d_eigenvalues", "d_eigenvectors",
            "eigenvalues_vjp", "eigenvectors_vjp", "eigenprojector", "d_eigenprojector",
@@ -38,7 +39,7 @@ _VALUE_TIE = ("the sorted eigenvalues have a kink at a tie (each tied value is n
 
 
 @keeps_float32
-def eigh(A):
+def eigh(A: Array) -> tuple[Array, Array]:
     """Eigenvalues (ascending) and unit eigenvectors of a real symmetric A, each eigenvector
     with its largest-magnitude entry positive.
 
@@ -52,7 +53,7 @@ def eigh(A):
 
 
 @keeps_float32
-def eigenvalues(A):
+def eigenvalues(A: Array) -> Array:
     """The eigenvalues of a symmetric A, ascending.
 
     >>> eigenvalues(np.diag([3., 1.])).tolist()
@@ -62,7 +63,7 @@ def eigenvalues(A):
 
 
 @keeps_float32
-def eigenvectors(A):
+def eigenvectors(A: Array) -> Array:
     """The unit eigenvectors of a symmetric A (columns, sign convention of :func:`eigh`).
 
     >>> eigenvectors(np.diag([3., 1.])).tolist()
@@ -72,7 +73,7 @@ def eigenvectors(A):
 
 
 @keeps_float32
-def d_eigenvalues(A, dA):
+def d_eigenvalues(A: Array, dA: Array) -> Array:
     """dλ_i = v_iᵀ dA v_i, i.e. the diagonal of Vᵀ dA V; TieError at a repeated eigenvalue.
 
     >>> d_eigenvalues(np.diag([1., 3.]), np.array([[0.5, 7.], [7., 2.]])).tolist()
@@ -84,7 +85,7 @@ def d_eigenvalues(A, dA):
 
 
 @keeps_float32
-def d_eigenvectors(A, dA):
+def d_eigenvectors(A: Array, dA: Array) -> Array:
     """dV = V (F ∘ (Vᵀ dA V)) with F_ij = 1/(λ_j − λ_i) off the diagonal, 0 on it.
 
     >>> dV = d_eigenvectors(np.diag([1., 3.]), np.array([[0., 1.], [1., 0.]]))
@@ -96,7 +97,7 @@ def d_eigenvectors(A, dA):
 
 
 @keeps_float32
-def eigenvalues_vjp(A, G):
+def eigenvalues_vjp(A: Array, G: Array) -> Array:
     """Reverse mode of the eigenvalues: Ā = V diag(G) Vᵀ for the upstream gradient G;
     TieError at a repeated eigenvalue.
 
@@ -109,7 +110,7 @@ def eigenvalues_vjp(A, G):
 
 
 @keeps_float32
-def eigenvectors_vjp(A, G):
+def eigenvectors_vjp(A: Array, G: Array) -> Array:
     """Reverse mode of the eigenvectors: Ā = sym(V (F ∘ (Vᵀ G)) Vᵀ), the gradient of
     G : V(A) on the symmetric matrices.
 
@@ -132,7 +133,7 @@ def _cluster(A, k, what):
 
 
 @keeps_float32
-def eigenprojector(A, k):
+def eigenprojector(A: Array, k: int) -> Array:
     """P = V_k V_kᵀ, the orthogonal projector onto the eigenvectors of the k largest
     eigenvalues of a symmetric A (ValueError naming k if it is not in 1..n).
 
@@ -145,7 +146,7 @@ def eigenprojector(A, k):
 
 
 @keeps_float32
-def d_eigenprojector(A, k, dA):
+def d_eigenprojector(A: Array, k: int, dA: Array) -> Array:
     """dP = V (K ∘ (Vᵀ dA V)) Vᵀ, K_ij = 1/(λ_i − λ_j) when exactly one of i, j is in the
     cluster (of the k largest), else 0: only gaps between the cluster and the rest appear,
     so eigenvalues repeated inside the cluster do no harm. TieError if the cluster's
@@ -170,7 +171,7 @@ def d_eigenprojector(A, k, dA):
 
 
 @keeps_float32
-def eigenvalues_real(A):
+def eigenvalues_real(A: Array) -> Array:
     """The eigenvalues of a real, possibly non-symmetric A whose eigenvalues are real,
     ascending; DomainError naming a complex eigenvalue (outside the rule's domain, which
     the checker treats as "left the domain" at a perturbed point).
@@ -206,7 +207,7 @@ def eig_real(A, strict=False):
 
 
 @keeps_float32
-def d_eigenvalues_real(A, dA):
+def d_eigenvalues_real(A: Array, dA: Array) -> Array:
     """dλ_i = u_iᵀ dA v_i / (u_iᵀ v_i) with left eigenvectors u_i; with U = V⁻ᵀ it is the
     diagonal of V⁻¹ dA V.
 
@@ -218,7 +219,7 @@ def d_eigenvalues_real(A, dA):
 
 
 @keeps_float32
-def eigenvalues_real_vjp(A, G):
+def eigenvalues_real_vjp(A: Array, G: Array) -> Array:
     """Reverse mode: Ā = V⁻ᵀ diag(G) Vᵀ (left eigenvectors times right ones).
 
     >>> eigenvalues_real_vjp(np.array([[1., 5.], [0., 2.]]), np.array([0., 1.])).round(12)

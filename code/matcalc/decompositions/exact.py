@@ -2,12 +2,13 @@
 form exists: symmetric 2 x 2 and 3 x 3 eigenvalues, the Cholesky factor of a 3 x 3
 symbolic matrix, and the exponential of a nilpotent and of a diagonal 2 x 2 matrix.
 
-Each function returns an :class:`~matcalc.symbolic.IdentityResult` (``.passed``,
-``.status``): the claimed differential against the derivative of the closed form.
+Each function returns the :class:`~matcalc.CheckResult` of :func:`matcalc.symbolic.verify`
+(``.passed``, ``.status``): the claimed differential against the derivative of the closed form.
 """
 
 import sympy as sp
 
+from ..checkresult import CheckResult
 from ..symbolic import matrix, verify
 
 __all__ = ["eigenvalues_2x2", "eigenvalues_3x3", "cholesky_2x2", "cholesky_3x3", "expm_nilpotent_2x2",
@@ -18,7 +19,7 @@ def _t():
     return sp.Symbol("t", real=True)
 
 
-def eigenvalues_2x2():
+def eigenvalues_2x2() -> CheckResult:
     """dλ = vᵀ dA v for both eigenvalues of a generic symmetric 2 x 2 matrix, from the
     closed form λ = (a + c)/2 ± √(((a − c)/2)² + b²).
 
@@ -42,7 +43,7 @@ def eigenvalues_2x2():
     return verify(sp.Matrix(lhs), sp.Matrix(rhs))
 
 
-def eigenvalues_3x3():
+def eigenvalues_3x3() -> CheckResult:
     """dλ_i = v_iᵀ dA v_i for the three eigenvalues (1, 3, 5) of a fixed rational symmetric
     3 x 3 matrix and a generic symmetric direction dA: the derivative of the root of the
     characteristic polynomial det(λI − A − t dA) by implicit differentiation, exactly.
@@ -74,7 +75,7 @@ def _lower(name, n):
                      if i >= j else 0)
 
 
-def cholesky_2x2():
+def cholesky_2x2() -> CheckResult:
     """dL = L Φ(L⁻¹ dA L⁻ᵀ) for a generic symmetric 2 x 2 matrix: sympy's closed-form
     Cholesky factor (with square roots) differentiated along a generic symmetric direction.
 
@@ -88,7 +89,7 @@ def cholesky_2x2():
     return verify(lhs.applyfunc(sp.radsimp), (L * _phi(Li * dA * Li.T)).applyfunc(sp.radsimp))
 
 
-def cholesky_3x3(n=3):
+def cholesky_3x3(n: int = 3) -> CheckResult:
     """dL = L Φ(L⁻¹ dA L⁻ᵀ) at every n x n SPD matrix, exactly, without square roots: for a
     generic lower triangular L (positive diagonal) and a generic lower triangular K, the
     path A(t) = (L + tK)(L + tK)ᵀ has Cholesky factor L + tK, so dL = K while
@@ -103,7 +104,7 @@ def cholesky_3x3(n=3):
     return verify(L * _phi(Li * dA * Li.T), K)
 
 
-def expm_nilpotent_2x2():
+def expm_nilpotent_2x2() -> CheckResult:
     """The block-triangular identity for X = [[0, x], [0, 0]]: the upper-right block of
     exp([[X, E], [0, X]]) (sympy's exponential) equals d/dt exp(X + tE) at t = 0 (the
     power series differentiated term by term; it ends because X² = 0).
@@ -120,7 +121,7 @@ def expm_nilpotent_2x2():
     return verify(block, series)
 
 
-def expm_diagonal_2x2():
+def expm_diagonal_2x2() -> CheckResult:
     """Daleckii–Krein for X = diag(a, c): L(X, E) = D ∘ E with D_ij the divided difference
     of exp, against the integral ∫₀¹ e^{sX} E e^{(1−s)X} ds computed by sympy.
 

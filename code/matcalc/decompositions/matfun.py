@@ -33,6 +33,7 @@ from .symfun import (
     logm_spd,
     sqrtm_spd,
 )
+from ..types import Array
 
 __all__ = ["CLAIMS", "expm", "expm_frechet", "expm_frechet_quadrature", "sinm", "cosm", "funm_sym",
            "frechet_sym", "sqrtm", "solve_sylvester", "d_sqrtm", "logm_spd", "d_logm_spd",
@@ -49,7 +50,7 @@ def _square(X, what):
 
 
 @keeps_float32
-def expm(X):
+def expm(X: Array) -> Array:
     """The matrix exponential by scaling and squaring with a degree-18 Taylor polynomial
     (accurate to rounding for the moderate norms used here; works for complex X).
     OverflowError if e^X does not fit in float64.
@@ -78,7 +79,7 @@ def expm(X):
 
 
 @keeps_float32
-def expm_frechet(X, E):
+def expm_frechet(X: Array, E: Array) -> Array:
     """L(X, E), the Fréchet derivative of exp at X in the direction E, as the upper-right
     block of exp([[X, E], [0, X]]).
 
@@ -95,7 +96,7 @@ def expm_frechet(X, E):
     return expm(B)[:n, n:]
 
 
-def expm_frechet_quadrature(X, E, nodes=12):
+def expm_frechet_quadrature(X: Array, E: Array, nodes: int = 12) -> Array:
     """The integral ∫₀¹ e^{sX} E e^{(1−s)X} ds by Gauss–Legendre quadrature (an
     independent way to evaluate L(X, E)).
 
@@ -109,7 +110,7 @@ def expm_frechet_quadrature(X, E, nodes=12):
 
 
 @keeps_float32
-def sinm(X):
+def sinm(X: Array) -> Array:
     """sin X = (e^{iX} − e^{−iX}) / 2i (real for real X).
 
     >>> bool(np.allclose(sinm(np.diag([1., 2.])), np.diag(np.sin([1., 2.]))))
@@ -121,7 +122,7 @@ def sinm(X):
 
 
 @keeps_float32
-def cosm(X):
+def cosm(X: Array) -> Array:
     """cos X = (e^{iX} + e^{−iX}) / 2 (real for real X).
 
     >>> bool(np.allclose(cosm(np.diag([1., 2.])), np.diag(np.cos([1., 2.]))))
@@ -149,7 +150,7 @@ def _principal_domain(X, what):
 
 
 @keeps_float32
-def sqrtm(X, iterations=60):
+def sqrtm(X: Array, iterations: int = 60) -> Array:
     """The principal square root by the product form of the Denman–Beavers iteration (works
     for complex X). DomainError naming an eigenvalue on the closed negative real axis;
     RuntimeError if the iteration does not reach a residual ‖S² − X‖ <= 1e-8 ‖X‖.
@@ -176,7 +177,7 @@ def sqrtm(X, iterations=60):
     return Y
 
 
-def solve_sylvester(A, B, C):
+def solve_sylvester(A: Array, B: Array, C: Array) -> Array:
     """The solution Y of A Y + Y B = C, through vec: (I ⊗ A + Bᵀ ⊗ I) vec Y = vec C (small n).
 
     >>> solve_sylvester(np.diag([1., 2.]), np.diag([1., 2.]), np.ones((2, 2))).tolist()
@@ -188,7 +189,7 @@ def solve_sylvester(A, B, C):
 
 
 @keeps_float32
-def d_sqrtm(X, dX):
+def d_sqrtm(X: Array, dX: Array) -> Array:
     """d(X^{1/2}) = dS solving S dS + dS S = dX, S = X^{1/2}.
 
     >>> d_sqrtm(np.diag([4., 9.]), np.eye(2)).round(12).tolist()

@@ -6,9 +6,12 @@ and the projection onto symmetric directions.
 ((5, 5), True)
 """
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..backend import rng
+from ..types import Array
 
 __all__ = ["SECTION", "SEEDS", "SIZES", "points", "sample", "symmetric_part"]
 
@@ -19,7 +22,7 @@ SIZES = (3, 5)
 SEEDS = (0, 1, 2, 3)
 
 
-def symmetric_part(V):
+def symmetric_part(V: Array) -> Array:
     """``(V + Vᵀ)/2``: the projection onto symmetric matrices (directions of symmetric rules).
 
     >>> symmetric_part(np.array([[0., 2.], [0., 0.]]))
@@ -29,7 +32,8 @@ def symmetric_part(V):
     return (V + V.T) / 2
 
 
-def sample(kind, n, seed, *, m=None, spectrum=None):
+def sample(kind: str, n: int, seed: int, *, m: int | None = None,
+           spectrum: Array | None = None) -> Array:
     """A well-conditioned random matrix of ``kind`` and size ``n``.
 
     ``"symmetric"``: Q diag(spectrum) Qᵀ with a random orthogonal Q (default spectrum
@@ -61,7 +65,8 @@ def sample(kind, n, seed, *, m=None, spectrum=None):
     raise ValueError(f"unknown kind {kind!r}: use symmetric, spd, general, real spectrum or tall")
 
 
-def points(kind, name="A", *, m=None):
+def points(kind: str, name: str = "A", *,
+           m: int | None = None) -> Callable[[int], dict[str, Array]]:
     """The ``point`` of a decomposition claim: ``seed -> {name: sample(kind, n, seed // 2)}``
     with ``n`` taking the ``SIZES`` in turn, so the ``SEEDS`` visit two sizes and
     two random matrices of each.
@@ -69,6 +74,6 @@ def points(kind, name="A", *, m=None):
     >>> [points("general")(s)["A"].shape for s in SEEDS]
     [(3, 3), (5, 5), (3, 3), (5, 5)]
     """
-    def point(seed):
+    def point(seed: int) -> dict[str, Array]:
         return {name: sample(kind, SIZES[seed % len(SIZES)], seed // len(SIZES), m=m)}
     return point

@@ -20,12 +20,13 @@ from ..claim import Claim
 from ..registry import register_all
 from ._validate import RankError, keeps_float32, rank_tolerance, real_matrix
 from .points import SECTION, SEEDS, points
+from ..types import Array
 
 __all__ = ["CLAIMS", "qr", "qr_q", "qr_r", "d_qr_q", "d_qr_r", "polar", "polar_u", "d_polar_u"]
 
 
 @keeps_float32
-def qr(A):
+def qr(A: Array) -> tuple[Array, Array]:
     """Thin QR of an m x n A (m >= n) with diag(R) > 0; RankError if a diagonal entry of R
     is at most the rank tolerance times ‖A‖_F (A is then rank deficient).
 
@@ -36,7 +37,7 @@ def qr(A):
     A = real_matrix(A, "qr", tall=True)
     Q, R = np.linalg.qr(A)
     d = np.abs(np.diag(R))
-    tol = rank_tolerance(A.shape, np.linalg.norm(A))
+    tol = rank_tolerance(A.shape, float(np.linalg.norm(A)))
     if d.size and (np.min(d) <= tol or not np.any(A)):
         i = int(np.argmin(d))
         raise RankError(f"qr: A (shape {A.shape}) is rank deficient: R's diagonal entry {i} "
@@ -47,7 +48,7 @@ def qr(A):
 
 
 @keeps_float32
-def qr_q(A):
+def qr_q(A: Array) -> Array:
     """Q of :func:`qr`.
 
     >>> (qr_q(np.array([[2., 0.], [0., -1.]])) + 0.0).tolist()
@@ -57,7 +58,7 @@ def qr_q(A):
 
 
 @keeps_float32
-def qr_r(A):
+def qr_r(A: Array) -> Array:
     """R of :func:`qr`.
 
     >>> (qr_r(np.array([[2., 0.], [0., -1.]])) + 0.0).tolist()
@@ -77,7 +78,7 @@ def qr_parts(A, dA):
 
 
 @keeps_float32
-def d_qr_r(A, dA):
+def d_qr_r(A: Array, dA: Array) -> Array:
     """dR = (C − ω) R with C = Qᵀ dA R⁻¹ and ω the skew matrix with C's strict lower part.
 
     >>> d_qr_r(np.eye(2), np.array([[0., 0.], [1., 0.]])).tolist()
@@ -88,7 +89,7 @@ def d_qr_r(A, dA):
 
 
 @keeps_float32
-def d_qr_q(A, dA):
+def d_qr_q(A: Array, dA: Array) -> Array:
     """dQ = Q ω + (I − QQᵀ) dA R⁻¹.
 
     >>> d_qr_q(np.eye(2), np.array([[0., 0.], [1., 0.]])).tolist()
@@ -99,7 +100,7 @@ def d_qr_q(A, dA):
 
 
 @keeps_float32
-def polar(A):
+def polar(A: Array) -> tuple[Array, Array]:
     """The polar decomposition ``(U, H)`` of an m x n A of full column rank, from its SVD
     ``A = W S Vᵀ``: U = W Vᵀ (the nearest matrix with orthonormal columns), H = V S Vᵀ.
 
@@ -118,7 +119,7 @@ def polar(A):
 
 
 @keeps_float32
-def polar_u(A):
+def polar_u(A: Array) -> Array:
     """The orthogonal polar factor U = A (AᵀA)^(−1/2).
 
     >>> polar_u(np.array([[3., 0.], [0., 0.5]])).tolist()
@@ -128,7 +129,7 @@ def polar_u(A):
 
 
 @keeps_float32
-def d_polar_u(A, dA):
+def d_polar_u(A: Array, dA: Array) -> Array:
     """dU = U Ω + (I − UUᵀ) dA H⁻¹ with H Ω + Ω H = Uᵀ dA − dAᵀ U, solved in the
     eigenbasis of H: Ω = V ((Vᵀ (Uᵀ dA − dAᵀ U) V) / (s_i + s_j)) Vᵀ.
 

@@ -32,6 +32,7 @@ from ._validate import (
     sign_fix,
 )
 from .points import SECTION, SEEDS, points
+from ..types import Array
 
 __all__ = ["CLAIMS", "svd", "singular_values", "left_singular_vectors", "right_singular_vectors",
            "d_singular_values", "d_left_singular_vectors", "d_right_singular_vectors",
@@ -40,7 +41,7 @@ __all__ = ["CLAIMS", "svd", "singular_values", "left_singular_vectors", "right_s
 
 
 @keeps_float32
-def svd(A):
+def svd(A: Array) -> tuple[Array, Array, Array]:
     """Thin SVD ``(U, σ, V)`` of an m x n A with m >= n, σ descending, sign convention on V.
 
     >>> U, s, V = svd(np.array([[3., 0.], [0., -2.], [0., 0.]]))
@@ -54,7 +55,7 @@ def svd(A):
 
 
 @keeps_float32
-def singular_values(A):
+def singular_values(A: Array) -> Array:
     """The singular values, descending.
 
     >>> singular_values(np.array([[0., 2.], [1., 0.]])).tolist()
@@ -64,7 +65,7 @@ def singular_values(A):
 
 
 @keeps_float32
-def left_singular_vectors(A):
+def left_singular_vectors(A: Array) -> Array:
     """U of the thin SVD (m x n).
 
     >>> left_singular_vectors(np.diag([2., 1.])).tolist()
@@ -74,7 +75,7 @@ def left_singular_vectors(A):
 
 
 @keeps_float32
-def right_singular_vectors(A):
+def right_singular_vectors(A: Array) -> Array:
     """V of the thin SVD (n x n).
 
     >>> right_singular_vectors(np.diag([2., 1.])).tolist()
@@ -99,7 +100,7 @@ def svd_parts(A, dA):
 
 
 @keeps_float32
-def d_singular_values(A, dA):
+def d_singular_values(A: Array, dA: Array) -> Array:
     """dσ_i = u_iᵀ dA v_i; TieError at a tie, RankError at a zero singular value.
 
     >>> d_singular_values(np.diag([2., 1.]), np.array([[1., 5.], [5., 3.]])).tolist()
@@ -112,7 +113,7 @@ def d_singular_values(A, dA):
 
 
 @keeps_float32
-def d_right_singular_vectors(A, dA):
+def d_right_singular_vectors(A: Array, dA: Array) -> Array:
     """dV = V (F ∘ (S P + Pᵀ S)), P = Uᵀ dA V, F_ij = 1/(σ_j² − σ_i²).
 
     >>> d_right_singular_vectors(np.diag([2., 1.]), np.array([[0., 1.], [0., 0.]])).tolist()
@@ -123,7 +124,7 @@ def d_right_singular_vectors(A, dA):
 
 
 @keeps_float32
-def d_left_singular_vectors(A, dA):
+def d_left_singular_vectors(A: Array, dA: Array) -> Array:
     """dU = U (F ∘ (P S + S Pᵀ)) + (I − U Uᵀ) dA V S⁻¹; TieError at a tie, RankError at a
     zero singular value.
 
@@ -137,7 +138,7 @@ def d_left_singular_vectors(A, dA):
 
 
 @keeps_float32
-def singular_values_vjp(A, G):
+def singular_values_vjp(A: Array, G: Array) -> Array:
     """Ā = U diag(G) Vᵀ; TieError at a tie, RankError at a zero singular value.
 
     >>> singular_values_vjp(np.diag([2., 1.]), np.array([1., 1.])).tolist()
@@ -150,7 +151,7 @@ def singular_values_vjp(A, G):
 
 
 @keeps_float32
-def left_singular_vectors_vjp(A, G):
+def left_singular_vectors_vjp(A: Array, G: Array) -> Array:
     """Ā = U (F ∘ (UᵀG − GᵀU)) S Vᵀ + (I − UUᵀ) G S⁻¹ Vᵀ; TieError at a tie, RankError at a
     zero singular value.
 
@@ -165,7 +166,7 @@ def left_singular_vectors_vjp(A, G):
 
 
 @keeps_float32
-def right_singular_vectors_vjp(A, G):
+def right_singular_vectors_vjp(A: Array, G: Array) -> Array:
     """Ā = U S (F ∘ (VᵀG − GᵀV)) Vᵀ.
 
     >>> right_singular_vectors_vjp(np.diag([2., 1.]), np.eye(2)).tolist()
@@ -178,7 +179,7 @@ def right_singular_vectors_vjp(A, G):
 
 
 @keeps_float32
-def nuclear_norm(A):
+def nuclear_norm(A: Array) -> float:
     """‖A‖_* = Σ σ_i (any shape); its gradient is U Vᵀ where all σ_i > 0, ties included
     (:mod:`matcalc.decompositions.spectral`).
 
@@ -190,7 +191,7 @@ def nuclear_norm(A):
 
 
 @keeps_float32
-def spectral_norm(A):
+def spectral_norm(A: Array) -> float:
     """‖A‖_2 = σ_max (any shape); its gradient is u_1 v_1ᵀ where σ_max is simple (at a tie
     for the largest value it has a kink).
 

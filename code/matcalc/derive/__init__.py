@@ -19,10 +19,10 @@ from .engine import derive
 from .expr import Expr, dim, eye, matrix, ones, scalar, vector
 from .language import (abs, det, diag, exp, fro, frob, inv, kron, log, logdet, mean, norm2,
                        relu, sigmoid, softmax, softplus, sqrt, sum, tanh, tr, vec)
-from .result import Check, Derived, Step
+from .result import Derived, Step
 from .second import differential, hessian
 
 __all__ = ["matrix", "vector", "scalar", "derive", "differential", "hessian", "tr", "inv", "det",
            "logdet", "fro", "frob", "norm2", "sum", "mean", "exp", "log", "tanh", "sigmoid",
            "softplus", "sqrt", "abs", "relu", "softmax", "diag", "kron", "vec", "ones", "eye",
-           "dim", "DerivationFailed", "Derived", "Check", "Step", "Expr"]
+           "dim", "DerivationFailed", "Derived", "Step", "Expr"]

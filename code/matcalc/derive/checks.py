@@ -63,7 +63,7 @@ def numpy_available() -> bool:
 
 def _failed(chain: Chain, check) -> DerivationFailed:
     return DerivationFailed(f"the engine's check of d({chain.function}) failed; the result is "
-                            f"not returned.\n{check.name}: {check.proved}\n  {check.detail}")
+                            f"not returned.\n{check.kind}: {check.what}\n  {check.note}")
 
 
 def _numeric(chain: Chain, candidates: list) -> tuple:
@@ -78,7 +78,7 @@ def _numeric(chain: Chain, candidates: list) -> tuple:
     positive = points[0].get(POSITIVE_KEY, ())
     if positive:  # say where the points were: log, sqrt, ... needed positive entries
         first = checks[0]
-        checks[0] = replace(first, proved=f"{first.proved}, with positive entries for "
+        checks[0] = replace(first, what=f"{first.what}, with positive entries for "
                                           f"{', '.join(positive)}")
     return checks, sizes
 
@@ -118,7 +118,7 @@ def run_checks(chain: Chain, candidates: list, exact_sizes: dict, budget: Budget
     >>> chain = Chain(tr(A @ X), X, dX, (Step(tr(A @ dX), "linearity"),), (), {"X": X, "A": A})
     >>> checks, skipped, sizes = run_checks(chain, [{"m": 3, "n": 4}], {"m": 2, "n": 2},
     ...                                     Budget(10), None)
-    >>> [c.name for c in checks], skipped, sizes
+    >>> [c.kind for c in checks], skipped, sizes
     (['exact', 'numeric: first step'], [], {'m': 3, 'n': 4})
     """
     undefined: ValueError | None = None
@@ -129,7 +129,7 @@ def run_checks(chain: Chain, candidates: list, exact_sizes: dict, budget: Budget
     for c in checks:
         if c.verdict == FAILED or c.error != c.error:  # a NaN error decides nothing
             raise _failed(chain, c) if c.verdict == FAILED else ValueError(
-                f"not confirmed: {c.name} measured no finite error ({c.proved})")
+                f"not confirmed: {c.kind} measured no finite error ({c.what})")
     budget.check("the numeric checks")
     skipped = [] if undefined is None else [("numeric checks", str(undefined))]
     reason = _exact_reason(chain, exact_sizes, exact)
@@ -142,14 +142,14 @@ def run_checks(chain: Chain, candidates: list, exact_sizes: dict, budget: Budget
     if reason:
         skipped.append(("exact check", reason))
     numeric_ok = bool(checks) and all(c.verdict == PASSED for c in checks)
-    proved_all = proof is not None and proof.proved.startswith("every link")
+    proved_all = proof is not None and proof.what.startswith("every link")
     if undefined is not None and not proved_all:
         raise undefined
     if not numeric_ok and not proved_all:
         open_ = [c for c in checks if c.verdict != PASSED]
-        raise ValueError(f"not confirmed: {open_[0].name} could not decide at any point "
-                         f"({open_[0].detail.splitlines()[0] if open_[0].detail else ''}); "
+        raise ValueError(f"not confirmed: {open_[0].kind} could not decide at any point "
+                         f"({open_[0].note.splitlines()[0] if open_[0].note else ''}); "
                          f"give sizes= or better-conditioned properties (spd, ...)")
     passed = ([proof] if proof else []) + [c for c in checks if c.verdict == PASSED]
-    skipped += [(c.name, f"undecided ({c.proved})") for c in checks if c.verdict != PASSED]
+    skipped += [(c.kind, f"undecided ({c.what})") for c in checks if c.verdict != PASSED]
     return passed, skipped, sizes

@@ -219,6 +219,6 @@ def derive(L: Expr, wrt: Expr | str, *, exact: bool | None = None, sizes: dict |
             f"sym(G) = (G + G^T)/2 of the unconstrained G (not 2G - diag(G))", note) if x)
     return Derived("gradient", L, var, G, tuple(steps),
                    Report(title=f"derivation of the gradient of {L} in {var.name}",
-                          checks=tuple((c.name, c) for c in checks)),
+                          checks=tuple((c.kind, c) for c in checks)),
                    tuple(skipped), dvar, note=note, names=tuple(names), named_answer=shown,
                    sizes=used, variables=expr_vars)

@@ -27,7 +27,7 @@ from .evaluate import dimension_size, evaluate
 from .expr import ELEMENTWISE, Expr
 from .points import symbolic_point
 from .polynomials import TooLarge, vanishes
-from .result import FAILED, PASSED, Check
+from .result import FAILED, PASSED, engine_check
 
 __all__ = ["cost", "exact_check", "COST_CAP", "NOT_RATIONAL"]
 
@@ -160,7 +160,7 @@ def _decide(differences: list, deadline) -> tuple:
 
 
 def exact_check(chain: Chain, sizes: dict, budget: Budget, reserve: float = 1.0) -> tuple:
-    """(Check, reason): the exact check of every link at ``sizes`` (each letter 2), or
+    """(CheckResult, reason): the exact check of every link at ``sizes`` (each letter 2), or
     (None, why it was not run or not decided). It stops when less than ``reserve`` seconds
     of ``budget`` are left, or when a polynomial would outgrow the bound on the work; the
     links proved until then are reported.
@@ -174,7 +174,7 @@ def exact_check(chain: Chain, sizes: dict, budget: Budget, reserve: float = 1.0)
     >>> dX = differential_variable(X)
     >>> chain = Chain(tr(A @ X), X, dX, (Step(tr(A @ dX), "linearity"),), (), {"X": X, "A": A})
     >>> check, why = exact_check(chain, {"n": 2}, Budget(10))
-    >>> check.verdict, check.proved
+    >>> check.verdict, check.what
     ('PASSED', 'every link (1) proved exactly for all values at n=2 (sympy)')
     """
     variables = chain.all_variables()
@@ -190,22 +190,22 @@ def exact_check(chain: Chain, sizes: dict, budget: Budget, reserve: float = 1.0)
         zero, detail = _decide(_differences(chain, env, variables, index, lhs, rhs, memo),
                                deadline)
         if zero is False:
-            return Check("exact", FAILED, f"link {index} disproved exactly at "
-                         f"{sizes_text(sizes)} (sympy)", 1.0,
-                         f"first wrong step: link {index}, "
-                         f"{_link_text(chain, index, lhs, rhs)}: {detail}"), ""
+            return engine_check("exact", FAILED, f"link {index} disproved exactly at "
+                                f"{sizes_text(sizes)} (sympy)", 1.0,
+                                f"first wrong step: link {index}, "
+                                f"{_link_text(chain, index, lhs, rhs)}: {detail}"), ""
         if zero is None:
             reason = f"link {index} undecided at {sizes_text(sizes)}: {detail}"
             break
         proved += 1
     where = f"at {sizes_text(sizes)} (sympy)"
     if proved == len(links):
-        return Check("exact", PASSED, f"every link ({len(links)}) proved exactly for all "
-                     f"values {where}"), ""
+        return engine_check("exact", PASSED, f"every link ({len(links)}) proved exactly "
+                                f"for all values {where}"), ""
     if proved == 0:
         return None, reason
-    return Check("exact", PASSED, f"links 0 to {proved - 1} of {len(links)} proved exactly "
-                 f"for all values {where} ({reason}, before the others)"), ""
+    return engine_check("exact", PASSED, f"links 0 to {proved - 1} of {len(links)} proved "
+                        f"exactly for all values {where} ({reason}, before the others)"), ""
 
 
 def _link_text(chain: Chain, index: int, lhs, rhs) -> str:

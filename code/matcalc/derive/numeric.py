@@ -26,9 +26,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..checkresult import CheckResult
 from .chain import Chain, sizes_text
 from .evaluate import evaluate, function
-from .result import FAILED, PASSED, UNRESOLVED, Check
+from .result import FAILED, PASSED, UNRESOLVED, engine_check
 
 if TYPE_CHECKING:
     from .expr import Expr
@@ -67,7 +68,7 @@ def _project(chain: Chain):
     return (lambda V: (V + V.T) / 2) if chain.symmetric else None
 
 
-def _differential(chain: Chain, points: list, sizes: dict) -> Check:
+def _differential(chain: Chain, points: list, sizes: dict) -> CheckResult:
     import numpy as np
 
     from ..check import check_differential
@@ -94,10 +95,10 @@ def _differential(chain: Chain, points: list, sizes: dict) -> Check:
         detail = (f"confirmed at {len(confirmed)} of {len(results)} points; at the other "
                   f"{len(open_)} the numerical derivative is accurate only to "
                   f"{max(r.achievable for r in open_):.1e}")
-    return Check("numeric: first step", verdict, proved, worst.error, detail)
+    return engine_check("numeric: first step", verdict, proved, worst.error, detail)
 
 
-def _links(chain: Chain, points: list, sizes: dict) -> Check | None:
+def _links(chain: Chain, points: list, sizes: dict) -> CheckResult | None:
     links = chain.links()
     if not links:
         return None
@@ -111,10 +112,11 @@ def _links(chain: Chain, points: list, sizes: dict) -> Check | None:
                     f"difference {error:.1e})"
     proved = (f"every further link ({len(links)}) at the same points (largest relative "
               f"difference {worst:.1e})")
-    return Check("numeric: links", FAILED if wrong else PASSED, proved, worst, wrong or "")
+    return engine_check("numeric: links", FAILED if wrong else PASSED, proved, worst,
+                        wrong or "")
 
 
-def _gradient(chain: Chain, points: list, sizes: dict) -> Check:
+def _gradient(chain: Chain, points: list, sizes: dict) -> CheckResult:
     import numpy as np
 
     from ..check import check_gradient
@@ -136,14 +138,14 @@ def _gradient(chain: Chain, points: list, sizes: dict) -> Check:
         result = run(env)
     proved = (f"the gradient against numerical derivatives ({result.method}; relative "
               f"error {result.error:.1e})")
-    return Check("gradient", result.verdict, proved, result.error,
+    return engine_check("gradient", result.verdict, proved, result.error,
                  "" if result.passed else str(result))
 
 
 def numeric_checks(chain: Chain, sizes: dict, points: list) -> list:
     """The numeric checks of ``chain`` at ``points`` (numpy arrays at ``sizes``): a
-    :class:`Check` for link 0, one for the other links (if any) and one for the gradient
-    (if the chain claims one).
+    :class:`~matcalc.CheckResult` for link 0, one for the other links (if any) and one for
+    the gradient (if the chain claims one).
 
     >>> from .chain import choose_points
     >>> from .expr import Expr, matrix

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import reduce
+from typing import Any
 
 __all__ = ["vanishes", "TooLarge", "WORK_LIMIT"]
 
@@ -96,7 +97,8 @@ def _pair(expr, ring, memo: dict, guard: _Guard) -> tuple:
     return pair
 
 
-def vanishes(expr, limit: int = WORK_LIMIT, deadline: Callable | None = None) -> bool | None:
+def vanishes(expr: Any, limit: int = WORK_LIMIT,
+             deadline: Callable | None = None) -> bool | None:
     """True if ``expr`` (a sympy expression) is identically zero as a rational function of
     its symbols, False if it is not, None if it is not a rational function (exp, log, a
     float, ...). Raises :class:`TooLarge` when deciding it would cost more than ``limit``

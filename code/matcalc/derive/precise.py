@@ -23,10 +23,11 @@ float64's accuracy. It is evidence, not a proof for all values.
 
 from __future__ import annotations
 
+from ..checkresult import CheckResult
 from .backends import DIGITS
 from .chain import Chain, sizes_text
 from .evaluate import evaluate
-from .result import FAILED, PASSED, Check
+from .result import FAILED, PASSED, engine_check
 
 __all__ = ["precise_checks", "STEP", "DIFFERENCE_RTOL", "LINK_RTOL"]
 
@@ -45,7 +46,7 @@ def _relative(a, b, scale: float) -> float:
     return diff / max(scale, 1e-300)
 
 
-def _first(chain: Chain, points: list, sizes: dict) -> Check:
+def _first(chain: Chain, points: list, sizes: dict) -> CheckResult:
     import sympy as sp
     variables = chain.all_variables()
     name, dname = chain.variable.name, chain.dvariable.name
@@ -65,10 +66,10 @@ def _first(chain: Chain, points: list, sizes: dict) -> Check:
               f"{worst:.1e})")
     detail = "" if verdict == PASSED else (f"first wrong step: link 0, from "
                                            f"d({chain.function}) to {chain.steps[0].expr}")
-    return Check(f"{DIGITS} digits: first step", verdict, proved, worst, detail)
+    return engine_check(f"{DIGITS} digits: first step", verdict, proved, worst, detail)
 
 
-def _links(chain: Chain, points: list, sizes: dict) -> Check | None:
+def _links(chain: Chain, points: list, sizes: dict) -> CheckResult | None:
     links = chain.links()
     if not links:
         return None
@@ -83,12 +84,14 @@ def _links(chain: Chain, points: list, sizes: dict) -> Check | None:
                 wrong = f"first wrong step: link {index}, from {lhs} to {rhs}"
     proved = (f"every further link ({len(links)}) at the same points in {DIGITS}-digit "
               f"arithmetic (largest relative difference {worst:.1e})")
-    return Check(f"{DIGITS} digits: links", FAILED if wrong else PASSED, proved, worst, wrong)
+    return engine_check(f"{DIGITS} digits: links", FAILED if wrong else PASSED, proved, worst,
+                        wrong)
 
 
 def precise_checks(chain: Chain, sizes: dict, points: list) -> list:
     """The high-precision checks of ``chain`` at ``points`` (sympy matrices of 50-digit
-    numbers at ``sizes``): a :class:`Check` for link 0 and one for the other links.
+    numbers at ``sizes``): a :class:`~matcalc.CheckResult` for link 0 and one for the other
+    links.
 
     >>> from .chain import choose_points
     >>> from .expr import Expr, matrix

@@ -1,5 +1,6 @@
 """The result of the engine: :class:`Derived`, the derivation with its steps and the record
-of the checks that ran (each a :class:`Check`: its verdict and what it proved).
+of the checks that ran (a :class:`~matcalc.Report` of :class:`~matcalc.CheckResult`, each
+made by :func:`engine_check`: its verdict and what it proved).
 
 ``derive`` (a gradient), ``differential`` (dF of a matrix-valued F, with its vec form) and
 ``hessian`` (the map V -> H[V], with its vec form) all return a :class:`Derived`; ``kind``
@@ -18,10 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..checkresult import CheckResult
 from ..report import Report
 from .expr import Expr
 
-__all__ = ["Step", "Check", "Derived", "PASSED", "FAILED", "UNRESOLVED"]
+__all__ = ["Step", "Derived", "engine_check", "PASSED", "FAILED", "UNRESOLVED"]
 
 PASSED, FAILED, UNRESOLVED = "PASSED", "FAILED", "UNRESOLVED"
 _LONG = 600  # answers longer than this (characters) say how long they are
@@ -48,35 +50,19 @@ class Step:
         return f"{self.expr}    [{self.why}]"
 
 
-@dataclass(frozen=True)
-class Check:
-    """One check of a derivation: ``name`` (which check), ``verdict`` ("PASSED", "FAILED"
-    or "UNRESOLVED"), ``proved`` (what a passed verdict establishes), ``error`` (the largest
-    relative difference; 0.0 for an exact proof) and ``detail`` (the first wrong link, or
-    a note).
+def engine_check(name: str, verdict: str, proved: str, error: float = 0.0,
+                 detail: str = "") -> CheckResult:
+    """One check of a derivation as a :class:`~matcalc.CheckResult`: ``name`` (which check,
+    its ``kind``), ``verdict`` ("PASSED", "FAILED" or "UNRESOLVED"), ``proved`` (what a
+    passed verdict establishes, its ``what``), ``error`` (the largest relative difference;
+    0.0 for an exact proof) and ``detail`` (the first wrong link, or a note: its ``note``).
 
-    >>> c = Check("exact", "PASSED", "every link proved for all values at n=2 (sympy)")
-    >>> c.passed, str(c)
-    (True, 'PASSED: every link proved for all values at n=2 (sympy)')
+    >>> c = engine_check("exact", "PASSED", "every link proved for all values at n=2 (sympy)")
+    >>> c.passed, c.kind, str(c)
+    (True, 'exact', 'PASSED: every link proved for all values at n=2 (sympy)')
     """
-
-    name: str
-    verdict: str
-    proved: str
-    error: float = 0.0
-    detail: str = ""
-
-    @property
-    def passed(self) -> bool:
-        """The verdict is PASSED."""
-        return self.verdict == PASSED
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __str__(self) -> str:
-        text = f"{self.verdict}: {self.proved}"
-        return text + (f"\n  {self.detail}" if self.detail else "")
+    return CheckResult(name, verdict == PASSED, error, verdict=verdict, what=proved,
+                       note=detail)
 
 
 @dataclass(frozen=True)
@@ -85,8 +71,8 @@ class Derived:
 
     ``function`` (the expression differentiated), ``variable``, ``answer`` (the gradient G,
     dF, or H[V]), ``steps`` (:class:`Step`, the first equal to d(function)), ``checks`` (a
-    :class:`matcalc.Report` of :class:`Check`), ``skipped`` (checks that did not run, with
-    the reason), ``vec_form`` (the matrix on vec: the Jacobian of dF or the Hessian, or None
+    :class:`matcalc.Report` of :class:`~matcalc.CheckResult`), ``skipped`` (checks that did
+    not run, with the reason), ``vec_form`` (the matrix on vec: the Jacobian of dF or the Hessian, or None
     with ``vec_note``), ``note`` (about symmetric variables or non-differentiable points),
     ``names`` ((name, definition) pairs of the printed answer) and ``sizes`` (the sizes of
     the numeric checks).
@@ -139,7 +125,7 @@ class Derived:
     def checked(self) -> str:
         """What was checked, in one paragraph: each check and what it proved, then what was
         skipped and why."""
-        parts = [c.proved if isinstance(c, Check) else
+        parts = [c.what if isinstance(c, CheckResult) else
                  f"{label}: derived and checked first ({c.verdict})"
                  for label, c in self.checks.checks]
         text = "checked: " + "; ".join(parts)

@@ -70,7 +70,7 @@ def differential(F: Expr, wrt: Expr | str, *, exact: bool | None = None,
             F, var, dvar, D, "; ".join(used) or "constant", expr_vars, given, budget, exact)
     return Derived("differential", F, var, D, (Step(D, "; ".join(used) or "constant"),),
                    Report(title=f"derivation of d({F})",
-                          checks=tuple((c.name, c) for c in checks)),
+                          checks=tuple((c.kind, c) for c in checks)),
                    tuple(skipped), dvar, J, why, nonsmooth_note(F), sizes=used_sizes,
                    variables=expr_vars)
 
@@ -110,7 +110,7 @@ def hessian(L: Expr, wrt: Expr | str, *, exact: bool | None = None,
             budget, exact)
     HV = substitute(HdX, {dvar.key: V})
     report = Report(title=f"derivation of the Hessian of {L} in {var.name}",
-                    checks=(("gradient", r.checks),) + tuple((c.name, c) for c in checks))
+                    checks=(("gradient", r.checks),) + tuple((c.kind, c) for c in checks))
     note = "; ".join(x for x in (r.note, f"H[{V.name}] is the derivative of the gradient "
                                          f"along {V.name}") if x)
     return Derived("hessian", L, var, HV, (Step(HdX, "; ".join(used) or "constant"),), report,

@@ -49,7 +49,7 @@ def parse_shapes(text: str) -> tuple:
 def _reply(r) -> dict:
     shown, defs = r.named()
     latex = shown.latex + "".join(rf",\quad {n} = {d.latex}" for n, d in defs)
-    checks = [c.proved if hasattr(c, "proved") else f"{label}: {c.verdict}"
+    checks = [c.what if getattr(c, "what", "") else f"{label}: {c.verdict}"
               for label, c in r.checks.checks]
     checks += [f"{name} not run: {why}" for name, why in r.skipped]
     if r.note:

@@ -25,8 +25,8 @@ def quadratic_inverse(slipped: bool = False) -> Derivation:
     """lambda(X) = a^T X^{-1} b: gradient -X^{-T} a b^T X^{-T}. ``slipped=True`` drops the
     transposes in the last step, as is easy to do.
 
-    >>> quadratic_inverse().check().passed, quadratic_inverse(True).check().first_wrong.index
-    (True, 3)
+    >>> quadratic_inverse().check().passed, quadratic_inverse(True).check().failed[0]
+    (True, 'link 3')
     """
     def value(a: Matrix, X: Matrix, b: Matrix) -> Scalar:
         return (a.T @ inv(X) @ b)[0, 0]
@@ -139,8 +139,8 @@ def bilinear() -> Derivation:
 def trace_product(wrong_order: bool = False) -> Derivation:
     """lambda(X) = tr(A X B): gradient A^T B^T. ``wrong_order=True`` reads off B A.
 
-    >>> trace_product().check().passed, trace_product(True).check().first_wrong.index
-    (True, 2)
+    >>> trace_product().check().passed, trace_product(True).check().failed[0]
+    (True, 'link 2')
     """
     last = (Step(r"BA : \d X", lambda A, X, B, dX: frob(B @ A, dX), r"forgot the transpose")
             if wrong_order else

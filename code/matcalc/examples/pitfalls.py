@@ -65,8 +65,8 @@ def square_loss_derivation(scalar_style: bool = False) -> Derivation:
     """The derivation of :func:`square_loss_gradient`; ``scalar_style=True`` takes the wrong
     step d(X^2) = 2X dX, which the check names.
 
-    >>> square_loss_derivation().check().passed, square_loss_derivation(True).check().first_wrong.index
-    (True, 1)
+    >>> square_loss_derivation().check().passed, square_loss_derivation(True).check().failed[0]
+    (True, 'link 1')
     """
     if scalar_style:
         middle = Step(r"(X^2 - Y) : (2X\,\d X)", lambda X, Y, dX: frob(X @ X - Y, 2 * X @ dX),
