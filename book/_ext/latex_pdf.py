@@ -33,6 +33,7 @@ TABLE_WIDTHS = {
     ("operation", "matrix form", "index form", "einsum", "checked (relative difference)"):
         (17, 20, 25, 22, 16),
     ("check", "what a pass means", "what it does not mean"): (24, 38, 38),
+    ("the step says", "what you would do by hand", "the book's result"): (32, 40, 28),
 }
 NUMBER = re.compile(r"(\d)e-(\d)")
 # Footnote size, narrow gaps between columns, cells set ragged right (justified, a narrow
