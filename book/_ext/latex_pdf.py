@@ -1,7 +1,7 @@
 """The PDF as the HTML shows the book: LaTeX-only changes to the assembled doctree.
 
 - Numbers: a page the HTML leaves unnumbered ("How to use this book", the questions, the
-  API reference) is an unnumbered chapter of the PDF, so that the chapters, and with them
+  API reference, the appendix on the checker) is an unnumbered chapter of the PDF, so that the chapters, and with them
   the theorem and equation numbers, are the HTML's (without this, "How to use this book" was
   chapter 1 and every later number was one higher than on the web pages).
 - Proofs: sphinx-proof writes a proof as an admonition without a title, which LaTeX typeset
