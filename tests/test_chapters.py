@@ -15,4 +15,5 @@ def test_there_are_chapters():
     assert [p.stem for p in chapters()] == ["howto", "notation", "checking", "frobenius",
                                             "differentials", "chainrule", "examples",
                                             "second_order", "backprop", "decompositions",
-                                            "implicit", "constraints", "derive", "catalogue", "faq"]
+                                            "implicit", "constraints", "derive", "catalogue", "faq",
+                                            "checker_internals"]

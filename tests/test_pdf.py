@@ -61,8 +61,9 @@ def test_pdf_of_the_whole_book(pdf):
 
 def test_chapters_are_numbered_as_in_the_html(pdf):
     """The pages of the index's numbered toctree are chapters 1, 2, ... in order; the others
-    ("How to use this book" before them, the questions and the API reference after) are
-    unnumbered chapters, and the bibliography page is LaTeX's bibliography at the end."""
+    ("How to use this book" before them; the questions, the API reference and the appendix on
+    the checker after) are unnumbered chapters, and the bibliography page is LaTeX's
+    bibliography at the end."""
     out, _, _, _ = pdf
     toc = (out / "matcalc-book.toc").read_text(errors="replace")
     entries = re.findall(r"\\contentsline \{chapter\}\{(\\numberline \{(\d+)\})?([^}]*)\}", toc)

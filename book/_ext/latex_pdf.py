@@ -1,7 +1,7 @@
 """The PDF as the HTML shows the book: LaTeX-only changes to the assembled doctree.
 
 - Numbers: a page the HTML leaves unnumbered ("How to use this book", the questions, the
-  API reference) is an unnumbered chapter of the PDF, so that the chapters, and with them
+  API reference, the appendix on the checker) is an unnumbered chapter of the PDF, so that the chapters, and with them
   the theorem and equation numbers, are the HTML's (without this, "How to use this book" was
   chapter 1 and every later number was one higher than on the web pages).
 - Proofs: sphinx-proof writes a proof as an admonition without a title, which LaTeX typeset
@@ -34,6 +34,7 @@ TABLE_WIDTHS = {
         (17, 20, 25, 22, 16),
     ("check", "what a pass means", "what it does not mean"): (24, 38, 38),
     ("checker", "callables (what they receive at X)", "also refuses"): (32, 32, 36),
+    ("the step says", "what you would do by hand", "the book's result"): (32, 40, 28),
 }
 NUMBER = re.compile(r"(\d)e-(\d)")
 # Footnote size, narrow gaps between columns, cells set ragged right (justified, a narrow
