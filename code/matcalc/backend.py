@@ -27,7 +27,7 @@ __all__ = ["TOLERANCES", "SALTS", "EPS", "is_symbolic", "is_symbolic_matrix", "r
 EPS = float(np.finfo(np.float64).eps)
 
 #: Relative tolerances, one table (as jax's per-dtype tables are one table). Each names the
-#: comparison it decides; the chapter "How this book checks itself" explains the numbers.
+#: comparison it decides; the book's appendix "How the checker decides" explains the numbers.
 TOLERANCES = {
     # check_gradient / check_differential / check_hessian in float64: a numerical derivative
     # (complex step or extrapolated central differences) against a claim.

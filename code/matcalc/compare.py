@@ -28,8 +28,8 @@ the (conservative) estimated error of ``n`` plus the rounding error of ``c``, an
   but that error is larger than the tolerance (a badly conditioned point, a function that
   cannot be differentiated numerically to ``rtol`` there). The result says what accuracy was
   achieved and what to do. An unresolved check is *not* passed: ``result.passed`` is False
-  and ``result.verdict`` is ``"UNRESOLVED"``, so ``assert check_gradient(...)`` never accepts
-  a claim that was not confirmed, and never calls a correct claim wrong.
+  and ``result.verdict`` is ``"UNRESOLVED"``, so ``assert check_gradient(...)`` accepts only
+  a confirmed claim, while the verdict tells an unconfirmed claim from a refuted one.
 
 The comparison is made in binary-scaled units (:mod:`matcalc.scaled`): it neither overflows
 nor underflows, and its verdict is the same for f and X rescaled by powers of 2. A numerical
