@@ -165,7 +165,7 @@ def nuclear_subdifferential(A: Array) -> NuclearSubdifferential:
     return NuclearSubdifferential(U[:, :r] @ Vt[:r], U[:, r:], Vt[r:].T, r)
 
 
-# --- the claims of this module (matcalc.registry; new with issue 22) -----------------------
+# --- the claims of this module (matcalc.registry) -----------------------------------------
 
 def _schatten3_wrong(A):  # ∇ Σσ³/3: the chain rule through the outer 1/3 power forgotten
     U, s, Vt = np.linalg.svd(A, full_matrices=False)

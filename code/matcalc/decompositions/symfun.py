@@ -219,7 +219,7 @@ def d_expm_sym(X: Array, dX: Array) -> Array:
     return V @ (DIVIDED["exp"](w[:, None], w[None, :]) * (V.T @ dX @ V)) @ V.T
 
 
-# --- the claims of this module (matcalc.registry; new with issue 22) -----------------------
+# --- the claims of this module (matcalc.registry) -----------------------------------------
 
 CLAIMS = register_all(SECTION, (
     Claim(name="matrix function of a symmetric matrix, reverse mode", kind="vjp",
