@@ -121,7 +121,9 @@ def test_conditions_are_tested_both_ways(entry):
 def test_symmetric_rule_is_partials_not_gradient():
     for e in [x for x in ENTRIES if x.kind == "symmetric-partials"]:
         r = e.check()
-        assert r.passed and r.get("exact").passed and r.get("not a gradient").passed
+        assert r.passed and r.get("exact").passed
+        assert r.get("as a gradient").verdict == "FAILED" and "as a gradient" in dict(r.controls)
+        assert r.error == r.get("exact").error  # the control's error is not the claim's
     assert {e.cookbook for e in ENTRIES if e.kind == "symmetric-partials"} == {"138", "139",
                                                                                 "140", "141"}
 

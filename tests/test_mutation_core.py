@@ -1200,3 +1200,33 @@ def test_hessian_claims_named_and_seeded():
 
 def test_jacobian_of_one_entry():
     assert jacobian(lambda X: X[0] * 2, np.ones(1), max_entries=1).shape == (1,)
+
+
+# -- the one result class: its consistency rule and the texts of its kinds ------------------
+def test_a_check_result_refuses_a_verdict_that_contradicts_passed():
+    from matcalc.checkresult import CheckResult
+    with pytest.raises(ValueError, match="cannot have the verdict 'FAILED'"):
+        CheckResult("gradient", True, 0.0, verdict="FAILED")
+    with pytest.raises(ValueError, match="cannot have the verdict 'PASSED'"):
+        CheckResult("gradient", False, 1.0, verdict="PASSED")
+    with pytest.raises(ValueError, match="'MAYBE'"):
+        CheckResult("gradient", False, 1.0, verdict="MAYBE")
+    assert CheckResult("gradient", False, 1.0, verdict="UNRESOLVED").verdict == "UNRESOLVED"
+
+
+def test_a_comparison_prints_both_numbers_its_sizes_and_its_verdict():
+    from matcalc.backend import compare
+    agrees = compare([1.0, 2.0], [1.0, 2.0], what="a row", sizes={"m": 2, "n": 3})
+    assert str(agrees) == "a row: relative difference 0.0e+00 at m=2, n=3 <= 1e-09, agrees"
+    differs = compare([1.0, 2.0], [1.0, 3.0], tolerance=1e-3)
+    assert str(differs) == "relative difference 3.2e-01 > 1e-03, DISAGREES"  # |(0, 1)| / |(1, 3)|
+
+
+def test_an_exact_check_names_the_sizes_it_ran_at():
+    from dataclasses import replace
+
+    from matcalc.symbolic import matrix, verify
+    A, B = matrix("A", 2), matrix("B", 2)
+    proved = replace(verify(A + B, B + A), sizes={"n": 2})
+    assert str(proved).startswith("identity PROVED exactly at shape (2, 2) at sizes {'n': 2}")
+    assert "at sizes" not in str(verify(A + B, B + A))

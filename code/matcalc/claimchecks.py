@@ -4,8 +4,9 @@
 :mod:`matcalc.claimkinds`), then the controls: the deliberately wrong variant must fail, and a claim stated under a
 condition (a symmetric matrix, say) is checked again without it — if it fails there the
 condition is needed and that check is a control, otherwise it is one more check. Labels of
-the parts: ``"exact"``, ``"numeric"``, ``"not a gradient"``, ``"without the condition"``,
-``"wrong variant: <mistake>"``. :func:`corrupt` makes wrong claims for the tests, and
+the parts: ``"exact"``, ``"numeric"``, ``"as a gradient"`` (a control of symmetric
+partials), ``"without the condition"``, ``"wrong variant: <mistake>"``; a kind's checker
+marks a control with the prefix :data:`~matcalc.claimkinds.CONTROL`. :func:`corrupt` makes wrong claims for the tests, and
 :func:`digest` is what the catalogue keeps of a report.
 
 >>> from matcalc.registry import get
@@ -23,7 +24,7 @@ import numpy as np
 
 from .checkresult import CheckResult
 from .claim import Claim
-from .claimkinds import (check_diagonal_claim, check_differential_claim,
+from .claimkinds import (CONTROL, check_diagonal_claim, check_differential_claim,
                          check_gradient_claim, check_hessian_claim, check_identity_claim,
                          check_jacobian_claim, check_partials_claim, check_vjp_claim)
 from .claimpoints import Kinds, symbols, values
@@ -104,8 +105,9 @@ def check_claim(claim: Claim, exact: bool = True) -> Report:
     (['exact', 'numeric'], 'FAILED')
     """
     parts, how = _checker(claim)(claim, claim.kinds, exact)
-    checks: list[tuple[str, Result]] = list(parts)
-    controls: list[tuple[str, Result]] = []
+    checks: list[tuple[str, Result]] = [p for p in parts if not p[0].startswith(CONTROL)]
+    controls: list[tuple[str, Result]] = [(label[len(CONTROL):], r) for label, r in parts
+                                          if label.startswith(CONTROL)]
     relaxed = _without_conditions(claim)
     if relaxed is not None:
         label, result, needed = relaxed

@@ -26,7 +26,6 @@ import numpy as np
 
 from .backend import is_symbolic, scalar, sizes_text
 from .check import check_differential, check_gradient
-from .checkresult import CheckResult
 from .claim import Claim
 from .claimpoints import Kinds, bound, require_shape, symbols, upstream, values
 from .derivation import Derivation, Step
@@ -43,11 +42,13 @@ if TYPE_CHECKING:
     from .report import Parts, Result
     from .types import Env
 
-__all__ = ["check_diagonal_claim", "check_differential_claim", "check_gradient_claim",
+__all__ = ["CONTROL", "check_diagonal_claim", "check_differential_claim", "check_gradient_claim",
            "check_hessian_claim", "check_identity_claim", "check_jacobian_claim",
            "check_partials_claim", "check_vjp_claim"]
 
 SYMMETRIC_KINDS = ("symmetric", "spd")
+#: The label prefix of a part that must fail (a control): check_claim files it with them.
+CONTROL = "control: "
 
 
 def _projection(kinds: Kinds, var: str) -> Callable[[Any], Any] | None:
@@ -249,14 +250,14 @@ def check_hessian_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts,
 
 def check_partials_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts, str]:
     """Partial derivatives by the distinct entries of a symmetric variable: proved exactly
-    (when ``exact``); the same matrix as a gradient along symmetric directions must FAIL (a
-    check that it is *not* a gradient, reported as a passed comparison). Returns the
-    labelled parts and the line saying how.
+    (when ``exact``); the same matrix as a gradient along symmetric directions must FAIL:
+    that check is a control, labelled ``"control: as a gradient"`` (:func:`check_claim`
+    puts it with the controls). Returns the labelled parts and the line saying how.
 
     >>> from matcalc.registry import get
     >>> parts, how = check_partials_claim(get("tr(AX), X symmetric"), {}, exact=False)
     >>> [(label, result.verdict) for label, result in parts]
-    [('not a gradient', 'PASSED')]
+    [('control: as a gradient', 'FAILED')]
     """
     var = claim.wrt[0]
     env = values(claim, kinds)
@@ -270,9 +271,7 @@ def check_partials_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts
     as_gradient = check_gradient(lambda Y: call_by_name(claim.function, {**env, var: Y}),
                                  lambda Y: call_by_name(claim.claim, {**env, var: Y}),
                                  env[var], project=lambda V: (V + V.T) / 2)
-    not_gradient = CheckResult("comparison", not as_gradient.passed, as_gradient.error,
-                               what="as a gradient along symmetric directions")
-    parts += (("not a gradient", not_gradient),)
+    parts += ((CONTROL + "as a gradient", as_gradient),)
     how = (f"exact: proved at {sizes_text(claim.exact_sizes)} as partial derivatives by the "
            f"distinct entries; as a gradient along symmetric directions it FAILS (relative "
            f"error {as_gradient.error:.1e}), as it should")
