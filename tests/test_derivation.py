@@ -348,3 +348,18 @@ def test_a_function_that_raises_is_named_in_the_numeric_check():
                      [Step("s", lambda x, dx: 2 * frob(x, dx))], numeric_sizes={"n": 2})
     with pytest.raises(ValueError, match=r"derivation 'f': function raised ZeroDivisionError"):
         bad.check()
+
+
+def test_an_undecided_link_is_open_not_wrong():
+    """A right step that numerical derivatives cannot confirm (f is 1e12 plus a small
+    term): the derivation is UNRESOLVED, the link is marked open, not WRONG, and there is
+    no first wrong step; ``failed`` is empty and ``unresolved`` names the link."""
+    import numpy as np
+    d = Derivation("abs", {"x": "n1"}, "x",
+                   function=lambda x: float(np.sum(np.abs(x) ** 3) + 1e12),
+                   steps=[Step("3|x|x : dx", lambda x, dx: frob(3 * np.abs(x) * x, dx))],
+                   numeric_sizes={"n": 3})
+    r = d.check()
+    assert r.verdict == "UNRESOLVED" and r.failed == () and r.unresolved == ("link 0",)
+    text = str(r)
+    assert "[open] 0:" in text and "WRONG" not in text and "first wrong step" not in text

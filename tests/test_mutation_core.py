@@ -1228,5 +1228,21 @@ def test_an_exact_check_names_the_sizes_it_ran_at():
     from matcalc.symbolic import matrix, verify
     A, B = matrix("A", 2), matrix("B", 2)
     proved = replace(verify(A + B, B + A), sizes={"n": 2})
-    assert str(proved).startswith("identity PROVED exactly at shape (2, 2) at sizes {'n': 2}")
-    assert "at sizes" not in str(verify(A + B, B + A))
+    assert str(proved).startswith("identity PROVED exactly at shape (2, 2) at n=2: all 4")
+    assert " at n=" not in str(verify(A + B, B + A))
+
+
+def test_a_report_refuses_parts_it_cannot_judge_and_labels_used_twice():
+    from matcalc import Report
+    from matcalc.checkresult import CheckResult
+    ok = CheckResult("gradient", True, 1e-12, 1e-8)
+
+    class Lax:
+        passed, verdict, error = False, "passed", 0.0
+
+    with pytest.raises(TypeError, match="PASSED, FAILED or UNRESOLVED"):
+        Report(title="lax", checks=(("x", Lax()),))
+    with pytest.raises(ValueError, match=r"labels used twice: \['a'\]"):
+        Report(title="twice", checks=(("a", ok),), controls=(("a", ok),))
+    assert Report(title="nothing checked").verdict == "UNRESOLVED"
+    assert Report(title="one", checks=(("a", ok),)).verdict == "PASSED"

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .checkresult import sizes_text
+from .checkresult import FAILED, PASSED, sizes_text
 from .plaintext import markdown, plain
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class ChainLayout:
         gradient = dict(report.checks).get("gradient")
         if gradient is not None:
             lines.append("  gradient: " + str(gradient).splitlines()[0])
-        wrong = next((k for k, link in links if not link.passed), None)
+        wrong = next((k for k, link in links if link.verdict == FAILED), None)
         if wrong is not None:
             lines.append(f"  first wrong step: link {wrong}, from {plain(self.source(wrong))} "
                          f"to {plain(self.links[wrong][0])}")
@@ -81,7 +81,7 @@ class ChainLayout:
         target, why = self.links[k]
         parts = dict(link.checks)
         exact, numeric = parts.get("exact"), parts["numeric"]
-        mark = "ok " if link.passed else "WRONG"
+        mark = {PASSED: "ok ", FAILED: "WRONG"}.get(link.verdict, "open")
         lines = [f"  [{mark}] {k}: {plain(self.source(k))}  =  {plain(target)}",
                  f"        exact: {'not run' if exact is None else exact.status}; numeric: "
                  f"relative difference {numeric.error:.1e}"
@@ -100,7 +100,8 @@ class ChainLayout:
             target, why = self.links[k]
             parts = dict(link.checks)
             exact = "not run" if "exact" not in parts else parts["exact"].status
-            mark = "✓" if link.passed else "✗ **wrong step**"
+            mark = {PASSED: "✓", FAILED: "✗ **wrong step**"}.get(
+                link.verdict, "? **not confirmed**")
             rows.append(f"| $= {table_safe(target)}$ | {why} | {mark} {exact}, "
                         f"{parts['numeric'].error:.0e} |")
         verdict = "passed" if report.passed else report.verdict
@@ -111,7 +112,10 @@ class ChainLayout:
         if g is not None:
             grad = (f" The gradient's own check: relative error {g.error:.1e} with "
                     f"{g.evaluations} evaluations ({g.method}).")
-        exact_part = f"proved exactly at {sizes}, " if sizes else ""
+        proved = all(dict(link.checks)["exact"].passed for _, link in self._links(report)
+                     if "exact" in dict(link.checks))
+        exact_part = (f"proved exactly at {sizes}, " if proved else f"checked exactly at "
+                      f"{sizes}, ") if sizes else ""
         return markdown(f"**Derivation {verdict}**: each link {exact_part}with the largest "
                         f"relative difference at {num} shown.{grad}\n\nStarting from "
                         f"${table_safe(self.start)}$:\n\n" + "\n".join(rows) + "\n")

@@ -92,6 +92,10 @@ class CheckResult:
     note: str = ""
 
     def __post_init__(self) -> None:
+        if not isinstance(self.passed, (bool, int)) and type(self.passed).__name__ != "bool":
+            raise TypeError(f"a {self.kind} check's passed must be a bool, got "
+                            f"{self.passed!r:.40}")
+        object.__setattr__(self, "passed", bool(self.passed))  # numpy's bool_ too
         if not self.verdict:
             object.__setattr__(self, "verdict", PASSED if self.passed else FAILED)
         if self.verdict not in _STATUS or bool(self.passed) != (self.verdict == PASSED):
@@ -207,7 +211,7 @@ def _identity_text(r: CheckResult) -> str:
     and a counter-example."""
     import sympy as sp
 
-    at = f" at sizes {r.sizes}" if r.sizes else ""
+    at = f" at {sizes_text(r.sizes)}" if r.sizes else ""
     if r.shape == ():
         if r.passed:
             return f"scalar identity PROVED exactly{at}: lhs - rhs simplifies to 0"

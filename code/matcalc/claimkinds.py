@@ -66,7 +66,7 @@ def _how(exact: Any, claim: Claim, numeric: Any) -> str:
     None) and the numeric error and method."""
     head = (f"exact: {exact.status} at {sizes_text(claim.exact_sizes)}" if exact is not None
             else "exact: not feasible")
-    method = f", {numeric.method}" if hasattr(numeric, "method") else ""
+    method = f", {numeric.method}" if getattr(numeric, "method", "") else ""
     return f"{head}; numeric: relative error {numeric.error:.0e} at {_where(claim)}{method}"
 
 

@@ -14,7 +14,8 @@ the negative controls (a deliberately wrong variant of the claim), which must *n
 Its verdict is
 
 * ``FAILED`` if a check failed, or if a control passed (the check is blind to that mistake);
-* ``UNRESOLVED`` if otherwise a check or a control was not decided;
+* ``UNRESOLVED`` if otherwise a check or a control was not decided, or if the report has
+  no checks (nothing was established);
 * ``PASSED`` otherwise.
 
 >>> import numpy as np
@@ -34,9 +35,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-__all__ = ["Layout", "Parts", "Report", "Result"]
+__all__ = ["Layout", "Parts", "Report", "Result", "VERDICTS"]
 
-PASSED, FAILED, UNRESOLVED = "PASSED", "FAILED", "UNRESOLVED"
+from .checkresult import FAILED, PASSED, UNRESOLVED
+
+VERDICTS = (PASSED, FAILED, UNRESOLVED)
 
 
 class Result(Protocol):
@@ -45,7 +48,7 @@ class Result(Protocol):
 
     >>> r: Result = Report(title="nothing checked")
     >>> r.verdict, r.passed, r.error
-    ('PASSED', True, 0.0)
+    ('UNRESOLVED', False, 0.0)
     """
 
     @property
@@ -75,7 +78,7 @@ class Layout(Protocol):
     ...     def text(self, report): return f"{report.title}: {report.verdict}"
     ...     def markdown(self, report): return f"**{report.title}**"
     >>> str(Report(title="t", layout=Short()))
-    't: PASSED'
+    't: UNRESOLVED'
     """
 
     def text(self, report: Report) -> str:
@@ -93,7 +96,8 @@ class Report:
     :class:`~matcalc.CheckResult` or a :class:`Report` (anything with ``passed``,
     ``verdict`` and ``error``). ``note`` is a line shown under the title (for example, the
     point the checks ran at). Raises TypeError, showing the part, when a part is not such a
-    pair. ``layout``, when given, is how the report prints
+    pair or its verdict is not one of the three or contradicts its ``passed``, and
+    ValueError when a label is used twice. ``layout``, when given, is how the report prints
     (:class:`~matcalc.report.Layout`); otherwise ``str(report)`` shows every part.
     ``bool(report)`` is ``report.passed``.
 
@@ -115,10 +119,18 @@ class Report:
             parts = tuple(getattr(self, field_name))
             for part in parts:
                 if not (isinstance(part, tuple) and len(part) == 2 and isinstance(part[0], str)
-                        and hasattr(part[1], "verdict")):
+                        and getattr(part[1], "verdict", None) in VERDICTS
+                        and bool(part[1].passed) == (part[1].verdict == PASSED)
+                        and hasattr(part[1], "error")):
                     raise TypeError(f"Report {field_name} must be (label, result) pairs with "
-                                    f"a result that has a verdict, got {part!r:.80}")
+                                    f"a result that has a verdict (PASSED, FAILED or "
+                                    f"UNRESOLVED) agreeing with its passed, and an error; "
+                                    f"got {part!r:.80}")
             object.__setattr__(self, field_name, parts)
+        labels = [label for label, _ in self.checks + self.controls]
+        twice = sorted({label for label in labels if labels.count(label) > 1})
+        if twice:
+            raise ValueError(f"Report {self.title!r}: labels used twice: {twice}")
 
     @property
     def verdict(self) -> str:
@@ -127,7 +139,7 @@ class Report:
         controls = [r.verdict for _, r in self.controls]
         if FAILED in checks or PASSED in controls:
             return FAILED
-        if UNRESOLVED in checks or UNRESOLVED in controls:
+        if UNRESOLVED in checks or UNRESOLVED in controls or not checks:
             return UNRESOLVED
         return PASSED
 
@@ -152,9 +164,22 @@ class Report:
 
     @property
     def failed(self) -> tuple[str, ...]:
-        """Labels of the checks that did not pass and of the controls that passed."""
-        return (tuple(label for label, r in self.checks if not r.passed)
-                + tuple(label for label, r in self.controls if r.passed))
+        """Labels of the checks that FAILED and of the controls that PASSED (in that order)."""
+        return (tuple(label for label, r in self.checks if r.verdict == FAILED)
+                + tuple(label for label, r in self.controls if r.verdict == PASSED))
+
+    @property
+    def unresolved(self) -> tuple[str, ...]:
+        """Labels of the checks and controls that were not decided (UNRESOLVED).
+
+        >>> from matcalc.checkresult import CheckResult
+        >>> open_ = CheckResult("gradient", False, 1e-6, 1e-8, verdict="UNRESOLVED")
+        >>> r = Report(title="t", checks=(("a", open_),))
+        >>> r.verdict, r.failed, r.unresolved
+        ('UNRESOLVED', (), ('a',))
+        """
+        return tuple(label for label, r in self.checks + self.controls
+                     if r.verdict == UNRESOLVED)
 
     def get(self, label: str) -> Result:
         """The result labelled ``label`` (a check or a control); KeyError naming the labels
@@ -177,7 +202,7 @@ class Report:
         (with its error: how far the check put it from passing), the checks not passed.
 
         >>> Report(title="empty").summary()
-        'empty: PASSED (worst relative error 0.0e+00)'
+        'empty: UNRESOLVED (worst relative error 0.0e+00)'
         """
         parts = [f"worst relative error {self.error:.1e}"]
         for label, r in self.controls:
