@@ -176,7 +176,8 @@ def _directions_text(r: CheckResult) -> str:
             lines.append(f"  {k:>9}  {d.claimed:>22.15e}  {d.numeric:>22.15e}  "
                          f"{d.disagreement:>12.2e}  {d.allowed:>8.1e}")
     else:
-        lines.append(f"  {'direction':>9}  {'worst entry':>12}  {'claimed dF':>22}  "
+        claimed = "claimed H[V]" if r.kind == "hessian" else "claimed dF"
+        lines.append(f"  {'direction':>9}  {'worst entry':>12}  {claimed:>22}  "
                      f"{'numeric':>22}  {'‖difference‖':>12}  {'allowed':>8}")
         for k, d in enumerate(r.directions, 1):
             c, n = np.atleast_1d(d.claimed), np.atleast_1d(d.numeric)

@@ -63,6 +63,24 @@ def hvp_from_hessian(H: ArrayLike, V: ArrayLike) -> Array:
                      f"(array) or {(V.size, V.size)} (matrix on vec), got {H.shape}")
 
 
+def _arguments(f: Function, X: ArrayLike, hvp: Function | None, hessian: Function | None,
+               grad: Function | None, directions: int, rtol: float | None, seed: int,
+               symmetry_rtol: float) -> tuple[np.ndarray, float]:
+    """check_hessian's arguments checked (ValueError or TypeError naming the argument): X
+    as an array, and the tolerance (by default, that of a gradient with ``grad`` and that of
+    a nested numerical derivative without)."""
+    if (hvp is None) == (hessian is None):
+        raise ValueError("give exactly one of hvp=(X, V) -> H[V] and hessian=X -> array")
+    if rtol is None:
+        rtol = TOLERANCES["gradient"] if grad is not None else TOLERANCES["hessian_nested"]
+    X = prepare(X, directions, rtol, "auto", seed)
+    require_rtol(symmetry_rtol, "symmetry_rtol")
+    require_callable(f, "f")
+    if grad is not None:
+        require_callable(grad, "grad")
+    return X, rtol
+
+
 def check_hessian(f: Function, X: ArrayLike, *, hvp: Function | None = None,
                   hessian: Function | None = None, grad: Function | None = None, seed: int = 0,
                   directions: int = 3, rtol: float | None = None,
@@ -74,8 +92,9 @@ def check_hessian(f: Function, X: ArrayLike, *, hvp: Function | None = None,
     ``"hessian"``; a non-symmetric claimed Hessian fails with a note. The default ``rtol`` is
     ``TOLERANCES["gradient"]`` with ``grad`` and ``TOLERANCES["hessian_nested"]`` without it
     (a derivative of a numerical derivative cannot resolve 1e-8). Raises ValueError for a
-    claim that is complex, NaN or of the wrong shape, a callable that raises at X or modifies
-    its argument, or an argument out of range (named).
+    claim that is complex, NaN or of the wrong shape, a callable that raises at X or
+    modifies its argument, or an argument out of range (named); ``hvp``, ``hessian`` and
+    ``grad`` are keywords (``check_hessian(f, hvp, X)`` is a TypeError).
 
     >>> import numpy as np
     >>> A = np.array([[2., 1.], [0., 3.]])
@@ -85,15 +104,7 @@ def check_hessian(f: Function, X: ArrayLike, *, hvp: Function | None = None,
     >>> check_hessian(f, np.array([1., 2.]), hessian=lambda x: 2 * A).passed   # A not symmetric
     False
     """
-    if (hvp is None) == (hessian is None):
-        raise ValueError("give exactly one of hvp=(X, V) -> H[V] and hessian=X -> array")
-    if rtol is None:
-        rtol = TOLERANCES["gradient"] if grad is not None else TOLERANCES["hessian_nested"]
-    X = prepare(X, directions, rtol, "auto", seed)
-    require_rtol(symmetry_rtol, "symmetry_rtol")
-    require_callable(f, "f")
-    if grad is not None:
-        require_callable(grad, "grad")
+    X, rtol = _arguments(f, X, hvp, hessian, grad, directions, rtol, seed, symmetry_rtol)
     claimed, role = _claimed_map(hvp, hessian, X.shape)
     f0, f_dtype = call_at(f, (X,), "f", ("X",), "its value")
     if f0.shape != ():
@@ -107,8 +118,8 @@ def check_hessian(f: Function, X: ArrayLike, *, hvp: Function | None = None,
         if not gcheck.passed:
             notes.append(f"the gradient itself is {gcheck.verdict} (error {gcheck.error:.1e})")
         statuses, precision = [result.verdict, gcheck.verdict], gcheck.precision  # f's
-        evaluations = gcheck.evaluations + result.evaluations
-        error = max(result.error, 0.0 if gcheck.verdict != FAILED else np.inf)
+        evaluations, error = gcheck.evaluations + result.evaluations, max(
+            result.error, gcheck.error if gcheck.verdict == FAILED else 0.0)
     else:
         result = _mixed_second_derivatives(f, X, claimed, gen, directions, rtol, f0, f_dtype)
         statuses, evaluations, error = [result.verdict], result.evaluations, result.error
@@ -117,9 +128,10 @@ def check_hessian(f: Function, X: ArrayLike, *, hvp: Function | None = None,
         statuses.append(FAILED)
     verdict = verdict_of(statuses)
     records = list(result.directions)
+    own = records[0].note  # kept on the first direction unless another shows it too
     if notes:
-        records[0] = dataclasses.replace(records[0], note="; ".join(
-            notes + ([records[0].note] if records[0].note else [])))
+        notes += [own] if own and all(d.note != own for d in records[1:]) else []
+        records[0] = dataclasses.replace(records[0], note="; ".join(notes))
     return CheckResult("hessian", verdict == PASSED, float(error), result.tolerance,
                        int(evaluations), tuple(X.shape), tuple(records), verdict,
                        precision)
