@@ -363,3 +363,14 @@ def test_an_undecided_link_is_open_not_wrong():
     assert r.verdict == "UNRESOLVED" and r.failed == () and r.unresolved == ("link 0",)
     text = str(r)
     assert "[open] 0:" in text and "WRONG" not in text and "first wrong step" not in text
+
+
+@pytest.mark.parametrize("extra, message", [
+    ({"seeds": ()}, r"seeds must be one or more non-negative integers, got \(\)"),
+    ({"numeric_sizes": {"n": 2.5, "m": 5, "k": 4}}, r"numeric_sizes\['n'\] must be a positive integer, got 2.5"),
+    ({"numeric_sizes": {"n": 0, "m": 5, "k": 4}}, r"numeric_sizes\['n'\] must be a positive integer, got 0"),
+])
+def test_sizes_and_seeds_are_checked_by_name(extra, message):
+    args = {"exact_sizes": EXACT, "numeric_sizes": NUMERIC, **extra}
+    with pytest.raises(ValueError, match=message):
+        Derivation("ls", SHAPES, "W", loss, GOOD, gradient=gradient, **args)

@@ -449,3 +449,10 @@ def test_eye_and_ones_constants():
     r = derive(tr((n_X - eye("n")) @ (n_X - eye("n")).T), "X")
     assert str(r.gradient) == "2 (X - I)"
 
+
+
+def test_a_gradient_has_no_vec_form_and_says_where_to_find_one():
+    A, X = matrix("A", "n", "n"), matrix("X", "n", "n")
+    with pytest.raises(ValueError, match=r"no Kronecker form: a gradient result has none; "
+                                         r"derive the differential with differential\(\)"):
+        derive(tr(A @ X), "X").vec_value(A=np.eye(2), X=np.eye(2))

@@ -24,6 +24,7 @@ import inspect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -137,12 +138,11 @@ class Derivation:
         letters = {d for shape in self.shapes.values() for d in shape}
         for label, sizes in (("exact_sizes", self.exact_sizes),
                              ("numeric_sizes", self.numeric_sizes)):
-            if sizes is None:
-                continue
-            missing = letters - set(sizes) - {"1"}
-            if missing:
-                raise ValueError(f"derivation {name!r}: {label} has no size for "
-                                 f"{sorted(missing)} (given {sizes})")
+            if sizes is not None:
+                _require_sizes(name, label, sizes, letters)
+        if not self.seeds or not all(_whole(s) and s >= 0 for s in self.seeds):
+            raise ValueError(f"derivation {name!r}: seeds must be one or more non-negative "
+                             f"integers, got {seeds!r}")
 
     def _check_names(self, fn, known, what):
         unknown = [p for p in _params(fn, what) if p not in known and not _is_var_keyword(fn, p)]
@@ -329,3 +329,21 @@ def chain(name: str, shapes: Mapping[str, Any], steps: Sequence[Any],
     True
     """
     return Derivation(name, shapes, None, None, steps, **options)
+
+
+def _require_sizes(name: str, label: str, sizes: dict, letters: set) -> None:
+    """ValueError naming the letter when ``sizes`` misses a dimension letter of the shapes
+    or gives one a size that is not a positive integer."""
+    missing = letters - set(sizes) - {"1"}
+    if missing:
+        raise ValueError(f"derivation {name!r}: {label} has no size for "
+                         f"{sorted(missing)} (given {sizes})")
+    for letter, size in sizes.items():
+        if not _whole(size) or size < 1:
+            raise ValueError(f"derivation {name!r}: {label}[{letter!r}] must be a positive "
+                             f"integer, got {size!r}")
+
+
+def _whole(value: object) -> bool:
+    """An integer (Python's or numpy's), not a bool."""
+    return isinstance(value, Integral) and not isinstance(value, bool)

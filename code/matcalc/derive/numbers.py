@@ -108,6 +108,8 @@ def evaluate_vec_form(r: Derived, arrays: dict) -> Any:
     """
     import numpy as np
     if r.vec_form is None:
-        raise ValueError(f"no Kronecker form: {r.vec_note}")
+        why = r.vec_note or (f"a {r.kind} result has none; derive the differential with "
+                             f"differential() for its Jacobian in vec form")
+        raise ValueError(f"no Kronecker form: {why}")
     env = prepare({k: v for k, v in arrays.items() if k in r.variables}, r.variables)
     return np.asarray(function(r.vec_form, r.variables)(**env), dtype=float)
