@@ -8,8 +8,9 @@ from matcalc import as_vec_jacobian, check_differential, check_gradient, check_h
 from matcalc.backend import EPS, TOLERANCES
 from matcalc._inputs import call_at, working_precision
 from matcalc.check import precision_setting, prepare, zero_rule
-from matcalc.compare import (SAFETY, ZERO, CheckResult, Direction, check_along_directions,
-                             compare, random_direction, verdict_of)
+from matcalc.checkresult import CheckResult
+from matcalc.compare import (SAFETY, ZERO, Direction, check_along_directions, compare,
+                             random_direction, verdict_of)
 from matcalc.directional import (CONFIRM, Estimate, central_difference, complex_step,
                                  directional_derivative, function_noise)
 from matcalc.scaled import binary_scale, inner, norm, rms

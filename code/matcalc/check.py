@@ -41,12 +41,13 @@ from ._inputs import (as_real_array, call_at, require_callable, require_directio
                       require_method, require_rtol, require_shape, tolerance_at,
                       working_precision)
 from .backend import TOLERANCES, rng as seeded
-from .compare import CheckResult, check_along_directions, random_direction
+from .checkresult import CheckResult
+from .compare import check_along_directions, random_direction
 from .directional import directional_derivative, function_noise
 from .scaled import inner, norm, rms
 from .types import Array, Function
 
-__all__ = ["CheckResult", "DEFAULT_RTOL", "assert_gradient", "check_differential",
+__all__ = ["DEFAULT_RTOL", "assert_gradient", "check_differential",
            "check_gradient", "differential_check", "gradient_check", "prepare",
            "precision_setting", "zero_rule"]
 

@@ -53,7 +53,7 @@ from .types import Array
 if TYPE_CHECKING:
     from .directional import Estimate
 
-__all__ = ["CheckResult", "Direction", "SAFETY", "ZERO", "ZERO_RULES", "check_along_directions",
+__all__ = ["Direction", "SAFETY", "ZERO", "ZERO_RULES", "check_along_directions",
            "compare", "random_direction", "verdict_of"]
 
 SAFETY = 3.0  # a disagreement within SAFETY x the estimated error is not evidence of a mistake

@@ -33,7 +33,8 @@ from ._inputs import (call_at, require_callable, require_rtol, require_shape, to
                       working_precision)
 from .backend import TOLERANCES, rng as seeded
 from .check import differential_check, gradient_check, prepare, zero_rule
-from .compare import FAILED, PASSED, CheckResult, check_along_directions
+from .checkresult import FAILED, PASSED, CheckResult
+from .compare import check_along_directions
 from .compare import random_direction, verdict_of
 from .directional import COMPLEX_STEP, directional_derivative, function_noise
 from .scaled import inner

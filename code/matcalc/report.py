@@ -101,7 +101,7 @@ class Report:
     (:class:`~matcalc.report.Layout`); otherwise ``str(report)`` shows every part.
     ``bool(report)`` is ``report.passed``.
 
-    >>> from matcalc.compare import CheckResult
+    >>> from matcalc.checkresult import CheckResult
     >>> ok = CheckResult("gradient", True, 1e-12, 1e-8, 6, (2,), ())
     >>> bad = CheckResult("gradient", False, 0.5, 1e-8, 6, (2,), ())
     >>> Report(title="t", checks=(("a", ok), ("b", bad))).failed
@@ -185,7 +185,7 @@ class Report:
         """The result labelled ``label`` (a check or a control); KeyError naming the labels
         if there is none.
 
-        >>> from matcalc.compare import CheckResult
+        >>> from matcalc.checkresult import CheckResult
         >>> ok = CheckResult("gradient", True, 1e-12, 1e-8, 6, (2,), ())
         >>> Report(title="t", checks=(("VJP", ok),)).get("VJP").error
         1e-12
