@@ -251,8 +251,9 @@ def check_hessian_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts,
 def check_partials_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts, str]:
     """Partial derivatives by the distinct entries of a symmetric variable: proved exactly
     (when ``exact``); the same matrix as a gradient along symmetric directions must FAIL:
-    that check is a control, labelled ``"control: as a gradient"`` (:func:`check_claim`
-    puts it with the controls). Returns the labelled parts and the line saying how.
+    that check is a control, labelled ``"control: as a gradient"``
+    (:func:`~matcalc.claimchecks.check_claim` puts it with the controls). Returns the
+    labelled parts and the line saying how.
 
     >>> from matcalc.registry import get
     >>> parts, how = check_partials_claim(get("tr(AX), X symmetric"), {}, exact=False)
