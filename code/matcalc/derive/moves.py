@@ -2,7 +2,9 @@
 
 A state is a list of pairs (A, D) standing for the sum of A : D, with D linear in dX. One
 round applies one move to every pair whose D is not yet dX itself. The moves are the
-Frobenius chapter's theorems, each registered next to its definition with a wrong variant:
+Frobenius chapter's theorems (distributing, scalars and the diagonal: its definition,
+bilinear; Kronecker factors: the derive chapter's rearrangement exercise), each registered
+next to its definition with a wrong variant:
 
 * A : (BCD) = BᵀADᵀ : C (moving factors),  A : Cᵀ = Aᵀ : C (transposition),
 * A : (B ∘ C) = (A ∘ B) : C (Hadamard factors),  a tr(C) = aI : C,  a sum(C) = a 1 1ᵀ : C,
@@ -46,7 +48,7 @@ class Move:
 
     op: str
     name: str
-    theorem: str
+    theorem: str  # label of the book's theorem, equation or exercise it comes from
     apply: Callable
     wrong: Callable
 
@@ -59,7 +61,7 @@ def frobenius_move(op: str, name: str, theorem: str, wrong: Callable) -> Callabl
     """Register the decorated function as the Frobenius move for D's operation ``op``.
 
     >>> MOVES["kron"].theorem
-    'thm-frob-forms'
+    'ex-derive-rearrangement'
     """
     def register(apply: Callable) -> Callable:
         MOVES[op] = Move(op, name, theorem, apply, wrong)
@@ -101,7 +103,7 @@ def _mul_wrong(A: Expr, D: Expr, i: int) -> list:
     return [(A, target)]
 
 
-@frobenius_move("mul", "scalars move across :", "thm-frob-forms", wrong=_mul_wrong)
+@frobenius_move("mul", "scalars move across :", "eq-frob-def", wrong=_mul_wrong)
 def _move_mul(A: Expr, D: Expr, i: int) -> list:
     others = [a for k, a in enumerate(D.args) if k != i]
     target = D.args[i]
@@ -118,10 +120,10 @@ frobenius_move("T", "transposition: A : C^T = A^T : C", "thm-frob-symmetry",
 frobenius_move("had", "Hadamard factors move: A : (B ∘ C) = (A ∘ B) : C", "thm-frob-hadamard",
                wrong=lambda A, D, i: [(A, D.args[i])])(
     lambda A, D, i: [(hadamard([A] + list(D.args[:i] + D.args[i + 1:])), D.args[i])])
-frobenius_move("add", "distributing: A : (B + C) = A : B + A : C", "thm-frob-forms",
+frobenius_move("add", "distributing: A : (B + C) = A : B + A : C", "eq-frob-def",
                wrong=lambda A, D, i: [(A, D.args[0])])(
     lambda A, D, i: [(A, t) for t in D.args])
-frobenius_move("frob", "trace form: a (B : C) = aB : C", "thm-frob-forms",
+frobenius_move("frob", "scalars move across :", "eq-frob-def",
                wrong=lambda A, D, i: [(scale(1, [A, transpose(D.args[1 - i])]), D.args[i])]
                if D.args[i].shape[0] == D.args[i].shape[1] else [(A, D.args[i])])(
     lambda A, D, i: [(scale(1, [A, D.args[1 - i]]), D.args[i])])
@@ -132,11 +134,11 @@ frobenius_move("sum", "sum form: a sum(C) = a 1 1^T : C", "thm-frob-forms",
                wrong=lambda A, D, i: [(scale(1, [A, eye(D.args[0].shape[0])]), D.args[0])]
                if D.args[0].shape[0] == D.args[0].shape[1] else [(A, D.args[0])])(
     lambda A, D, i: [(scale(1, [A, ones(*D.args[0].shape)]), D.args[0])])
-frobenius_move("diagm", "diagonal: A : diag(x) = diag(A) : x", "thm-frob-forms",
+frobenius_move("diagm", "diagonal: A : diag(x) = diag(A) : x", "eq-frob-def",
                wrong=lambda A, D, i: [(scale(2, [Expr("diagv", (A,), D.args[0].shape)]),
                                        D.args[0])])(
     lambda A, D, i: [(Expr("diagv", (A,), D.args[0].shape), D.args[0])])
-frobenius_move("diagv", "diagonal: a : diag(C) = diag(a) : C", "thm-frob-forms",
+frobenius_move("diagv", "diagonal: a : diag(C) = diag(a) : C", "eq-frob-def",
                wrong=lambda A, D, i: [(scale(2, [Expr("diagm", (A,), D.args[0].shape)]),
                                        D.args[0])])(
     lambda A, D, i: [(Expr("diagm", (A,), D.args[0].shape), D.args[0])])
@@ -156,7 +158,8 @@ def _kron(A: Expr, D: Expr, i: int) -> list:
     return [(unvec(product([transpose(R), vec(B)]), *C.shape), C)]
 
 
-@frobenius_move("kron", "Kronecker factors: A : (B ⊗ C) = unvec(R(A) vec C) : B", "thm-frob-forms",
+@frobenius_move("kron", "Kronecker factors: A : (B ⊗ C) = unvec(R(A) vec C) : B",
+                "ex-derive-rearrangement",
                 wrong=lambda A, D, i: [(scale(2, [g]), d) for g, d in _kron(A, D, i)])
 def _move_kron(A: Expr, D: Expr, i: int) -> list:
     return _kron(A, D, i)

@@ -44,7 +44,7 @@ class Rewrite:
     op: str
     name: str  # what the step says
     statement: str  # LaTeX, as in the differentials chapter
-    theorem: str  # label of the book's theorem
+    theorem: str  # label of the book's theorem (its proof, for softmax)
     apply: Callable
     wrong: Callable
 
@@ -155,7 +155,8 @@ for _op in ("sign", "step"):
 
 
 @rewrite("softmax", "d softmax", r"\d P = P \had \d Z - P \had (\mathbf 1\mathbf 1^\T "
-         r"(P \had \d Z))", "thm-elementwise", wrong=lambda e, a, d: hadamard([e, d[0]]))
+         r"(P \had \d Z))", "thm-softmax-gradient",
+         wrong=lambda e, a, d: hadamard([e, d[0]]))
 def _d_softmax(e: Expr, args: list, dargs: list) -> Expr:
     PdZ = hadamard([e, dargs[0]])
     if e.data == 0:  # columns: subtract each column's P-weighted mean
