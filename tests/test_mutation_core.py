@@ -1248,3 +1248,12 @@ def test_a_report_refuses_parts_it_cannot_judge_and_labels_used_twice():
         Report(title="twice", checks=(("a", ok),), controls=(("a", ok),))
     assert Report(title="nothing checked").verdict == "UNRESOLVED"
     assert Report(title="one", checks=(("a", ok),)).verdict == "PASSED"
+
+
+def test_an_identity_check_has_the_status_of_its_verdict_and_other_kinds_print_plainly():
+    from matcalc.checkresult import CheckResult
+    assert CheckResult("identity", False, 1.0).status == "disproved"
+    assert CheckResult("identity", False, 1.0, verdict="UNRESOLVED").status == "undecided"
+    with pytest.raises(ValueError, match="cannot have the status 'disproved'"):
+        CheckResult("identity", True, 0.0, status="disproved")
+    assert str(CheckResult("exact", False, 0.0, verdict="UNRESOLVED")) == "exact check UNRESOLVED"

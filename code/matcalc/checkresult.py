@@ -101,6 +101,11 @@ class CheckResult:
         if self.verdict not in _STATUS or bool(self.passed) != (self.verdict == PASSED):
             raise ValueError(f"a {self.kind} check with passed={self.passed} cannot have the "
                              f"verdict {self.verdict!r}")
+        if self.kind == "identity" and not self.status:
+            object.__setattr__(self, "status", _STATUS[self.verdict])
+        if self.kind == "identity" and self.status != _STATUS[self.verdict]:
+            raise ValueError(f"an identity check with the verdict {self.verdict} cannot have "
+                             f"the status {self.status!r} (it is {_STATUS[self.verdict]!r})")
 
     def __bool__(self) -> bool:
         return self.passed
@@ -130,8 +135,10 @@ class CheckResult:
             text = _comparison_text(self)
         elif self.what:
             text = f"{self.verdict}: {self.what}"
-        else:
+        elif self.kind in DIRECTIONAL:
             text = _directions_text(self)
+        else:
+            text = f"{self.kind} check {self.verdict}"
         return text + (f"\n  {self.note}" if self.note else "")
 
     __repr__ = __str__
