@@ -25,7 +25,7 @@ from .chain import Chain, choose_points, sizes_text
 from .exact import COST_CAP, NOT_RATIONAL, cost, exact_check
 from .expr import walk
 from .points import POSITIVE_KEY
-from .result import FAILED, PASSED
+from ..checkresult import FAILED, PASSED
 
 __all__ = ["DerivationFailed", "run_checks", "numpy_available"]
 

@@ -17,7 +17,8 @@ from ..report import Report
 from . import language as L
 from .engine import derive
 from .expr import matrix
-from .result import FAILED, PASSED, engine_check
+from ..checkresult import FAILED, PASSED
+from .result import engine_check
 
 __all__ = ["EXPRESSIONS", "NOT_STATEABLE", "SIZES", "cross_check", "summary"]
 

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..checkresult import CheckResult
+from ..checkresult import FAILED, PASSED, UNRESOLVED, CheckResult
 from .chain import Chain, sizes_text
 from .evaluate import evaluate, function
-from .result import FAILED, PASSED, UNRESOLVED, engine_check
+from .result import engine_check
 
 if TYPE_CHECKING:
     from .expr import Expr

@@ -23,11 +23,11 @@ float64's accuracy. It is evidence, not a proof for all values.
 
 from __future__ import annotations
 
-from ..checkresult import CheckResult
+from ..checkresult import FAILED, PASSED, CheckResult
 from .backends import DIGITS
 from .chain import Chain, sizes_text
 from .evaluate import evaluate
-from .result import FAILED, PASSED, engine_check
+from .result import engine_check
 
 __all__ = ["precise_checks", "STEP", "DIFFERENCE_RTOL", "LINK_RTOL"]
 

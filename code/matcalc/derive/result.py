@@ -19,13 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..checkresult import CheckResult
+from ..checkresult import PASSED, CheckResult
 from ..report import Report
 from .expr import Expr
 
-__all__ = ["Step", "Derived", "engine_check", "PASSED", "FAILED", "UNRESOLVED"]
+__all__ = ["Step", "Derived", "engine_check"]
 
-PASSED, FAILED, UNRESOLVED = "PASSED", "FAILED", "UNRESOLVED"
 _LONG = 600  # answers longer than this (characters) say how long they are
 
 
