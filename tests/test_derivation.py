@@ -374,3 +374,10 @@ def test_sizes_and_seeds_are_checked_by_name(extra, message):
     args = {"exact_sizes": EXACT, "numeric_sizes": NUMERIC, **extra}
     with pytest.raises(ValueError, match=message):
         Derivation("ls", SHAPES, "W", loss, GOOD, gradient=gradient, **args)
+
+
+def test_the_first_step_is_checked_at_the_variables_own_shape():
+    r = Derivation("ls", SHAPES, "W", loss, GOOD, gradient=gradient, exact_sizes=EXACT,
+                   numeric_sizes=NUMERIC).check()
+    numeric = r.get("link 0").get("numeric")
+    assert numeric.shape == (NUMERIC["m"], NUMERIC["n"]) and numeric.passed

@@ -248,6 +248,21 @@ class Derivation:
                       checks=parts + (("numeric", worst),), note=note)
 
     def _differential_check(self, first_fn, env):
+        if len(self.wrt) == 1:  # checked at the variable's own shape
+            var, dvar = self.wrt[0], self.dnames[self.wrt[0]]
+
+            def F1(X):
+                return np.asarray(self._call(self.function, {**env, var: X}, "function"))
+
+            shape = F1(env[var]).shape
+
+            def dF1(X, dX):  # a 1 x 1 step of a scalar function is the scalar
+                out = np.asarray(first_fn({**env, var: X, dvar: dX}))
+                return out.reshape(shape) if out.size == int(np.prod(shape)) else out
+
+            symmetric = self.kinds.get(var) in _SQUARE_KINDS
+            return check_differential(F1, dF1, env[var],
+                                      project=(lambda V: (V + V.T) / 2) if symmetric else None)
         # Several varying variables are packed into one flat vector for the numerical check.
         shapes = [env[var].shape for var in self.wrt]
         cuts = np.cumsum([int(np.prod(s)) for s in shapes])[:-1]
