@@ -113,7 +113,9 @@ def test_result_achievable_and_unresolved_text():
                      direction(claimed=0.0, numeric=0.0, error=1.0)), "UNRESOLVED")
     assert r.achievable == pytest.approx(1e-6)
     text = str(r)
-    assert text.startswith("gradient check UNRESOLVED: relative error 1.00e-09 <= tolerance")
+    assert text.startswith("gradient check UNRESOLVED: claimed and numerical values differ by "
+                           "0.00e+00 relative, within what the numerical derivative resolves "
+                           "here; tolerance 1e-08")
     assert "accurate only to 1.0e-06 relative" in text and "rtol=3e-06" in text
     assert "9 evaluations" in text and "3 random directions" in text and "(2, 2)" in text
 
@@ -1257,3 +1259,16 @@ def test_an_identity_check_has_the_status_of_its_verdict_and_other_kinds_print_p
     with pytest.raises(ValueError, match="cannot have the status 'disproved'"):
         CheckResult("identity", True, 0.0, status="disproved")
     assert str(CheckResult("exact", False, 0.0, verdict="UNRESOLVED")) == "exact check UNRESOLVED"
+
+
+def test_an_unresolved_check_prints_the_plain_relative_difference():
+    """At a badly conditioned point (f = 1e12 + a small term) the verdict's statistic is
+    tiny, but the header prints the plain relative difference of the table instead."""
+    f = lambda X: float(np.sum(np.abs(X) ** 3) + 1e12)
+    X = np.array([1.0, 2.0, 3.0])
+    r = check_gradient(f, lambda X: 3 * np.abs(X) * X, X)
+    assert r.verdict == "UNRESOLVED" and r.error < r.difference
+    worst = max(d.disagreement / max(abs(d.claimed), abs(d.numeric)) for d in r.directions)
+    assert r.difference == pytest.approx(worst)
+    assert str(r).startswith(f"gradient check UNRESOLVED: claimed and numerical values differ "
+                             f"by {r.difference:.2e} relative")

@@ -43,8 +43,11 @@ _SCALAR_LABELS = {"gradient": "claimed G:V", "hessian": "claimed W:H[V]", "VJP":
 class CheckResult:
     """The outcome of one check (the kinds are in the module docstring).
 
-    ``passed`` is the verdict, ``error`` the largest relative disagreement measured (compare
-    it with ``tolerance``; an exact check has 0.0 when proved and 1.0 otherwise),
+    ``passed`` is the verdict, ``error`` the number the verdict compares with ``tolerance``
+    (along directions: the difference relative to the larger of the values and of what the
+    numerical derivative cannot resolve, so it is the relative difference wherever the
+    numerical derivative is accurate, and smaller where it is not: :attr:`difference` is the
+    plain one; an exact check has 0.0 when proved and 1.0 otherwise),
     ``evaluations`` the number of calls of the function checked, ``shape`` the shape of the
     variable (of the identity, for an exact check). ``verdict`` is ``"PASSED"``,
     ``"FAILED"`` or ``"UNRESOLVED"`` (``PASSED`` or ``FAILED`` from ``passed`` when not
@@ -128,6 +131,25 @@ class CheckResult:
             worst = max(worst, d.numeric_error / size if size else 0.0)
         return worst
 
+    @property
+    def difference(self) -> float:
+        """The largest relative difference between the claimed and the numerical values
+        along the directions (0.0 when there are none).
+
+        >>> import numpy as np
+        >>> from matcalc import check_gradient
+        >>> f = lambda x: np.sum(x ** 2)
+        >>> f"{check_gradient(f, lambda x: 2.2 * x, np.ones(3)).difference:.2f}"
+        '0.09'
+        """
+        from .scaled import norm
+
+        worst = 0.0
+        for d in self.directions:
+            size = max(norm(d.claimed), norm(d.numeric))
+            worst = max(worst, d.disagreement / size if size else 0.0)
+        return worst
+
     def __str__(self) -> str:
         if self.kind == "identity":
             text = _identity_text(self)
@@ -152,7 +174,11 @@ def _header(r: CheckResult) -> str:
     where = "" if r.precision == "float64" else f", {who} computes in {r.precision}"
     if not np.isfinite(r.error):
         rel = "(not finite: see the notes), vs"
-    text = (f"{r.kind} check {r.verdict}: relative error {r.error:.2e} {rel} "
+    measured = f"relative error {r.error:.2e} {rel}"
+    if r.verdict == UNRESOLVED and np.isfinite(r.error):
+        measured = (f"claimed and numerical values differ by {r.difference:.2e} relative, "
+                    f"within what the numerical derivative resolves here;")
+    text = (f"{r.kind} check {r.verdict}: {measured} "
             f"tolerance {r.tolerance:.0e} (variable of shape {r.shape}, "
             f"{len(r.directions)} random directions, {r.evaluations} evaluations, "
             f"{r.method}{where})")
