@@ -1272,3 +1272,13 @@ def test_an_unresolved_check_prints_the_plain_relative_difference():
     assert r.difference == pytest.approx(worst)
     assert str(r).startswith(f"gradient check UNRESOLVED: claimed and numerical values differ "
                              f"by {r.difference:.2e} relative")
+
+
+def test_a_failed_check_at_a_noisy_point_prints_how_far_the_values_differ():
+    f = lambda X: float(np.sum(np.abs(X) ** 3) + 1e12)
+    X = np.array([1.0, 2.0, 3.0])
+    r = check_gradient(f, lambda X: 1.5 * np.abs(X) * X, X)  # half the gradient
+    assert r.verdict == "FAILED" and r.difference > 10 * r.error
+    assert f"the values differ by {r.difference:.1e} relative, more than" in str(r)
+    honest = check_gradient(lambda X: np.sum(X ** 2), lambda X: 3 * X, np.ones(3))
+    assert honest.verdict == "FAILED" and "the values differ by" not in str(honest)

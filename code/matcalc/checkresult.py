@@ -182,6 +182,10 @@ def _header(r: CheckResult) -> str:
             f"tolerance {r.tolerance:.0e} (variable of shape {r.shape}, "
             f"{len(r.directions)} random directions, {r.evaluations} evaluations, "
             f"{r.method}{where})")
+    if r.verdict == FAILED and np.isfinite(r.error) and r.difference > 10 * r.error:
+        text += (f"\n  the values differ by {r.difference:.1e} relative, more than the "
+                 f"numerical derivative's own error ({r.achievable:.1e} relative here) "
+                 f"explains; the error above measures the difference against that")
     if r.verdict == UNRESOLVED and r.achievable > 0.1:
         text += (f"\n  not confirmed: the numerical derivative is accurate only to "
                  f"{r.achievable:.1e} relative here, so it cannot tell a right claim "
