@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from browsing import launched, served
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -107,3 +108,19 @@ def built(tmp_path_factory, worker_id):
     proc = subprocess.CompletedProcess(data["args"], data["returncode"], data["stdout"],
                                        data["stderr"])
     return proc, Path(data["out"])
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    """The built book served on 127.0.0.1 for one test module: (base URL, directory)."""
+    proc, out = built
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with served(out) as url:
+        yield url, out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for one test module (tests/browsing.py)."""
+    with launched() as b:
+        yield b
