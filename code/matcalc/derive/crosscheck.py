@@ -173,8 +173,8 @@ def _compare(entry, r, seed: int = 0) -> float:
 def _with_comparison(r, difference: float):
     """The result with the comparison against the catalogue recorded among its checks."""
     check = engine_check("catalogue", PASSED if difference < 1e-8 else FAILED,
-                  f"agrees with the catalogue's hand-written gradient at 2 random points "
-                  f"(relative difference {difference:.1e})", difference)
+                         f"agrees with the catalogue's hand-written gradient at 2 random "
+                         f"points (relative difference {difference:.1e})", difference)
     report = Report(title=r.checks.title, checks=r.checks.checks + (("catalogue", check),))
     return replace(r, checks=report)
 

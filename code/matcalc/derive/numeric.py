@@ -139,7 +139,7 @@ def _gradient(chain: Chain, points: list, sizes: dict) -> CheckResult:
     proved = (f"the gradient against numerical derivatives ({result.method}; relative "
               f"error {result.error:.1e})")
     return engine_check("gradient", result.verdict, proved, result.error,
-                 "" if result.passed else str(result))
+                        "" if result.passed else str(result))
 
 
 def numeric_checks(chain: Chain, sizes: dict, points: list) -> list:
