@@ -21,13 +21,15 @@ os.environ.setdefault("MATCALC_VERIFY_CACHE", str(ROOT / "_build" / ".verify-cac
 
 def build_book(source, tmp_path, execute=True, builder="html", cache=None, jobs="auto"):
     """sphinx-build as `make html` runs it (one process per core, or ``jobs``), into
-    tmp_path, with a fresh notebook cache (or the given one)."""
+    tmp_path, with a fresh notebook cache (or the given one). Its output is read by the
+    tests, so it is asked for without colours (``-N``): a CI that sets FORCE_COLOR would
+    otherwise put escape codes between the words the tests look for."""
     env = dict(os.environ, MATCALC_NB_CACHE=str(cache or tmp_path / "cache"))
     if not execute:  # references are resolved without running any cell
         env["MATCALC_NB_EXECUTION_MODE"] = "off"
     out = tmp_path / builder
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT), "-n", "-W",
+        [sys.executable, "-m", "sphinx", "-N", "-b", builder, "-c", str(ROOT), "-n", "-W",
          "--keep-going", "-T", "-j", str(jobs), "-d", str(tmp_path / f"doctrees-{builder}"),
          str(source), str(out)],
         capture_output=True, text=True, env=env, timeout=1800)

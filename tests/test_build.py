@@ -164,7 +164,7 @@ def _chunked_output_book(tmp_path, with_patch):
         f"sys.path[:0] = [{str(ROOT / 'book' / '_ext')!r}, {str(ROOT / 'tools')!r}]\n"
         f"extensions = {exts!r}\nnb_execution_mode = 'off'\nnb_merge_streams = True\n")
     out = tmp_path / (src.name + "-html")
-    proc = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(src), str(out)],
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-N", "-q", "-b", "html", str(src), str(out)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     html = (out / "index.html").read_text()
