@@ -4,7 +4,7 @@ the fast path of every exact check (matcalc.symbolic)."""
 import pytest
 import sympy as sp
 
-from matcalc.rational import NotRational, fractions
+from matcalc.rational import WorkBound, NotRational, TooLarge, fractions, vanishes
 from matcalc.symbolic import matrix, verify, verify_differential
 
 x, y = sp.symbols("x y", real=True)
@@ -82,3 +82,43 @@ def test_each_shared_subexpression_is_converted_once():
         e = sp.Add(sp.Mul(x, e, evaluate=False), sp.Mul(y, e, evaluate=False), evaluate=False)
     ring, [(p, q)] = fractions([e], [x, y])
     assert q == 1 and p == ring((x + y) ** 40)
+
+
+def test_a_budget_gives_the_same_pairs_as_no_budget():
+    exprs = [x / (x - y) + y / (y - x), (x * y - 1) ** -2 * (x + 1), (1 / x + 1 / y) ** 3]
+    _, free = fractions(exprs, [x, y])
+    _, bounded = fractions(exprs, [x, y], WorkBound())
+    assert bounded == free
+
+
+@pytest.mark.parametrize("budget, expr, words", [
+    (WorkBound(limit=100), (x + y + 1) ** 40, "36 and 3 terms .* bound of 100"),
+    (WorkBound(limit=10), ((x + y + 1) ** 3 + 1) * ((x - y) ** 3 + 1), "bound of 10"),
+    (WorkBound(), x ** 65, "exponent 65 is over 64"),
+    (WorkBound(deadline=lambda: True), (x + 1) * (y + 1), "time cap"),
+])
+def test_a_budget_stops_a_conversion_that_would_exceed_it_by_name(budget, expr, words):
+    with pytest.raises(TooLarge, match=words):
+        fractions([expr], [x, y], budget)
+    fractions([expr], [x, y])   # without a budget the same conversion runs
+
+
+def test_the_total_work_of_one_conversion_is_bounded_too():
+    budget = WorkBound(limit=50)
+    with pytest.raises(TooLarge, match="total work is over 500"):
+        fractions([sum((x + i) * (y + i) for i in range(400))], [x, y], budget)
+    assert budget.spent > 500
+
+
+@pytest.mark.parametrize("expr, answer", [
+    (x / (x - y) + y / (y - x) - 1, True),
+    ((x + 1) ** 2 - x ** 2 - 2 * x - 1, True),
+    (sp.Integer(0), True),
+    (x ** 2 - y, False),
+    (sp.Rational(1, 3), False),
+    (sp.exp(x) - 1, None),                            # not a rational function
+    (1 / ((x + 1) ** 2 - x ** 2 - 2 * x - 1), None),  # a division by zero
+    (sp.Float(0.5), None),
+])
+def test_vanishes_decides_rational_functions_and_says_none_for_the_rest(expr, answer):
+    assert vanishes(expr) is answer

@@ -2,13 +2,13 @@
 symbolic matrices at small sizes, within a bound on the work and a deadline.
 
 Each link's two sides are evaluated on generic symbolic matrices, and their difference is
-decided as a rational function of the entries (:mod:`.polynomials`); link 0's left side is
-the derivative d/dt F(X + t dX) at t = 0, computed by sympy. Polynomials grow with the
-number of factors, the sizes and the inverses, and sympy cannot be interrupted inside one
-expansion (the engine uses no threads or signals). So a rough size estimate first keeps the
-check from starting on hopeless problems (:func:`cost`), every product of polynomials is
-checked against a bound on the work before it is computed, and the deadline is checked
-between products; a check stopped by either reports the links it proved.
+decided as a rational function of the entries (:func:`matcalc.rational.vanishes`); link 0's
+left side is the derivative d/dt F(X + t dX) at t = 0, computed by sympy. Polynomials grow
+with the number of factors, the sizes and the inverses, and sympy cannot be interrupted
+inside one expansion (the engine uses no threads or signals). So a rough size estimate first
+keeps the check from starting on hopeless problems (:func:`cost`), every product of
+polynomials is checked against a bound on the work before it is computed, and the deadline
+is checked between products; a check stopped by either reports the links it proved.
 
 >>> from .expr import matrix
 >>> from .language import inv, tr
@@ -26,14 +26,13 @@ from .chain import Chain, sizes_text
 from .evaluate import dimension_size, evaluate
 from .expr import ELEMENTWISE, Expr
 from .points import symbolic_point
-from .polynomials import TooLarge, vanishes
 from ..checkresult import FAILED, PASSED
 from .result import engine_check
 
 __all__ = ["cost", "exact_check", "COST_CAP", "NOT_RATIONAL"]
 
 #: Above this estimate of its polynomials' size the exact check is not even set up (the
-#: estimate is rough; the bound on the work in .polynomials decides the rest).
+#: estimate is rough; the bound on the work in matcalc.rational.WorkBound decides the rest).
 COST_CAP = 1_000_000
 #: Operations whose exact check sympy cannot decide quickly (not rational functions).
 NOT_RATIONAL = ELEMENTWISE + ("softmax",)
@@ -147,7 +146,9 @@ def _counter_example(difference) -> str:
 
 def _decide(differences: list, deadline) -> tuple:
     """(verdict, detail): True (every entry vanishes), False (one does not, with a
-    counter-example), None (undecided: not rational, or too large), with the reason."""
+    counter-example), None (undecided: not rational, or too large), with the reason.
+    (matcalc.rational imports sympy, which ``import matcalc.derive`` does not.)"""
+    from ..rational import TooLarge, vanishes
     for d in differences:
         try:
             zero = vanishes(d, deadline=deadline)
