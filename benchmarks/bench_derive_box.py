@@ -5,36 +5,21 @@ Run after `make html`: ``.venv/bin/python benchmarks/bench_derive_box.py [runs]`
 _build/html on 127.0.0.1 and prints a Markdown table (copied into benchmarks/README.md).
 """
 
-import functools
-import http.server
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run"]
+sys.path.insert(0, str(ROOT / "tools"))
+from headless import CHROMIUM, FLAGS, served  # noqa: E402  (tools/headless.py)
+
 CASES = [("fro(W @ X - Y)**2 / 2", "W=m,n X=n,k Y=m,k", "W"),
          ("logdet(S) + x.T @ inv(S) @ x", "S=n,n:spd x=n", "S")]
 DONE = ("document.querySelector('#derive-output').dataset.state && !['running', 'idle']"
         ".includes(document.querySelector('#derive-output').dataset.state)")
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory):
-    handler = functools.partial(Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def derive(tab, case):
@@ -62,11 +47,9 @@ def one_run(browser, url):
 
 
 def main(runs=3):
-    server = serve(ROOT / "_build" / "html")
-    url = f"http://127.0.0.1:{server.server_address[1]}"
     colds, warm_ls, warm_cov = [], [], []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+    with served(ROOT / "_build" / "html") as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         for _ in range(runs):
             cold, warm, states = one_run(browser, url)
             assert set(states) == {"checked"}, states
@@ -74,7 +57,6 @@ def main(runs=3):
             warm_ls.append(warm[1])       # the least-squares loss, warm
             warm_cov += [warm[0], warm[2]]  # the covariance, warm
         browser.close()
-    server.shutdown()
     print(f"| measure ({runs} runs, headless Chromium, this machine) | median | max |")
     print("|---|---|---|")
     for label, xs in (("page opened to the first answer (least squares, cold)", colds),

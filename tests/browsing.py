@@ -1,35 +1,15 @@
 """Debian's Chromium for the browser tests (test_browser.py, test_derive_box.py): the
-built site served on 127.0.0.1, and a headless browser that reaches nothing else."""
+built site served on 127.0.0.1 and the flags (tools/headless.py, shared with the
+benchmarks), and a headless browser that reaches nothing else, or a failure that says how
+to install it."""
 
-import functools
-import http.server
-import threading
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run"]
+from headless import CHROMIUM, FLAGS, served  # tools/headless.py
 
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def served(directory):
-    """The files of ``directory`` on http://127.0.0.1:<a free port>; yields that URL."""
-    handler = functools.partial(_Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
+__all__ = ["CHROMIUM", "FLAGS", "served", "launched"]
 
 
 @contextmanager

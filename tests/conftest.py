@@ -7,12 +7,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from browsing import launched, served
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 # The tests' helpers, `make run`'s module and the book's Sphinx extension, imported by name.
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(ROOT / "tools"), str(BOOK / "_ext")]
+from browsing import launched, served  # noqa: E402  (tests/browsing.py, on the path above)
 # One verification cache for the whole session (keyed on the code: see
 # matcalc.catalogue.cache): the build's catalogue page, the catalogue tests and the notebooks
 # run in a fresh environment share the entries' results instead of verifying them three times.
