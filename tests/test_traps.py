@@ -232,6 +232,57 @@ def test_a_differential_right_only_at_its_first_call_fails():
     assert verdict(lambda: check_differential(lambda X: X @ X.T, dF, X0), X0) == "FAILED"
 
 
+def _claim(kind, shapes, function, claim, wrong):
+    from matcalc.claim import Claim
+    return Claim(name="trap", kind=kind, latex="f", result="g", shapes=shapes,
+                 function=function, claim=claim, wrong=wrong, mistake="a deliberate one",
+                 exact_sizes=None)
+
+
+def test_a_catalogue_claim_cannot_move_the_point_or_change_a_constant():
+    """Claim.check() calls the claim on the point's values before and inside the checks: a
+    claim that zeroes the point (so that a wrong VJP, G, looks like cos(0) G) or overwrites
+    the constant A (so that ones look like the gradient of tr(XA)) is refused by name; the
+    same values returned honestly FAIL, and the right claims PASS."""
+    def vjp_zeroes_the_point(X, G):
+        X *= 0
+        return np.cos(X) * G
+
+    def gradient_overwrites_a(X, A):
+        A[...] = 1.0
+        return A.T
+
+    vjp = lambda claim: _claim("vjp", {"X": "mn"}, lambda X: np.sin(X), claim, lambda X, G: 7 * G)
+    with pytest.raises(CallError, match=r"claim \(vjp_zeroes_the_point\) modified its argument X "):
+        vjp(vjp_zeroes_the_point).check()
+    assert vjp(lambda X, G: G).check().verdict == "FAILED"
+    assert vjp(lambda X, G: np.cos(X) * G).check().verdict == "PASSED"
+    grad = lambda claim: _claim("gradient", {"X": "mn", "A": "nm"},
+                                lambda X, A: np.trace(X @ A), claim, lambda X, A: 2 * A.T)
+    with pytest.raises(CallError, match=r"claim \(gradient_overwrites_a\) modified its argument A "):
+        grad(gradient_overwrites_a).check()
+    assert grad(lambda X, A: np.ones_like(A.T)).check().verdict == "FAILED"
+    assert grad(lambda X, A: A.T).check().verdict == "PASSED"
+
+
+def test_a_derivation_step_cannot_change_the_values_of_the_steps_after_it():
+    from matcalc import frob
+    from matcalc.derivation import Derivation, Step
+
+    def zeroes_a(A, x, dx):   # a wrong first step that also zeroes A for the steps after it
+        value = frob(dx, A @ x)
+        A[...] = 0.0
+        return value
+
+    d = Derivation("x^T A x", {"A": "nn", "x": "n1"}, "x",
+                   function=lambda A, x: (x.T @ A @ x)[0, 0],
+                   steps=[Step(r"\d x^\T A x", zeroes_a),
+                          Step(r"(A + A^\T)x : \d x", lambda A, x, dx: frob((A + A.T) @ x, dx))],
+                   gradient=lambda A, x: (A + A.T) @ x, exact_sizes=None, numeric_sizes={"n": 3})
+    with pytest.raises(ValueError, match="modified its argument A in place"):
+        d.check()
+
+
 # --- scales from 1e-300 to 1e300 -------------------------------------------------------------
 
 half_square = lambda X: 0.5 * np.sum(X ** 2)  # gradient X

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import inspect
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -270,6 +272,31 @@ def call_unchanged(fn: Function, args: Sequence[Array], role: str,
         message = _modified(label, name, original, given)
         if message:
             raise CallError(message)
+    return out
+
+
+def call_keywords_unchanged(fn: Function, kwargs: Mapping[str, Any], role: str) -> object:
+    """``fn(**kwargs)`` with copies of the numpy arrays among ``kwargs``; CallError naming
+    ``fn`` (by ``role``) and the argument (by its keyword) if ``fn`` modifies one of them in
+    place, so a function cannot move the point it is evaluated at, or change a constant, for
+    the calls after it. Other values are passed as they are; exceptions propagate.
+
+    >>> def claim(X, A):
+    ...     A[...] = 1.0
+    ...     return A.T
+    >>> call_keywords_unchanged(claim, {"X": np.zeros(2), "A": np.zeros(2)}, "claim")
+    Traceback (most recent call last):
+    ...
+    matcalc._inputs.CallError: claim modified its argument A in place (2 of 2 entries changed, e.g. at index (0,): 0.0 -> 1.0). A function that is checked must not change its arguments: work on a copy (A = A * 2 rather than A *= 2, or A = A.copy() first)
+    """
+    copies = {k: np.array(v, copy=True) if isinstance(v, np.ndarray) else v
+              for k, v in kwargs.items()}
+    out = fn(**copies)
+    for name, original in kwargs.items():
+        if isinstance(original, np.ndarray):
+            message = _modified(describe(fn, role), name, original, copies[name])
+            if message:
+                raise CallError(message)
     return out
 
 

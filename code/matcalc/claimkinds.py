@@ -125,13 +125,13 @@ def check_gradient_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts
     if claim.point is not None:
         checks = _gradient_checks(claim, kinds, [values(claim, kinds, s) for s in claim.seeds],
                                   lambda env: call_by_name(claim.function, env),
-                                  lambda env: call_by_name(G, env))
+                                  lambda env: call_by_name(G, env, "claim"))
         return _judged(claim, None, checks)
     env = Variables(claim.shapes, kinds, claim.wrt).numbers(claim.numeric_sizes, seed=0)
     grad, = _gradient_checks(claim, kinds, [env], lambda e: call_by_name(claim.function, e),
-                             lambda e: call_by_name(G, e))
+                             lambda e: call_by_name(G, e, "claim"))
     step = Step(rf"{claim.result} : \d {var}",
-                lambda **e: frob(call_by_name(G, e), e["d" + var]))
+                lambda **e: frob(call_by_name(G, e, "claim"), e["d" + var]))
     link = _first_link(_derivation(claim, kinds, exact, step))
     return _result(link.get("exact"), grad, _how(link.get("exact"), claim, grad))
 
@@ -170,11 +170,12 @@ def check_differential_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[P
             env = values(claim, kinds, seed)
             checks.append(check_differential(
                 lambda V, env=env: call_by_name(claim.function, {**env, var: V}),
-                lambda V, dV, env=env: call_by_name(D, {**env, var: V, dvar: dV}),
+                lambda V, dV, env=env: call_by_name(D, {**env, var: V, dvar: dV}, "claim"),
                 env[var], seed=seed, project=_projection(kinds, var)))
         return _judged(claim, None, checks)
     env = Variables(claim.shapes, kinds, claim.wrt).numbers(claim.numeric_sizes, seed=0)
-    require_shape(claim, "differential", call_by_name(D, env), call_by_name(claim.function, env),
+    require_shape(claim, "differential", call_by_name(D, env, "claim"),
+                  call_by_name(claim.function, env),
                   "the function's value")
     link = _first_link(_derivation(claim, kinds, exact, Step(str(claim.result), D)))
     ident, numeric = link.get("exact"), link["numeric"]
@@ -197,7 +198,7 @@ def check_jacobian_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts
     for seed in claim.seeds[:2]:
         env = values(claim, kinds, seed)
         J = jacobian(lambda V, env=env: call_by_name(claim.function, {**env, var: V}), env[var])
-        claimed = np.asarray(call_by_name(claim.claim, env), dtype=float)
+        claimed = np.asarray(call_by_name(claim.claim, env, "claim"), dtype=float)
         require_shape(claim, "Jacobian", claimed, J, "the function's Jacobian")
         got = compare(claimed, J, what="every entry of the Jacobian array",
                       tolerance=1e-6, sizes=None if claim.point else claim.numeric_sizes)
@@ -218,7 +219,7 @@ def _exact_hessian(claim: Claim, kinds: Kinds) -> Result:
     V, W = matrix("V", *sym[var].shape), matrix("W", *sym[var].shape)
     moved = {**sym, var: sym[var] + s * V + t * W}
     second = sp.diff(scalar(call_by_name(claim.function, moved)), s, t).subs({s: 0, t: 0})
-    return verify(second, frob(W, call_by_name(claim.claim, {**sym, "V": V})))
+    return verify(second, frob(W, call_by_name(claim.claim, {**sym, "V": V}, "claim")))
 
 
 def check_hessian_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts, str]:
@@ -240,11 +241,11 @@ def check_hessian_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts,
     for seed in claim.seeds[:2]:
         env = values(claim, kinds, seed)
         require_shape(claim, "Hessian-vector product H[V]",
-                      call_by_name(claim.claim, {**env, "V": env[var]}), env[var], var)
+                      call_by_name(claim.claim, {**env, "V": env[var]}, "claim"), env[var], var)
         checks.append(check_hessian(
             lambda Y, env=env: call_by_name(claim.function, {**env, var: Y}), env[var],
-            hvp=lambda Y, V, env=env: call_by_name(claim.claim, {**env, var: Y, "V": V}),
-            grad=lambda Y, env=env: call_by_name(gradient, {**env, var: Y}), seed=seed))
+            hvp=lambda Y, V, env=env: call_by_name(claim.claim, {**env, var: Y, "V": V}, "claim"),
+            grad=lambda Y, env=env: call_by_name(gradient, {**env, var: Y}, "claim"), seed=seed))
     return _judged(claim, ident, checks)
 
 
@@ -268,9 +269,9 @@ def check_partials_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts
                         claim.wrt).symbols(claim.exact_sizes)
         value = scalar(call_by_name(claim.function, sym))
         parts += (("exact", verify(symbolic_gradient(value, sym[var]),
-                                   call_by_name(claim.claim, sym))),)
+                                   call_by_name(claim.claim, sym, "claim"))),)
     as_gradient = check_gradient(lambda Y: call_by_name(claim.function, {**env, var: Y}),
-                                 lambda Y: call_by_name(claim.claim, {**env, var: Y}),
+                                 lambda Y: call_by_name(claim.claim, {**env, var: Y}, "claim"),
                                  env[var], project=lambda V: (V + V.T) / 2)
     parts += ((CONTROL + "as a gradient", as_gradient),)
     how = (f"exact: proved at {sizes_text(claim.exact_sizes)} as partial derivatives by the "
@@ -296,7 +297,7 @@ def check_diagonal_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts
         return np.diag(np.diag(V))
 
     result = check_gradient(lambda Y: call_by_name(claim.function, {**env, var: Y}),
-                            lambda Y: call_by_name(claim.claim, {**env, var: Y}),
+                            lambda Y: call_by_name(claim.claim, {**env, var: Y}, "claim"),
                             diag(env[var]), project=diag)
     how = (f"numeric: gradient along diagonal directions at "
            f"{sizes_text(claim.numeric_sizes)}, relative error {result.error:.0e}")
@@ -323,7 +324,7 @@ def _exact_vjp(claim: Claim, kinds: Kinds) -> Result:
     t = sp.Dummy("t")
     moved = {**sym, var: sym[var] + t * sym["d" + var]}
     true = sp.diff(_pair(G, call_by_name(claim.function, moved)), t).subs(t, 0)
-    claimed = call_by_name(claim.claim, {**sym, "G": G})
+    claimed = call_by_name(claim.claim, {**sym, "G": G}, "claim")
     require_shape(claim, "vector-Jacobian product", claimed, sym[var], var)
     return verify(true, frob(claimed, sym["d" + var]))
 
@@ -346,7 +347,7 @@ def check_vjp_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts, str
         envs = [upstream(claim, kinds, seed) for seed in claim.seeds]
         checks = _gradient_checks(claim, kinds, envs,
                                   lambda env: _pair(env["G"], call_by_name(claim.function, env)),
-                                  lambda env: call_by_name(claim.claim, env))
+                                  lambda env: call_by_name(claim.claim, env, "claim"))
         return _judged(claim, ident, checks)
     checks = []
     for seed in claim.seeds:
@@ -376,11 +377,11 @@ def check_identity_claim(claim: Claim, kinds: Kinds, exact: bool) -> tuple[Parts
     if exact and claim.exact_sizes is not None:
         sym = symbols(claim, kinds)
         ident = dataclasses.replace(verify(call_by_name(claim.function, sym),
-                                           call_by_name(claim.claim, sym)),
+                                           call_by_name(claim.claim, sym, "claim")),
                                     sizes=dict(claim.exact_sizes))
     env = values(claim, kinds, 0)
     left = np.asarray(call_by_name(claim.function, env), dtype=float)
-    right = np.asarray(call_by_name(claim.claim, env), dtype=float)
+    right = np.asarray(call_by_name(claim.claim, env, "claim"), dtype=float)
     if left.shape != right.shape:
         raise ValueError(f"claim {claim.name!r}: the left side has shape {left.shape}, the "
                          f"right side {right.shape} at sizes {_where(claim)}")

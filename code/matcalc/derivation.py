@@ -38,7 +38,8 @@ from .frobenius import frob
 from .plaintext import plain
 from .report import Report
 from .symbolic import verify, verify_differential
-from .variables import Variables, arguments
+from ._inputs import CallError
+from .variables import Variables, arguments, call_by_name
 
 __all__ = ["Step", "Derivation", "chain"]
 
@@ -153,7 +154,9 @@ class Derivation:
     def _call(self, fn, env, what="expression"):
         args = arguments(fn, env)
         try:
-            return fn(**args)
+            return call_by_name(fn, args, what)
+        except CallError as exc:  # it changed an argument in place: the message names it
+            raise ValueError(f"derivation {self.name!r}: {exc}") from None
         except Exception as exc:
             shapes = ", ".join(f"{k}: {tuple(v.shape)}" for k, v in args.items()
                                if hasattr(v, "shape"))

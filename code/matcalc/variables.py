@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._inputs import call_keywords_unchanged
 from .backend import rng as make_rng
 
 if TYPE_CHECKING:
@@ -221,11 +222,13 @@ def _read_parameters(fn: Function) -> tuple[tuple[str, ...], tuple[str, ...], bo
 _cached_parameters = functools.lru_cache(maxsize=4096)(_read_parameters)
 
 
-def call_by_name(fn: Function, env: Mapping[str, Any]) -> Any:
+def call_by_name(fn: Function, env: Mapping[str, Any], role: str = "function") -> Any:
     """``fn`` called with the variables it names, taken from ``env`` (see
-    :func:`arguments`, whose ValueError it raises); returns what ``fn`` returns.
+    :func:`arguments`, whose ValueError it raises); returns what ``fn`` returns. Arrays are
+    passed as copies: a ``fn`` that changes one in place gets a ValueError (CallError)
+    naming it by ``role`` and the variable, and ``env`` is left as it was.
 
     >>> call_by_name(lambda A, X: A - X, {"X": 1, "A": 5, "B": 0})
     4
     """
-    return fn(**arguments(fn, env))
+    return call_keywords_unchanged(fn, arguments(fn, env), role)
