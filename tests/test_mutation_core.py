@@ -1106,9 +1106,10 @@ def test_noise_step_is_a_thousand_ulps_or_a_quarter_root_of_eps():
 
 def test_compare_messages_and_boundaries():
     d, _ = compare(0.0, 0.0, est(1e-15, 1e-14, noise=1e-14), 1e-8, zero="underflow")
-    assert d.note == ("f's rounding level here is below the smallest normal float (its values "
-                      "underflow): values that agree there are no evidence. Rescale f or X "
-                      "(numerical derivative: n)")
+    assert d.note == ("f's rounding level here is below the smallest normal float: its values "
+                      "underflow, or are exactly zero (a dead ReLU, a zero factor), and values "
+                      "that agree there are no evidence. If f is zero near X its gradient there "
+                      "is zero; otherwise rescale f or X (numerical derivative: n)")
     d, _ = compare(2e-15, 0.0, est(1e-15, 1e-14, noise=1e-14, note=""), 1e-8)
     assert d.note == ("claim and numeric value are both at the rounding level of the numerical "
                       "derivative here, and only a claim of exactly zero passes as zero to "

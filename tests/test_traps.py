@@ -305,7 +305,7 @@ def test_no_scale_passes_a_wrong_gradient(scale):
 def test_underflowed_values_are_no_evidence_and_say_so():
     result = check_gradient(half_square, lambda X: 1e10 * X, X0 * 1e-170)
     assert result.verdict == "UNRESOLVED"
-    assert "underflow" in str(result) and "Rescale f or X" in str(result)
+    assert "underflow" in str(result) and "rescale f or X" in str(result)
 
 
 def test_overflowing_values_are_refused_by_name():
@@ -602,3 +602,17 @@ def test_a_float32_hessian_is_symmetric_to_float32_rounding():
     skew32 = lambda x, V: ((A + skew) @ V).astype(np.float32)
     result = check_hessian(f, x, hvp=skew32, grad=g, rtol=1e-3)
     assert result.verdict == "FAILED" and "not symmetric" in str(result)
+
+
+def test_a_function_exactly_zero_nearby_is_not_confirmed_and_the_advice_says_why():
+    """A dead ReLU: f is exactly 0 at and around X. Values that are exactly zero and values
+    that underflowed look alike, so even the right claim (0) is not confirmed; the report
+    must not advise 'rtol=0e+00' or call an accuracy of 0 coarse."""
+    X = -1 - np.abs(X0)
+    relu_sq = lambda X: np.sum(np.maximum(X, 0) ** 2)
+    right = check_gradient(relu_sq, lambda X: 2 * np.maximum(X, 0), X)
+    assert right.verdict == "UNRESOLVED"
+    text = str(right)
+    assert "exactly zero (a dead ReLU" in text and "no evidence" in text
+    assert "rtol=0e+00" not in text and "accurate only to 0.0e+00" not in text
+    assert check_gradient(relu_sq, lambda X: X, X).verdict == "FAILED"

@@ -190,6 +190,9 @@ def _header(r: CheckResult) -> str:
         text += (f"\n  not confirmed: the numerical derivative is accurate only to "
                  f"{r.achievable:.1e} relative here, so it cannot tell a right claim "
                  f"from a wrong one at this point (see the notes)")
+    elif r.verdict == UNRESOLVED and not r.achievable > r.tolerance:
+        text += ("\n  not confirmed: the values agree, but agreement at this point is no "
+                 "evidence (see the notes)")
     elif r.verdict == UNRESOLVED:
         text += (f"\n  not confirmed: the numerical derivative is accurate only to "
                  f"{r.achievable:.1e} relative here, coarser than the tolerance. Try a "

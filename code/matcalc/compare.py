@@ -151,8 +151,10 @@ def compare(claimed: ArrayLike, claim_rounding: float, estimate: Estimate, rtol:
 
 def _why_not_zero(zero):
     if zero == "underflow":
-        return ("f's rounding level here is below the smallest normal float (its values "
-                "underflow): values that agree there are no evidence. Rescale f or X")
+        return ("f's rounding level here is below the smallest normal float: its values "
+                "underflow, or are exactly zero (a dead ReLU, a zero factor), and values that "
+                "agree there are no evidence. If f is zero near X its gradient there is zero; "
+                "otherwise rescale f or X")
     return ("claim and numeric value are both at the rounding level of the numerical "
             "derivative here, and only a claim of exactly zero passes as zero to rounding")
 
