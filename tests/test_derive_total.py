@@ -79,6 +79,30 @@ def test_a_point_at_fault_is_never_called_a_failed_check():
     assert not isinstance(info.value, DerivationFailed)
 
 
+@pytest.mark.parametrize("c", [100, 1000])
+def test_large_logits_through_sigmoid_and_softplus_are_derived(c):
+    """The engine's own numpy evaluator once wrote sigmoid as (1 + tanh(x/2))/2, exactly 0
+    below x = -37: at logits of 100 the right gradient of softplus was reported as a failed
+    check. The stable forms keep e^x/(1 + e^x) for x < 0 (analytic, for the complex step)."""
+    z = vector("z", "n")
+    assert str(derive(total(softplus(c * z)), "z").gradient) == f"{c} sigmoid({c} z)"
+    assert derive(total(sigmoid(c * z)), "z").passed
+
+
+def test_the_evaluators_sigmoid_and_softplus_are_right_in_their_tails():
+    from matcalc.derive.backends import NumpyValues
+    values = NumpyValues()
+    sig, soft = values.entrywise("sigmoid"), values.entrywise("softplus")
+    x = np.array([-745.0, -40.0, 0.0, 40.0, 800.0])
+    assert np.allclose(sig(x), [np.exp(-745.0), np.exp(-40.0) / (1 + np.exp(-40.0)), 0.5,
+                                1 / (1 + np.exp(-40.0)), 1.0], rtol=1e-14, atol=0)
+    assert sig(x)[0] > 0 and np.all(np.isfinite(soft(x)))
+    assert np.allclose(soft(x), [np.exp(-745.0), np.log1p(np.exp(-40.0)), np.log(2), 40.0, 800.0],
+                       rtol=1e-14, atol=0)
+    h, y = 1e-20, x[1:]  # the complex step goes through both halves
+    assert np.allclose(np.imag(soft(y + 1j * h)) / h, sig(y), rtol=1e-12, atol=0)
+
+
 def test_positive_samples_are_tried_for_logarithms():
     A = matrix("A", "m", "n")
     r = derive(total(log(A)), "A")
@@ -127,6 +151,40 @@ def test_a_time_cap_refuses_rather_than_hangs():
     from matcalc.derive.budget import TimeCapExceeded
     with pytest.raises(TimeCapExceeded, match="time cap of 0 s"):
         derive(0.5 * fro(W @ X - Y) ** 2, "W", time_cap=0)
+
+
+def test_the_exact_check_stops_inside_a_long_sum_when_the_time_is_up(monkeypatch):
+    """sympy cannot be interrupted inside one call, so the exact check asks the deadline at
+    every node it evaluates and between the terms of a sum it differentiates. A 200-term
+    sum once ran the whole symbolic derivative (~10 s) after the deadline had passed: with a
+    budget that runs out after 50 questions, not one term is differentiated."""
+    import sympy as sp
+    from matcalc.derive.budget import Budget
+    from matcalc.derive.chain import Chain
+    from matcalc.derive.exact import exact_check
+    from matcalc.derive.result import Step
+    from matcalc.derive.rewrites import differential_variable
+
+    class Asked(Budget):
+        asked = 0
+
+        def remaining(self):
+            self.asked += 1
+            return 100.0 if self.asked <= 50 else -1.0
+
+    As = {f"A{i}": matrix(f"A{i}", "k", "m") for i in range(200)}
+    f = fro(As["A0"] @ W) ** 2
+    for A in list(As.values())[1:]:
+        f = f + fro(A @ W) ** 2
+    dW = differential_variable(W)
+    chain = Chain(f, W, dW, (Step(frob(W, dW), "a step"),), (), {"W": W, **As})
+    differentiated = []
+    original = sp.diff
+    monkeypatch.setattr(sp, "diff", lambda *a, **k: differentiated.append(1) or original(*a, **k))
+    budget = Asked(60)
+    check, why = exact_check(chain, {"m": 2, "n": 2, "k": 2}, budget)
+    assert check is None and why == "the time cap stopped it (60 s)"
+    assert differentiated == [] and budget.asked <= 52
 
 
 # -- Kronecker products and vec ------------------------------------------------------------------

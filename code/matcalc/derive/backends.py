@@ -186,13 +186,28 @@ class NumpyValues:
         np = self.np
         real = lambda x: np.real(np.asarray(x))
         return {"exp": np.exp, "log": np.log, "tanh": np.tanh,
-                "sigmoid": lambda x: 0.5 * (1 + np.tanh(0.5 * np.asarray(x))),
-                "softplus": lambda x: np.where(real(x) > 30, x, np.log1p(np.exp(
-                    np.where(real(x) > 30, 0, x)))),
+                "sigmoid": self._sigmoid, "softplus": self._softplus,
                 "sqrt": np.sqrt, "abs": lambda x: np.sign(real(x)) * x,
                 "relu": lambda x: np.where(real(x) > 0, x, 0.0),
                 "sign": lambda x: np.sign(real(x)),
                 "step": lambda x: (real(x) > 0).astype(float)}[op]
+
+    def _sigmoid(self, x: Any) -> Any:
+        """1/(1 + e^-x) without overflow or a premature 0: e^x/(1 + e^x) where Re x < 0
+        (0.5 (1 + tanh(x/2)) is exactly 0 below x = -37, where sigmoid is 1e-17).
+        Analytic in each half, so the complex step goes through it."""
+        np = self.np
+        x = np.asarray(x)
+        negative = np.real(x) < 0
+        e = np.exp(np.where(negative, x, -x))
+        return np.where(negative, e / (1 + e), 1 / (1 + e))
+
+    def _softplus(self, x: Any) -> Any:
+        """log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), without overflow."""
+        np = self.np
+        x = np.asarray(x)
+        positive = np.real(x) > 0
+        return np.where(positive, x, 0) + np.log1p(np.exp(np.where(positive, -x, x)))
 
     def softmax(self, Z: Any, axis: int) -> Any:
         np = self.np

@@ -20,10 +20,11 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from .budget import Budget
 from .chain import Chain, sizes_text
-from .evaluate import dimension_size, evaluate
+from .evaluate import Undefined, dimension_size, evaluate
 from .expr import ELEMENTWISE, Expr
 from .points import symbolic_point
 from ..checkresult import FAILED, PASSED
@@ -111,20 +112,35 @@ def _entries(value) -> list:
 
 
 def _differences(chain: Chain, env: dict, variables: dict, index: int, lhs, rhs,
-                 memo: dict) -> list:
+                 memo: dict, deadline: Callable[[], bool]) -> list:
     """The entries of (left side - right side) of a link; for link 0 the left side is the
-    derivative of the function along d<X> at t = 0, computed by sympy from F(X + t dX)."""
+    derivative of the function along d<X> at t = 0, computed by sympy from F(X + t dX).
+    The deadline is asked at every node of the expressions and between the terms of a sum
+    that is differentiated (sympy cannot be interrupted inside one call): raises
+    :class:`Undefined` when it has passed."""
     import sympy as sp
-    right = evaluate(rhs, env, variables, memo=memo)
+    stop = lambda node, out, vals, values: "(the time cap)" if deadline() else None
+    right = evaluate(rhs, env, variables, inspect=stop, memo=memo)
     if index == 0:
         t = sp.Dummy("t")
         name = chain.variable.name
         moved = {**env, name: env[name] + t * env[chain.dvariable.name]}
-        value = evaluate(chain.function, moved, variables)
-        left = [sp.diff(v, t).subs(t, 0) for v in _entries(value)]
+        value = evaluate(chain.function, moved, variables, inspect=stop)
+        left = [_derivative_at_zero(v, t, deadline) for v in _entries(value)]
     else:
-        left = _entries(evaluate(lhs, env, variables, memo=memo))
+        left = _entries(evaluate(lhs, env, variables, inspect=stop, memo=memo))
     return [a - b for a, b in zip(left, _entries(right))]
+
+
+def _derivative_at_zero(value, t, deadline: Callable[[], bool]):
+    """d/dt value at t = 0, a sum term by term, asking the deadline between terms."""
+    import sympy as sp
+    parts = []
+    for term in (value.args if value.is_Add else (value,)):
+        if deadline():
+            raise Undefined("the exact check", "(the time cap)")
+        parts.append(sp.diff(term, t).subs(t, 0))
+    return sp.Add(*parts)
 
 
 def _counter_example(difference) -> str:
@@ -189,8 +205,13 @@ def exact_check(chain: Chain, sizes: dict, budget: Budget, reserve: float = 1.0)
         if deadline():
             reason = f"the time cap stopped it ({budget.cap:g} s)"
             break
-        zero, detail = _decide(_differences(chain, env, variables, index, lhs, rhs, memo),
-                               deadline)
+        try:
+            differences = _differences(chain, env, variables, index, lhs, rhs, memo, deadline)
+        except Undefined as exc:
+            reason = (f"the time cap stopped it ({budget.cap:g} s)" if deadline() else
+                      f"link {index} could not be evaluated symbolically: {exc}")
+            break
+        zero, detail = _decide(differences, deadline)
         if zero is False:
             return engine_check("exact", FAILED, f"link {index} disproved exactly at "
                                 f"{sizes_text(sizes)} (sympy)", 1.0,
