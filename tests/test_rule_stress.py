@@ -346,3 +346,33 @@ def test_the_stable_forms_benchmark_runs_and_shows_the_old_forms_failing(capsys)
     pinv_table = out[out.index("| σ_min | normal equations | SVD |"):]
     pinv_1e8 = next(line for line in pinv_table.splitlines() if line.startswith("| 1e-08 |"))
     assert float(pinv_1e8.split("|")[2]) > 1e-2 > 1e-6 > float(pinv_1e8.split("|")[3])
+
+
+# --- the Schatten p-norm at any scale and order -------------------------------------------
+
+@pytest.mark.parametrize("scale", [1e-200, 1e-110, 1.0, 1e105, 1e200])
+@pytest.mark.parametrize("p", [1.5, 3, 400])
+def test_schatten_norm_and_gradient_at_any_scale_match_mpmath(scale, p):
+    """‖A‖_p and its gradient U diag((σ/‖A‖_p)^{p-1}) Vᵀ were computed through Σσ^p, which
+    overflowed to inf (a zero gradient) at 1e105 and gave NaN at 1e-110; p = 400 gave zeros."""
+    import warnings
+
+    from matcalc.decompositions.spectral import schatten, schatten_grad
+    s = np.array([1.0, 2.0, 0.5])
+    A = scale * np.diag(s)
+    with mp.workdps(50), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        norm = mp.mpf(scale) * mp.fsum(mp.mpf(x) ** p for x in s) ** (mp.mpf(1) / p)
+        grad = [(mp.mpf(x) * scale / norm) ** (p - 1) for x in s]
+        assert abs(schatten(A, p) - float(norm)) <= 1e-14 * float(norm)
+        G = schatten_grad(A, p)
+    assert np.allclose(np.diag(G), [float(g) for g in grad], rtol=1e-13, atol=1e-300)
+    assert np.count_nonzero(G - np.diag(np.diag(G))) == 0
+
+
+@pytest.mark.parametrize("p", [0.5, 0, -1, float("inf"), float("nan"), "2", True, None])
+def test_schatten_refuses_an_order_that_is_not_a_norm_by_name(p):
+    from matcalc.decompositions.spectral import schatten, schatten_grad
+    for f in (schatten, schatten_grad):
+        with pytest.raises(ValueError, match=r"p must be a real number with 1 <= p < inf"):
+            f(np.diag([1.0, 2.0]), p)

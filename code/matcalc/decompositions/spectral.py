@@ -83,32 +83,52 @@ def nuclear_norm_grad(A: Array) -> Array:
 
 @keeps_float32
 def schatten(A: Array, p: float) -> float:
-    """The Schatten p-norm ``(Σ σ_i^p)^{1/p}`` (p >= 1; p = 1 nuclear, p = 2 Frobenius).
+    """The Schatten p-norm ``(Σ σ_i^p)^{1/p}`` (1 <= p < inf; p = 1 nuclear, p = 2
+    Frobenius), computed as σ_max (Σ (σ_i/σ_max)^p)^{1/p}: no overflow or underflow of the
+    powers where the norm itself is a float. ValueError naming ``p`` outside [1, inf).
 
     >>> round(float(schatten(np.diag([3., 4.]), 2)), 12)
     5.0
+    >>> float(schatten(1e200 * np.diag([3., 4.]), 3)) > 4e200
+    True
     """
+    p = _schatten_order(p, "schatten")
     s = _thin_svd(A, "schatten")[2]
-    return float(np.sum(s ** p) ** (1 / p))
+    top = float(np.max(s, initial=0.0))
+    if top == 0.0:
+        return 0.0
+    return float(top * np.sum((s / top) ** p) ** (1 / p))
+
+
+def _schatten_order(p: object, name: str) -> float:
+    if isinstance(p, bool) or not isinstance(p, int | float | np.integer | np.floating) \
+            or not 1 <= float(p) < np.inf:
+        raise ValueError(f"{name}: p must be a real number with 1 <= p < inf (below 1 it is "
+                         f"not a norm; p = inf is the spectral norm, svd.spectral_norm), got "
+                         f"p={p!r}")
+    return float(p)
 
 
 @keeps_float32
 def schatten_grad(A: Array, p: float) -> Array:
-    """Lewis: ∇‖A‖_p = ‖A‖_p^{1−p} U diag(σ^{p−1}) Vᵀ, right at ties and, for p > 1, at zero
-    singular values; RankError at A = 0 (a norm's kink) and, for p = 1, at a zero singular
-    value.
+    """Lewis: ∇‖A‖_p = ‖A‖_p^{1−p} U diag(σ^{p−1}) Vᵀ = U diag((σ/‖A‖_p)^{p−1}) Vᵀ, right at
+    ties and, for p > 1, at zero singular values; RankError at A = 0 (a norm's kink) and, for
+    p = 1, at a zero singular value; ValueError naming ``p`` outside [1, inf). The ratios
+    σ/‖A‖_p are at most 1, so nothing overflows at any scale of A or any p.
 
     >>> schatten_grad(np.diag([3., 4.]), 2).tolist()
     [[0.6, 0.0], [0.0, 0.8]]
     """
+    p = _schatten_order(p, "schatten_grad")
     if p == 1:
         return nuclear_norm_grad(A)
     A, U, s, V = _thin_svd(A, "schatten_grad")
     if not np.any(s > 0):
         raise RankError(f"schatten_grad: A (shape {A.shape}) is zero, where a norm has a kink "
                         f"and no gradient")
-    norm = np.sum(s ** p) ** (1 / p)
-    return (U * (s / norm) ** (p - 1)) @ V.T
+    t = s / np.max(s)
+    ratio = t / np.sum(t ** p) ** (1 / p)
+    return (U * ratio ** (p - 1)) @ V.T
 
 
 @dataclass(frozen=True)
