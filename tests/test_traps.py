@@ -616,3 +616,33 @@ def test_a_function_exactly_zero_nearby_is_not_confirmed_and_the_advice_says_why
     assert "exactly zero (a dead ReLU" in text and "no evidence" in text
     assert "rtol=0e+00" not in text and "accurate only to 0.0e+00" not in text
     assert check_gradient(relu_sq, lambda X: X, X).verdict == "FAILED"
+
+
+@pytest.mark.parametrize("project, error, match", [
+    (3, TypeError, "project must be a callable"),
+    (lambda V: 1 / 0, CallError, "project raised ZeroDivisionError"),
+    (lambda X, V: V, CallError, "project raised TypeError"),
+    (lambda V: V + 1j, CallError, r"project\(V\) has complex values"),
+    (lambda V: V * np.nan, CallError, r"project\(V\) .* non-finite"),
+    (lambda V: V[:1], ValueError, r"project\(V\) has shape \(1, 2\), but X has shape \(3, 2\)"),
+])
+def test_a_bad_projection_is_named_not_blamed_on_the_claim(project, error, match):
+    for check in (lambda: check_gradient(half_square, lambda X: X, X0, project=project),
+                  lambda: check_differential(np.sin, lambda X, dX: np.cos(X) * dX, X0,
+                                             project=project)):
+        with pytest.raises(error, match=match):
+            check()
+
+
+@pytest.mark.parametrize("options, match", [
+    ({"eps": np.nan}, "eps must be a number with 0 < eps < 1, got eps=nan"),
+    ({"eps": 0.0}, "eps must be"),
+    ({"resolution": -1.0}, "resolution must be a finite number >= 0"),
+    ({"noise": -1.0}, "noise must be a finite number >= 0, or None"),
+    ({"noise_safety": np.inf}, "noise_safety must be"),
+    ({"relative_resolution": -2.0}, "relative_resolution must be"),
+    ({"out_shape": (5,)}, r"F\(X\) has shape \(\), but out_shape has shape \(5,\)"),
+])
+def test_directional_derivative_names_a_bad_setting(options, match):
+    with pytest.raises(ValueError, match=match):
+        directional_derivative(half_square, X0, X0, **options)

@@ -166,6 +166,27 @@ def require_directions(directions: object) -> int:
     return int(value)
 
 
+def require_settings(**settings: object) -> None:
+    """ValueError naming a numerical setting of :func:`~matcalc.directional_derivative` that
+    is not a finite number in its range: eps in (0, 1), the others >= 0 (None: not given,
+    except for eps and resolution).
+
+    >>> require_settings(eps=2.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: eps must be a number with 0 < eps < 1, got eps=2.0
+    """
+    for key, value in settings.items():
+        if value is None and key not in ("eps", "resolution"):
+            continue
+        number = float(value) if isinstance(value, numbers.Real) \
+            and not isinstance(value, bool) else float("nan")
+        if not (np.isfinite(number) and (0 < number < 1 if key == "eps" else number >= 0)):
+            allowed = "a number with 0 < eps < 1" if key == "eps" else \
+                "a finite number >= 0" + ("" if key == "resolution" else ", or None")
+            raise ValueError(f"{key} must be {allowed}, got {key}={value!r}")
+
+
 def require_method(method: object) -> str:
     """Raise ValueError unless ``method`` is one of :data:`METHODS`.
 

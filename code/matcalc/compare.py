@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._inputs import require_shape
+from ._inputs import call_at, require_callable, require_shape
 from .checkresult import FAILED, PASSED, UNRESOLVED, CheckResult
 from .scaled import binary_scale, norm
 from .types import Array
@@ -79,7 +79,9 @@ class Direction:
 
 def random_direction(rng: np.random.Generator, shape: tuple,
                      project: Callable | None = None) -> Array:
-    """A standard normal direction of ``shape``, passed through ``project`` if given.
+    """A standard normal direction of ``shape``, passed through ``project`` if given
+    (ValueError naming ``project`` if it is not callable, raises, changes V in place, or
+    returns values that are not real and finite, or of another shape).
 
     >>> from matcalc.backend import rng
     >>> random_direction(rng("directions"), (2, 3)).shape
@@ -88,7 +90,8 @@ def random_direction(rng: np.random.Generator, shape: tuple,
     V = rng.standard_normal(shape)
     if project is None:
         return V
-    P = np.asarray(project(V), dtype=float)
+    require_callable(project, "project")
+    P = call_at(project, (V,), "project", ("V",), "a projected direction")[0]
     require_shape(P, shape, "project(V)", "X", "a projected direction has the shape of X")
     if not np.any(P):
         raise ValueError("project(V) returned zero: the allowed directions are empty")

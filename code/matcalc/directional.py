@@ -15,19 +15,19 @@ The derivative of F at X along V is estimated two ways:
   ``patience`` further levels did not improve on the best; never merely because coarse
   levels agree.
 
-The complex step is trusted only where central differences confirm it to ``CONFIRM``
-relative accuracy (or to their rounding floor), and even then it is credited with an error
-no smaller than its observed distance to them: a function that numpy does not compute
-complex-analytically (``abs``, ``eigh``, ``svd``, ``cholesky``, ``slogdet``, a conjugate)
-falls back to central differences instead of silently reporting something else.
+The complex step is trusted only where central differences confirm it to ``CONFIRM`` relative
+accuracy (or to their rounding floor), and even then it is credited with an error no smaller
+than its observed distance to them: a function that numpy does not compute complex-analytically
+(``abs``, ``eigh``, ``svd``, ``cholesky``, ``slogdet``, a conjugate) falls back to central
+differences instead of silently reporting something else.
 
-Evaluations of F that raise ``ValueError`` (``LinAlgError`` is one) or ``ArithmeticError``,
-or return NaN, inf or complex values, leave F's domain: that step is skipped. Any other
-exception at a perturbed point is re-raised as a ``PerturbedPointError`` saying where.
-Rounding errors scale with ``eps``, the machine epsilon of the precision F computes in, and
-are never taken below ``QUANTUM`` (values that underflow are not exact). Every step is
-relative to rms(X) / rms(V) and norms are binary-scaled (:mod:`matcalc.scaled`): F and X
-multiplied by powers of 2 multiply every number here exactly, while values stay normal.
+Evaluations of F that raise ``ValueError`` (``LinAlgError`` is one) or ``ArithmeticError``, or
+return NaN, inf or complex values, leave F's domain: that step is skipped. Any other exception
+at a perturbed point is re-raised as a ``PerturbedPointError`` saying where. Rounding errors
+scale with ``eps``, the machine epsilon of the precision F computes in, and are never taken
+below ``QUANTUM`` (values that underflow are not exact). Every step is relative to rms(X) /
+rms(V) and norms are binary-scaled (:mod:`matcalc.scaled`): F and X multiplied by powers of 2
+multiply every number here exactly, while values stay normal.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._inputs import (PerturbedPointError, as_real_array, call_at, require_callable,
-                      require_method, require_shape)
+                      require_method, require_settings, require_shape)
 from .backend import EPS
 from .scaled import rms
 from .types import Array, Function
@@ -303,26 +303,27 @@ def directional_derivative(F: Function, X: ArrayLike, V: ArrayLike, *, method: s
                            noise_safety: float | None = None, name: str = "F") -> Estimate:
     """Estimate the derivative of ``F`` at ``X`` along ``V`` (arrays), with its error.
 
-    ``method``: ``"auto"`` (complex step where central differences confirm it, else central
-    differences), ``"complex"`` (complex step only: trusts that F is analytic) or
-    ``"central"``. Pass ``out_shape`` (the shape of F(X)) if known, to save one evaluation;
-    ``noise`` (the rounding noise of F near X, ``function_noise``; measured here if not
-    given), ``eps`` (machine epsilon of the precision F computes in); ``noise_safety``
-    overrides the factor on the measured noise. ``name`` is what errors call F. Raises
-    ValueError for a V that is zero or not of X's shape (never broadcast), for non-finite or
-    complex X or V, and if F raises or modifies its argument at X.
+    ``method``: ``"auto"`` (complex step where central differences confirm it, else central),
+    ``"complex"`` (trusts that F is analytic) or ``"central"``. Optional: ``out_shape``
+    (F(X)'s shape), ``noise`` (F's rounding noise near X, see function_noise), ``eps`` (F's
+    machine epsilon), ``noise_safety`` (the factor on the measured noise), ``name`` (F in
+    errors). ValueError names a zero V or one not of X's shape (never broadcast), non-finite
+    or complex X or V, a setting out of range, and an F that raises or changes X in place.
 
-    >>> import numpy as np
     >>> X = np.array([[1.0, 2.0], [3.0, 4.0]])
     >>> est = directional_derivative(lambda Z: np.sum(Z ** 3), X, np.ones_like(X))
     >>> round(float(est.value), 10), est.method
     (90.0, 'complex step')
     """
     Xa, Va = _arguments(F, X, V, method, name)
+    require_settings(resolution=resolution, noise=noise, eps=eps, noise_safety=noise_safety,
+                     relative_resolution=relative_resolution)
     counter, f0 = [0], None
     if out_shape is None or (noise is None and method != "complex"):
         counter[0] += 1
         f0 = call_at(F, (Xa,), name, ("X",), "its value")[0]
+        if out_shape is not None:
+            require_shape(f0, tuple(out_shape), f"{name}(X)", "out_shape", "it was given")
         out_shape = f0.shape
     scale, vscale = rms(Xa) or 1.0, rms(Va)
     if vscale == 0:
@@ -370,12 +371,9 @@ def _settled(cs, resolution, relative_resolution):
     and the estimate accurate enough (None without a complex step)."""
     if cs is None:
         return None
-
-    def settled(value, err, floor):
-        enough = _enough(resolution, relative_resolution, value)
-        return _confirms(cs, value, err, floor) or (
-            _max(cs - value) > 3 * _max(err) and _max(err) <= enough)
-    return settled
+    return lambda value, err, floor: _confirms(cs, value, err, floor) or (
+        _max(cs - value) > 3 * _max(err)
+        and _max(err) <= _enough(resolution, relative_resolution, value))
 
 
 def _arguments(F, X, V, method, name):
