@@ -461,14 +461,18 @@ def test_solution_dropdown_opens(site, browser):
 
 def test_notebook_download_is_a_valid_notebook(site, browser):
     """The link at the top of the chapter and the header's download menu both offer the
-    chapter's notebook, and the page says what the notebook needs."""
+    chapter's notebook, and the page says what the notebook needs: the matcalc wheel beside
+    it (linked), Python and pip."""
     import nbformat
 
     base, _ = site
     page = held_page(browser)
     page.goto(f"{base}/chainrule.html", wait_until="load")
-    href = page.locator("p.notebook-download a").get_attribute("href")
+    links = page.locator("p.notebook-download a")
+    href, wheel = links.nth(0).get_attribute("href"), links.nth(1).get_attribute("href")
     assert "Python 3.11" in page.locator("p.notebook-download").inner_text()
+    assert wheel.endswith("_notebooks/matcalc-0.1.0-py3-none-any.whl"), wheel
+    assert page.request.get(f"{base}/{wheel}").body()[:2] == b"PK"  # the wheel, a zip file
     menu = page.locator(".dropdown-download-buttons a").evaluate_all("els => els.map(e => e.href)")
     assert any(link.endswith("_notebooks/chainrule.ipynb") for link in menu), menu
     response = page.request.get(f"{base}/{href}")

@@ -41,7 +41,7 @@ def test_interface_names_are_exported():
         assert callable(getattr(D, name)), name
 
 
-# -- the seed loss, as in the issue -------------------------------------------------------
+# -- the opening least-squares loss ------------------------------------------------------
 def test_seed_loss_interface():
     r = derive(SEED_LOSS, wrt="W")
     assert str(r.gradient) == "(W X - Y) X^T"

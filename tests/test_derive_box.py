@@ -66,21 +66,38 @@ def test_hostile_or_malformed_input_is_refused_by_name(page, expression):
     assert state == "error" and "Refused" in output.inner_text()
 
 
-def test_nothing_leaves_the_machine(page):
+def test_nothing_leaves_the_machine_and_the_box_shows_it_is_running(page):
+    """With whatever ran before on this page (or nothing: under xdist this test may be the
+    page's first), a derivation goes idle/answer -> running -> checked, and every request
+    the page ever made, Pyodide's included, went to the local server. (The browser's flags,
+    tools/headless.py, also send anything else to a dead proxy: the network is off.)"""
+    page.evaluate("""() => {
+        const output = document.querySelector('#derive-output');
+        window.derive_states = [];
+        new MutationObserver(() => window.derive_states.push(output.dataset.state))
+            .observe(output, {attributes: true, attributeFilter: ['data-state']});
+    }""")
+    state, output = derive(page, "tr(A @ W)", "A=n,m W=m,n", "W")
+    assert state == "checked", output.inner_text()
+    states = page.evaluate("window.derive_states")
+    assert states[0] == "running" and states[-1] == "checked", states
     assert page.requests, "the page made no request at all"
     foreign = [u for u in page.requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
                and urlparse(u).hostname != "127.0.0.1"]
     assert not foreign
     assert any("/_static/pyodide/pyodide.asm.wasm" in u for u in page.requests)
     assert not page.errors
+    # and the network is off for the page: a request elsewhere fails
+    assert page.evaluate("fetch('http://192.0.2.1/').then(() => 'reached', () => 'off')") == "off"
 
 
 def test_over_file_the_box_says_how_to_serve_the_book(site, browser):
     _, out = site
     tab = browser.new_page()
     tab.goto((out / "derive.html").as_uri())
-    tab.click("#derive-run")
-    output = tab.locator("#derive-output")
+    output = tab.locator("#derive-output")  # said on opening the page, before any click
     assert output.get_attribute("data-state") == "error"
     assert "make serve" in output.inner_text()
+    tab.click("#derive-run")
+    assert output.get_attribute("data-state") == "error"
     tab.close()

@@ -24,9 +24,13 @@ from typing import Any
 __all__ = ["CHROMIUM", "FLAGS", "served"]
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: Headless, and the network off but for this machine: no host name resolves, and every
+#: request that is not to the loopback address (which Chromium never proxies) goes to a
+#: proxy on a port where nothing listens, so it fails.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run"]
+         "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+         "--proxy-server=http://127.0.0.1:9"]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -520,6 +520,19 @@ def requirements_text(modules):
     return f"It needs Python 3.11 or newer and pip; its first cell installs matcalc{extras}."
 
 
+def wheel_name(code_dir):
+    """The file name of the matcalc wheel :func:`build_wheel` writes from ``code_dir``
+    (its pyproject.toml's version; a pure-Python wheel).
+
+    >>> wheel_name(Path("code"))
+    'matcalc-0.1.0-py3-none-any.whl'
+    """
+    import tomllib
+
+    project = tomllib.loads((Path(code_dir) / "pyproject.toml").read_text())["project"]
+    return f"{project['name']}-{project['version']}-py3-none-any.whl"
+
+
 def install_source(wheel, notebook="<chapter>.ipynb", url=None, modules=()):
     """The first code cell: when ``matcalc`` or one of ``modules`` (the chapter's imports
     among EXTRA_MODULES) cannot be imported, install the wheel beside the notebook, with the

@@ -266,10 +266,14 @@ def _notebook_link(app, pagename, templatename, context, doctree):
     import standalone  # tools/standalone.py
 
     href = context["pathto"](f"_notebooks/{pagename}.ipynb", 1)
+    wheel = standalone.wheel_name(Path(app.confdir) / "code")
+    wheel_href = context["pathto"](f"_notebooks/{wheel}", 1)
     needs = standalone.requirements_text(standalone.extra_modules(Path(path).read_text()))
     context["body"] = (f'<p class="notebook-download"><a class="reference download" '
                        f'href="{href}" download="{pagename}.ipynb">Download this chapter as a '
-                       f'Jupyter notebook (.ipynb)</a>. {needs}</p>\n' + context["body"])
+                       f'Jupyter notebook (.ipynb)</a> and save it in one folder with <a '
+                       f'class="reference download" href="{wheel_href}" download="{wheel}">the '
+                       f'matcalc wheel</a>. {needs}</p>\n' + context["body"])
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
             group["buttons"] = [b for b in group["buttons"]

@@ -43,12 +43,16 @@
       <p><strong>What was checked:</strong></p><ul>${checks}</ul>`;
   }
 
+  function overFile(output) {
+    show(output, "error", "<p>The box runs Python in your browser, which browsers allow " +
+         "only for pages served over http: run <code>make serve</code> in the book's " +
+         "folder and open <code>http://127.0.0.1:8000/derive.html</code>.</p>");
+  }
+
   function run(box) {
     const output = box.querySelector("#derive-output");
     if (location.protocol === "file:") {
-      show(output, "error", "<p>The box runs Python in your browser, which browsers allow " +
-           "only for pages served over http: run <code>make serve</code> in the book's " +
-           "folder and open <code>http://127.0.0.1:8000/derive.html</code>.</p>");
+      overFile(output);
       return;
     }
     if (!worker) {
@@ -80,5 +84,6 @@
     if (!button) return;
     const box = button.closest(".derive-box") || document;
     button.addEventListener("click", () => run(box));
+    if (location.protocol === "file:") overFile(box.querySelector("#derive-output"));
   });
 })();

@@ -82,6 +82,7 @@ def plain(text: str) -> str:
                                    (r"\tfrac", 2, "({0})/({1})"), (r"\sqrt", 1, "√{0}"),
                                    (r"\operatorname", 1, "{0}"), (r"\mathrm", 1, "{0}"),
                                    (r"\text", 1, "{0}"), (r"\mathbf", 1, "{0}"),
+                                   (r"\mathcal", 1, "{0}"),
                                    (r"\hat", 1, "{0}̂"), (r"\bar", 1, "{0}̄")):
         for _ in range(2):  # nested once, e.g. \frob{\frac{a}{b}}{c}
             text = _braced(text, macro, nargs, template)
