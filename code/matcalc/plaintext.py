@@ -39,7 +39,8 @@ _WORDS = [
     (r"\vert", "|"), (r"\Vert", "‖"), (r"\|", "‖"), (r"\tfrac12", "½"), (r"\frac12", "½"),
     (r"\had", " ∘ "), (r"\kron", " ⊗ "), (r"\circ", " ∘ "), (r"\otimes", " ⊗ "),
     (r"\grad", "∇"), (r"\nabla", "∇"), (r"\partial", "∂"), (r"\sum", "Σ"), (r"\prod", "Π"),
-    (r"\lambda", "λ"), (r"\sigma", "σ"), (r"\Sigma", "Σ"), (r"\mu", "μ"), (r"\delta", "δ"),
+    (r"\textstyle", ""), (r"\displaystyle", ""), (r"\dots", "…"), (r"\ldots", "…"),
+    (r"\in", " ∈ "), (r"\gamma", "γ"), (r"\lambda", "λ"), (r"\sigma", "σ"), (r"\Sigma", "Σ"), (r"\mu", "μ"), (r"\delta", "δ"),
     (r"\alpha", "α"), (r"\beta", "β"), (r"\ell", "ℓ"), (r"\eps", "ε"), (r"\varepsilon", "ε"),
     (r"\theta", "θ"), (r"\Omega", "Ω"), (r"\phi", "φ"), (r"\Phi", "Φ"), (r"\pi", "π"),
     (r"\R", "ℝ"), (r"\times", "×"), (r"\cdot", "·"), (r"\le", "≤"), (r"\ge", "≥"),
@@ -77,21 +78,24 @@ def plain(text: str) -> str:
     text = HADAMARD_POWER.sub(lambda m: "^(∘" + m.group(1).strip() + ")", text)
     for pattern, uni in ASCII_POWERS:
         text = pattern.sub(uni, text)
+    # Words first, while every macro still ends where a backslash or a non-letter follows
+    # (after the braced macros below, "\cdot\operatorname{im2col}" would read "\cdotim2col").
+    for latex, uni in _WORDS:
+        text = re.sub(re.escape(latex) + r"(?![A-Za-z])", uni, text) if latex[-1].isalpha() \
+            else text.replace(latex, uni)
     for macro, nargs, template in ((r"\frob", 2, "{0} : {1}"), (r"\fnorm", 1, "‖{0}‖_F"),
                                    (r"\norm", 1, "‖{0}‖"), (r"\frac", 2, "({0})/({1})"),
                                    (r"\tfrac", 2, "({0})/({1})"), (r"\sqrt", 1, "√{0}"),
                                    (r"\operatorname", 1, "{0}"), (r"\mathrm", 1, "{0}"),
                                    (r"\text", 1, "{0}"), (r"\mathbf", 1, "{0}"),
-                                   (r"\mathcal", 1, "{0}"),
+                                   (r"\mathcal", 1, "{0}"), (r"\overline", 1, "{0}̄"),
                                    (r"\hat", 1, "{0}̂"), (r"\bar", 1, "{0}̄")):
         for _ in range(2):  # nested once, e.g. \frob{\frac{a}{b}}{c}
             text = _braced(text, macro, nargs, template)
     text = re.sub(r"\\hat\s*([A-Za-z])", "\\1\u0302", text)   # accents on one letter
     text = re.sub(r"\\bar\s*([A-Za-z])", "\\1\u0304", text)
     text = re.sub(r"\\sqrt\s*([A-Za-z0-9])", "√\\1", text)
-    for latex, uni in _WORDS:
-        text = re.sub(re.escape(latex) + r"(?![A-Za-z])", uni, text) if latex[-1].isalpha() \
-            else text.replace(latex, uni)
+    text = re.sub(r"\\t?frac\s*(\w)\s*(\w)", r"\1/\2", text)  # \tfrac1\sigma: 1/σ
     text = re.sub(r"\\d(?![A-Za-z])\s*", "d", text)
     text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
     text = text.replace("\\ ", " ")

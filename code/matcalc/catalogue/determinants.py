@@ -29,9 +29,10 @@ CLAIMS = register_all(SECTION, (
         wrt="T",
         note="at $T = 0$ the differential is $\\det(X)\\tr(\\d T)$, and its coefficient of "
              "$\\d T_{ij}$ is $\\sum_k \\partial\\det(X)/\\partial X_{ik}\\,X_{jk}$, so the sum "
-             "is $\\delta_{ij}\\det X$. Assumed to be the Cookbook's (50) of 2.1.2, which "
-             "restates (47) of 2.1.1 (unconfirmed: the 2012 text was not at hand); checked "
-             "here as a differential, the entry for (47) as a gradient",
+             "is $\\delta_{ij}\\det X$. The Cookbook's (50) of 2.1.2, which restates (47) of "
+             "2.1.1 (numbered from an independent transcription of the 2012 text, not from "
+             "the PDF itself); checked here as a differential, the entry for (47) as a "
+             "gradient",
         function=lambda T, X: det((eye(T.shape[0], T) + T) @ X),
         claim=lambda T, X, dT: det((eye(T.shape[0], T) + T) @ X)
         * tr(inv(eye(T.shape[0], T) + T) @ dT),

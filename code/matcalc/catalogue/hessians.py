@@ -16,9 +16,9 @@ CLAIMS = register_all(SECTION, (
         result=r"(A + A^\T)x + b",
         shapes={"x": "n1", "A": "nn", "b": "n1"},
         wrt="x",
-        note="assumed to be the Cookbook's (97), $\\partial f/\\partial x = (A + A^\\T)x + b$ "
-             "for $f = x^\\T Ax + b^\\T x$ (96), between $f$ and its Hessian (98) "
-             "(unconfirmed: the 2012 text was not at hand)",
+        note="the Cookbook's (97), $\\partial f/\\partial x = (A + A^\\T)x + b$ for "
+             "$f = x^\\T Ax + b^\\T x$ (96), between $f$ and its Hessian (98) (numbered from "
+             "an independent transcription of the 2012 text, not from the PDF itself)",
         function=lambda x, A, b: (x.T @ A @ x + b.T @ x)[0, 0],
         claim=lambda x, A, b: (A + A.T) @ x + b,
         wrong=lambda x, A, b: 2 * A @ x + b,  # true for symmetric A only
