@@ -376,3 +376,21 @@ def test_schatten_refuses_an_order_that_is_not_a_norm_by_name(p):
     for f in (schatten, schatten_grad):
         with pytest.raises(ValueError, match=r"p must be a real number with 1 <= p < inf"):
             f(np.diag([1.0, 2.0]), p)
+
+
+def test_the_eigenprojector_and_its_derivative_agree_on_where_they_are_defined():
+    """At A = Q diag(1, 2, 2, 3) Qᵀ the projector onto the 2 largest is not determined by A
+    (the boundary splits the tie): the forward function refused nothing and returned eigh's
+    arbitrary choice while its derivative refused. Both refuse now; for k = 1 and 3 (the
+    tie inside or outside the cluster) both are defined."""
+    from matcalc.decompositions.eigen import d_eigenprojector, eigenprojector
+    Q, _ = np.linalg.qr(np.random.default_rng(22).standard_normal((4, 4)))
+    A = Q @ np.diag([1.0, 2.0, 2.0, 3.0]) @ Q.T
+    dA = np.random.default_rng(23).standard_normal((4, 4))
+    dA = dA + dA.T
+    for f in (lambda: eigenprojector(A, 2), lambda: d_eigenprojector(A, 2, dA)):
+        with pytest.raises(TieError, match="straddle the boundary of the cluster of the 2"):
+            f()
+    for k in (1, 3):
+        assert np.isclose(np.trace(eigenprojector(A, k)), k)
+        assert np.all(np.isfinite(d_eigenprojector(A, k, dA)))

@@ -135,12 +135,20 @@ def _cluster(A, k, what):
 @keeps_float32
 def eigenprojector(A: Array, k: int) -> Array:
     """P = V_k V_kᵀ, the orthogonal projector onto the eigenvectors of the k largest
-    eigenvalues of a symmetric A (ValueError naming k if it is not in 1..n).
+    eigenvalues of a symmetric A (ValueError naming k if it is not in 1..n). TieError, as
+    for its derivative, when the k-th largest eigenvalue is tied with the next: then A does
+    not determine the projector (any k-dimensional choice inside the tied eigenspace would
+    do, and eigh's is arbitrary).
 
     >>> eigenprojector(np.diag([1., 3., 2.]), 2).tolist()
     [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
     """
     w, V, n = _cluster(A, k, "eigenprojector")
+    if k < n:
+        refuse_tie(w[n - k - 1:n - k + 1], "eigenprojector", consequence=(
+            f"eigenvalues {n - k - 1} and {n - k} straddle the boundary of the cluster of the "
+            f"{k} largest, so A does not determine the projector; the projector onto a "
+            f"cluster that contains both is"))
     Vk = V[:, n - k:]
     return Vk @ Vk.T
 
