@@ -394,3 +394,11 @@ def test_the_eigenprojector_and_its_derivative_agree_on_where_they_are_defined()
     for k in (1, 3):
         assert np.isclose(np.trace(eigenprojector(A, k)), k)
         assert np.all(np.isfinite(d_eigenprojector(A, k, dA)))
+
+
+@pytest.mark.parametrize("shapes", [((1, 0, 2),) * 3, ((1, 2, 0),) * 3,
+                                    ((1, 3, 2), (1, 4, 2), (1, 4, 2))])
+def test_attention_names_an_empty_sequence_or_shapes_that_do_not_fit(shapes):
+    from matcalc.backward.layers import attention
+    with pytest.raises(ValueError, match=r"attention: .* got Q \(1, \d, \d\), K"):
+        attention(*(np.zeros(s) for s in shapes))

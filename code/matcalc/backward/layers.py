@@ -196,13 +196,17 @@ def attention(Q: Array, K: Array, V: Array, causal: bool = True) -> Array:
 
     Q, K, V have shape ``(heads, T, d)``; with ``causal`` position t attends to positions
     up to t only. Finite for scores of any size (see :func:`masked_softmax`); the output has
-    the inputs' dtype.
+    the inputs' dtype. ValueError naming the shapes for an empty sequence or shapes that do
+    not fit.
 
     >>> attention(np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), np.eye(2)[None]).tolist()
     [[[1.0, 0.0], [0.5, 0.5]]]
     """
     xp = namespace(Q, K, V)
     T, d = Q.shape[-2], Q.shape[-1]
+    if T == 0 or d == 0 or K.shape != Q.shape or V.shape[:-1] != K.shape[:-1]:
+        raise ValueError(f"attention: Q and K need one shape (heads, T, d) with T, d >= 1, and "
+                         f"V the shape (heads, T, d_v); got Q {Q.shape}, K {K.shape}, V {V.shape}")
     S = Q @ xp.swapaxes(K, -1, -2) / math.sqrt(d)
     return masked_softmax(S, causal_mask(T, causal)) @ V
 
