@@ -402,3 +402,26 @@ def test_attention_names_an_empty_sequence_or_shapes_that_do_not_fit(shapes):
     from matcalc.backward.layers import attention
     with pytest.raises(ValueError, match=r"attention: .* got Q \(1, \d, \d\), K"):
         attention(*(np.zeros(s) for s in shapes))
+
+
+@pytest.mark.parametrize("scale", [1e-150, 1e150, 1e300])
+def test_norm_layers_and_their_rules_are_finite_and_right_at_extreme_scales(scale):
+    """rms_norm and layer norm divide by sqrt(mean(X²) + eps); computed directly, mean(X²)
+    overflows at entries of 1e155 and the RMS VJP's r³ at 1e103 (its value became 0). Against
+    a 60-digit mpmath reference of rms_norm, and the VJP's finite values."""
+    import warnings
+
+    from matcalc.backward import norms
+    from matcalc.backward.layers import NORM_EPS, layer_norm, rms_norm
+    X = scale * np.random.default_rng(7).standard_normal((2, 3))
+    g = np.array([1.0, 2.0, -1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Y, L = rms_norm(X, g), layer_norm(X, g, 0 * g)
+        vjp = norms._rms_vjp(X, g, np.ones((2, 3)))
+    with mp.workdps(60):
+        for i in range(2):
+            r = mp.sqrt(mp.fsum(mp.mpf(x) ** 2 for x in X[i]) / 3 + mp.mpf(NORM_EPS))
+            assert max(abs(Y[i, j] - float(g[j] * X[i, j] / r)) for j in range(3)) <= 1e-14
+    assert np.all(np.isfinite(L)) and all(np.all(np.isfinite(v)) for v in vjp)
+    assert np.max(np.abs(vjp[0])) > 0

@@ -55,6 +55,7 @@ __all__ = [
     "pool_windows",
     "relu",
     "rms_norm",
+    "root_mean_square",
     "sigmoid",
     "softmax",
     "softplus",
@@ -155,10 +156,22 @@ def mse(P: Array, T: Array) -> Array:
     return xp.sum((P - T) ** 2) / P.size
 
 
+def root_mean_square(X: Array, axis: int, xp: Any = np) -> Array:
+    """``sqrt(mean(X²) + NORM_EPS)`` along ``axis`` (kept), without overflow: a slice whose
+    largest entry c exceeds 1 is computed as ``c sqrt(mean((X/c)²) + NORM_EPS/c²)``, so the
+    root mean square of entries of 1e200 is 1e200, not inf. ``xp``: numpy or jax.numpy.
+
+    >>> round(float(root_mean_square(np.array([[3e200, 4e200]]), -1)[0, 0]) / 1e200, 12)
+    3.535533905933
+    """
+    c = xp.max(xp.abs(X), axis=axis, keepdims=True)
+    c = xp.where(c > 1, c, xp.ones_like(c))
+    return c * xp.sqrt(xp.mean((X / c) ** 2, axis=axis, keepdims=True) + NORM_EPS / c / c)
+
+
 def _normalize(X, axis, xp):
-    mu = xp.mean(X, axis=axis, keepdims=True)
-    var = xp.mean((X - mu) ** 2, axis=axis, keepdims=True)
-    return (X - mu) / xp.sqrt(var + NORM_EPS)
+    centred = X - xp.mean(X, axis=axis, keepdims=True)
+    return centred / root_mean_square(centred, axis, xp)
 
 
 def layer_norm(X: Array, gamma: Array, beta: Array) -> Array:
@@ -177,8 +190,7 @@ def rms_norm(X: Array, gamma: Array) -> Array:
     >>> bool(np.allclose(rms_norm(np.full((1, 3), 2.0), np.ones(3)), 1, atol=1e-5))
     True
     """
-    xp = namespace(X, gamma)
-    return gamma * X / xp.sqrt(xp.mean(X ** 2, axis=-1, keepdims=True) + NORM_EPS)
+    return gamma * X / root_mean_square(X, -1, namespace(X, gamma))
 
 
 def batch_norm(X: Array, gamma: Array, beta: Array) -> Array:

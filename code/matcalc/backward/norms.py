@@ -6,16 +6,17 @@ map is self-adjoint for each slice, so the VJP has the same form with ``U = γ �
 of dX. Layer norm normalizes each row (sample), batch norm each column (feature, over the
 batch): the same rule along the other axis.
 
->>> import numpy as np
+>>> # numpy: the examples in the docstrings use it
+import numpy as np  # noqa: F401
 >>> X = np.random.default_rng(0).standard_normal((3, 4))
 >>> U = normalize_vjp(X, np.ones((3, 4)), axis=-1)   # a constant shift is normalized away
 >>> bool(np.allclose(U, 0))
 True
 """
 
-import numpy as np
+import numpy as np  # noqa: F401 (used by the examples in the docstrings)
 
-from .layers import NORM_EPS, batch_norm, layer_norm, rms_norm
+from .layers import batch_norm, layer_norm, rms_norm, root_mean_square
 from ..claim import Claim
 from ..registry import register_all
 from ..types import Array
@@ -25,9 +26,9 @@ __all__ = ["CLAIMS", "layer_norm_jvp", "layer_norm_vjp", "normalize_vjp"]
 
 
 def _stats(X, axis):
-    mu = X.mean(axis=axis, keepdims=True)
-    sigma = np.sqrt(((X - mu) ** 2).mean(axis=axis, keepdims=True) + NORM_EPS)
-    return (X - mu) / sigma, sigma
+    centred = X - X.mean(axis=axis, keepdims=True)
+    sigma = root_mean_square(centred, axis)
+    return centred / sigma, sigma
 
 
 def normalize_vjp(X: Array, U: Array, axis: int) -> Array:
@@ -66,18 +67,16 @@ def layer_norm_jvp(X: Array, gamma: Array, beta: Array, dX: Array, dgamma: Array
     return gamma * normalize_vjp(X, dX, axis) + dgamma * Xh + dbeta
 
 
-def _rms(X):
-    return np.sqrt((X ** 2).mean(axis=-1, keepdims=True) + NORM_EPS)
-
-
-def _rms_vjp(X, gamma, G):
-    r, U = _rms(X), gamma * G
-    return U / r - X * (U * X).mean(axis=-1, keepdims=True) / r ** 3, (G * X / r).sum(axis=0)
+def _rms_vjp(X, gamma, G):  # with X̂ = X/r (entries at most √n): no r³ to overflow
+    r, U = root_mean_square(X, -1), gamma * G
+    Xh = X / r
+    return (U - Xh * (U * Xh).mean(axis=-1, keepdims=True)) / r, (G * Xh).sum(axis=0)
 
 
 def _rms_jvp(X, gamma, dX, dgamma):
-    r = _rms(X)
-    return gamma * (dX / r - X * (X * dX).mean(axis=-1, keepdims=True) / r ** 3) + dgamma * X / r
+    r = root_mean_square(X, -1)
+    Xh = X / r
+    return gamma * (dX - Xh * (Xh * dX).mean(axis=-1, keepdims=True)) / r + dgamma * Xh
 
 
 def _norm_point(seed):
@@ -121,7 +120,8 @@ CLAIMS = register_all(SECTION, (
               wrt=("X", "gamma"),
               function=rms_norm,
               claim=_rms_vjp,
-              wrong=lambda X, gamma, G: (gamma * G / _rms(X), (G * X / _rms(X)).sum(axis=0)),
+              wrong=lambda X, gamma, G: (gamma * G / root_mean_square(X, -1),
+                                         (G * X / root_mean_square(X, -1)).sum(axis=0)),
               mistake="missing term (r treated as constant)",
               point=lambda s: {k: v for k, v in _norm_point(s).items() if k != "beta"},
               shapes={"X": "bn", "gamma": "n"}),
