@@ -22,7 +22,8 @@ from ..registry import register_all
 from ..types import Array
 from .pairs import SECTION, point_rng, with_forward_mode
 
-__all__ = ["CLAIMS", "layer_norm_jvp", "layer_norm_vjp", "normalize_vjp"]
+__all__ = ["CLAIMS", "layer_norm_jvp", "layer_norm_vjp", "normalize_vjp", "rms_norm_jvp",
+           "rms_norm_vjp"]
 
 
 def _stats(X, axis):
@@ -67,13 +68,25 @@ def layer_norm_jvp(X: Array, gamma: Array, beta: Array, dX: Array, dgamma: Array
     return gamma * normalize_vjp(X, dX, axis) + dgamma * Xh + dbeta
 
 
-def _rms_vjp(X, gamma, G):  # with X̂ = X/r (entries at most √n): no r³ to overflow
+def rms_norm_vjp(X: Array, gamma: Array, G: Array) -> tuple[Array, Array]:
+    """VJP of ``γ ⊙ X/r``, r the root mean square of each row: ``((U - X̂ mean(X̂ ⊙ U))/r,
+    Σ_rows G ⊙ X̂)`` with ``U = γ ⊙ G`` and ``X̂ = X/r`` (entries at most √n, so no r³ to
+    overflow at any scale of X).
+
+    >>> [g.shape for g in rms_norm_vjp(np.ones((3, 2)), np.ones(2), np.ones((3, 2)))]
+    [(3, 2), (2,)]
+    """
     r, U = root_mean_square(X, -1), gamma * G
     Xh = X / r
     return (U - Xh * (U * Xh).mean(axis=-1, keepdims=True)) / r, (G * Xh).sum(axis=0)
 
 
-def _rms_jvp(X, gamma, dX, dgamma):
+def rms_norm_jvp(X: Array, gamma: Array, dX: Array, dgamma: Array) -> Array:
+    """JVP of ``γ ⊙ X/r``: ``γ ⊙ (dX - X̂ mean(X̂ ⊙ dX))/r + dγ ⊙ X̂``, ``X̂ = X/r``.
+
+    >>> rms_norm_jvp(np.ones((1, 2)), np.ones(2), np.zeros((1, 2)), np.ones(2)).round(4).tolist()
+    [[1.0, 1.0]]
+    """
     r = root_mean_square(X, -1)
     Xh = X / r
     return gamma * (dX - Xh * (Xh * dX).mean(axis=-1, keepdims=True)) / r + dgamma * Xh
@@ -119,13 +132,13 @@ CLAIMS = register_all(SECTION, (
                   "gamma": r"\mathbf 1^\T(\bar G\had X/r)"},
               wrt=("X", "gamma"),
               function=rms_norm,
-              claim=_rms_vjp,
+              claim=rms_norm_vjp,
               wrong=lambda X, gamma, G: (gamma * G / root_mean_square(X, -1),
                                          (G * X / root_mean_square(X, -1)).sum(axis=0)),
               mistake="missing term (r treated as constant)",
               point=lambda s: {k: v for k, v in _norm_point(s).items() if k != "beta"},
               shapes={"X": "bn", "gamma": "n"}),
-        jvp=_rms_jvp,
+        jvp=rms_norm_jvp,
         differential=r"\d Y = \gamma\had(\d X/r - X\had\overline{X\had\d X}/r^{3}) + \d\gamma\had X/r"),
     *with_forward_mode(
         Claim(name="batch norm (training mode)",
