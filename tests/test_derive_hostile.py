@@ -97,6 +97,13 @@ INJECTIONS = [
     (["derive", "fro(W)", "--wrt", "W", "--shape", "W"], r"--shape wants NAME=ROWS,COLS"),
     (["derive", "fro(W)", "--wrt", "W", "--spd", "W", "--shape", "W=m,n"],
      r"must be square"),
+    # conflicting input was taken silently: the last --shape won, --hessian was ignored
+    (["derive", "fro(W)", "--wrt", "W", "--shape", "W=m,n", "--shape", "W=n,n"],
+     r"W is declared twice \(first as m,n\)"),
+    (["derive", "fro(W)", "--wrt", "W", "--shape", "W=m,n", "--sizes", "m=2,m=3"],
+     r"m is given twice"),
+    (["derive", "W @ W", "--wrt", "W", "--shape", "W=n,n", "--hessian"],
+     r"--hessian needs a scalar expression; W @ W is n x n"),
 ]
 
 

@@ -64,6 +64,9 @@ def _shapes(items: list, props: dict) -> dict:
         if "=" not in item:
             raise ValueError(f"--shape wants NAME=ROWS,COLS, got {item!r}")
         name, shape = (x.strip() for x in item.split("=", 1))
+        if name in shapes:
+            raise ValueError(f"--shape {item}: {name} is declared twice (first as "
+                             f"{shapes[name]}); give each variable one --shape")
         shape, *extra = shape.split(":")
         for prop in extra:
             if prop.strip() not in _PROPS:
@@ -84,6 +87,8 @@ def _sizes(text: str | None) -> dict | None:
         k, v = (x.strip() for x in part.split("="))
         if not v.isdigit():
             raise ValueError(f"--sizes {k}={v}: a size is a positive integer")
+        if k in out:
+            raise ValueError(f"--sizes {text}: {k} is given twice")
         out[k] = int(v)
     return out
 
@@ -123,6 +128,10 @@ def _run(args: argparse.Namespace, out: TextIO) -> None:
     if args.time_cap is not None:
         options["time_cap"] = args.time_cap
     if expr.shape != ("1", "1"):
+        if args.hessian:
+            raise ValueError(f"--hessian needs a scalar expression; {args.expression} is "
+                             f"{' x '.join(expr.shape)} (its differential is printed without "
+                             f"--hessian)")
         _show(differential(expr, args.wrt, **options), args, out)
         return
     _show(derive(expr, args.wrt, **options), args, out)
