@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _shapes(items: list, props: dict) -> dict:
-    shapes = {}
+    shapes: dict[str, str] = {}
     for item in items:
         if "=" not in item:
             raise ValueError(f"--shape wants NAME=ROWS,COLS, got {item!r}")
