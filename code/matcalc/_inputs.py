@@ -25,7 +25,6 @@ from __future__ import annotations
 import inspect
 import numbers
 from collections.abc import Mapping, Sequence
-
 from typing import Any
 
 import numpy as np
@@ -266,6 +265,14 @@ def _modified(label, name, original, given):
             f"{name}.copy() first)")
 
 
+def _refuse_modified(label, named_pairs):
+    """CallError for the first (name, original, copy given to the callable) that changed."""
+    for name, original, given in named_pairs:
+        message = _modified(label, name, original, given)
+        if message:
+            raise CallError(message)
+
+
 def call_unchanged(fn: Function, args: Sequence[Array], role: str,
                    arg_names: Sequence[str]) -> object:
     """``fn(*copies of args)``, its output as it is; ValueError naming ``fn`` (by ``role``)
@@ -289,10 +296,7 @@ def call_unchanged(fn: Function, args: Sequence[Array], role: str,
         raise  # a callable inside fn was refused: that error names it already
     except Exception as exc:
         raise CallError(f"{label} raised {type(exc).__name__} at X: {exc}") from exc
-    for name, original, given in zip(parameter_names(fn, arg_names), args, copies):
-        message = _modified(label, name, original, given)
-        if message:
-            raise CallError(message)
+    _refuse_modified(label, zip(parameter_names(fn, arg_names), args, copies))
     return out
 
 
@@ -313,11 +317,9 @@ def call_keywords_unchanged(fn: Function, kwargs: Mapping[str, Any], role: str) 
     copies = {k: np.array(v, copy=True) if isinstance(v, np.ndarray) else v
               for k, v in kwargs.items()}
     out = fn(**copies)
-    for name, original in kwargs.items():
-        if isinstance(original, np.ndarray):
-            message = _modified(describe(fn, role), name, original, copies[name])
-            if message:
-                raise CallError(message)
+    _refuse_modified(describe(fn, role), ((name, original, copies[name])
+                                          for name, original in kwargs.items()
+                                          if isinstance(original, np.ndarray)))
     return out
 
 

@@ -38,8 +38,8 @@ from .frobenius import frob
 from .plaintext import plain
 from .report import Report
 from .symbolic import verify, verify_differential
-from ._inputs import CallError
-from .variables import Variables, arguments, call_by_name
+from ._inputs import CallError, call_keywords_unchanged
+from .variables import Variables, arguments
 
 __all__ = ["Step", "Derivation", "chain"]
 
@@ -154,7 +154,7 @@ class Derivation:
     def _call(self, fn, env, what="expression"):
         args = arguments(fn, env)
         try:
-            return call_by_name(fn, args, what)
+            return call_keywords_unchanged(fn, args, what)
         except CallError as exc:  # it changed an argument in place: the message names it
             raise ValueError(f"derivation {self.name!r}: {exc}") from None
         except Exception as exc:

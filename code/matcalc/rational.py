@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import reduce
+from operator import mul
 from typing import Any
 
 import sympy as sp
@@ -100,10 +101,6 @@ class WorkBound:
         return reduce(self.product, [p] * k, p.ring.one)
 
 
-def _multiply(a: Any, b: Any) -> Any:
-    return a * b
-
-
 def fractions(exprs: Iterable[sp.Expr], symbols: Sequence[sp.Symbol],
               bound: WorkBound | None = None
               ) -> tuple[sp.polys.rings.PolyRing, list[NumDen]]:
@@ -130,7 +127,7 @@ class _Conversion:
 
     def __init__(self, ring: Any, memo: dict[Any, NumDen], bound: WorkBound | None) -> None:
         self.ring, self.memo, self.bound = ring, memo, bound
-        self.times = bound.product if bound is not None else _multiply
+        self.times = bound.product if bound is not None else mul
 
     def pair(self, expr: Any) -> NumDen:
         """(p, q) for expr, each distinct subexpression converted once."""

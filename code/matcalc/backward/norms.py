@@ -6,8 +6,7 @@ map is self-adjoint for each slice, so the VJP has the same form with ``U = Î³ â
 of dX. Layer norm normalizes each row (sample), batch norm each column (feature, over the
 batch): the same rule along the other axis.
 
->>> # numpy: the examples in the docstrings use it
-import numpy as np  # noqa: F401
+>>> import numpy as np
 >>> X = np.random.default_rng(0).standard_normal((3, 4))
 >>> U = normalize_vjp(X, np.ones((3, 4)), axis=-1)   # a constant shift is normalized away
 >>> bool(np.allclose(U, 0))

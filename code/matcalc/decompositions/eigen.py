@@ -124,11 +124,18 @@ def eigenvectors_vjp(A: Array, G: Array) -> Array:
 
 
 def _cluster(A, k, what):
+    """(w, V, n) of eigh(A) for the projector onto the k largest eigenvalues; ValueError
+    for k outside 1..n, TieError when the cluster's boundary splits a tie."""
     w, V = eigh(A)
     n = len(w)
     if not 1 <= k <= n:
         raise ValueError(f"{what}: k must lie between 1 and {n} for A of shape "
                          f"{np.shape(A)}, got {k}")
+    if k < n:
+        refuse_tie(w[n - k - 1:n - k + 1], what, consequence=(
+            f"eigenvalues {n - k - 1} and {n - k} straddle the boundary of the cluster of the "
+            f"{k} largest, so A does not determine the projector, which is not even continuous "
+            f"there; the projector onto a cluster that contains both is differentiable"))
     return w, V, n
 
 
@@ -144,11 +151,6 @@ def eigenprojector(A: Array, k: int) -> Array:
     [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
     """
     w, V, n = _cluster(A, k, "eigenprojector")
-    if k < n:
-        refuse_tie(w[n - k - 1:n - k + 1], "eigenprojector", consequence=(
-            f"eigenvalues {n - k - 1} and {n - k} straddle the boundary of the cluster of the "
-            f"{k} largest, so A does not determine the projector; the projector onto a "
-            f"cluster that contains both is"))
     Vk = V[:, n - k:]
     return Vk @ Vk.T
 
@@ -165,11 +167,6 @@ def d_eigenprojector(A: Array, k: int, dA: Array) -> Array:
     [[0.0, 0.5, 0.5], [0.5, 0.0, 0.0], [0.5, 0.0, 0.0]]
     """
     w, V, n = _cluster(A, k, "d_eigenprojector")
-    if k < n:
-        refuse_tie(w[n - k - 1:n - k + 1], "d_eigenprojector", consequence=(
-            f"eigenvalues {n - k - 1} and {n - k} straddle the boundary of the cluster of the "
-            f"{k} largest, so the projector is not even continuous there; the projector onto "
-            f"a cluster that contains both is differentiable"))
     inside = np.arange(n) >= n - k
     cross = inside[:, None] != inside[None, :]
     gaps = w[:, None] - w[None, :]

@@ -92,8 +92,11 @@ def schatten(A: Array, p: float) -> float:
     >>> float(schatten(1e200 * np.diag([3., 4.]), 3)) > 4e200
     True
     """
-    p = _schatten_order(p, "schatten")
-    s = _thin_svd(A, "schatten")[2]
+    return _schatten_of(_thin_svd(A, "schatten")[2], _schatten_order(p, "schatten"))
+
+
+def _schatten_of(s, p):
+    """(Σ s_i^p)^{1/p} of singular values s, as s_max (Σ (s_i/s_max)^p)^{1/p}."""
     top = float(np.max(s, initial=0.0))
     if top == 0.0:
         return 0.0
@@ -126,9 +129,7 @@ def schatten_grad(A: Array, p: float) -> Array:
     if not np.any(s > 0):
         raise RankError(f"schatten_grad: A (shape {A.shape}) is zero, where a norm has a kink "
                         f"and no gradient")
-    t = s / np.max(s)
-    ratio = t / np.sum(t ** p) ** (1 / p)
-    return (U * ratio ** (p - 1)) @ V.T
+    return (U * (s / _schatten_of(s, p)) ** (p - 1)) @ V.T
 
 
 @dataclass(frozen=True)
